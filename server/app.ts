@@ -1,0 +1,53 @@
+import compression from 'compression';
+import cookieParser from 'cookie-parser';
+import express, { type Express } from 'express';
+import pino, { type Logger } from 'pino';
+import { pinoHttp } from 'pino-http';
+import { sessionMiddleware } from './auth/middleware.ts';
+import { authRoutes } from './auth/routes.ts';
+import type { Config } from './config.ts';
+import type { Db } from './db/client.ts';
+import { errorHandler, notFound } from './http/errors.ts';
+import { healthRoutes } from './http/health.ts';
+import { languageMiddleware } from './http/i18n.ts';
+import { viewHelpers } from './http/locals.ts';
+import { configureViews } from './http/render.ts';
+import { sameOriginWrites, securityHeaders } from './http/security.ts';
+import { staticRouter } from './http/static.ts';
+
+export interface AppDeps {
+  db: Db;
+  config: Config;
+  logger?: Logger;
+}
+
+/** Builds the whole application; never listens, so tests drive it in-process. */
+export function createApp({ db, config, logger = pino({ level: config.logLevel }) }: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.set('query parser', 'simple');
+  configureViews({ cache: config.env === 'production' });
+
+  app.use(pinoHttp({ logger, autoLogging: config.logLevel !== 'silent', quietReqLogger: true }));
+  app.use(securityHeaders(config.secureCookies));
+  app.use(compression());
+  app.use('/static', staticRouter());
+  app.use(cookieParser());
+  app.use(express.urlencoded({ extended: false, limit: '200kb' }));
+  app.use(express.json({ limit: '200kb' }));
+  app.use(languageMiddleware(config.secureCookies));
+  app.use(sessionMiddleware(db, config.secureCookies));
+  app.use(viewHelpers(config));
+  app.use(sameOriginWrites(config.baseUrl));
+
+  const deps = { db, config, logger };
+  app.use(healthRoutes(deps));
+  app.use(authRoutes(deps));
+
+  app.use(notFound);
+  app.use(errorHandler(logger, config.env === 'development'));
+  return app;
+}
+
+export type Deps = Required<AppDeps>;

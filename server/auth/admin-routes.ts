@@ -1,0 +1,51 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import type { Deps } from '../app.ts';
+import { ROLES } from '../db/schema.ts';
+import { HttpError } from '../http/errors.ts';
+import { redirect, render } from '../http/render.ts';
+import { parseInput } from '../http/validation.ts';
+import { requireRole, signedInUser } from './guards.ts';
+import { createSignInLinkToken, findUserById, grantRole, listUsers, revokeRole } from './queries.ts';
+import { signInLinkUrl } from './link-routes.ts';
+
+const PER_PAGE = 50;
+const listQuery = z.object({
+  q: z.string().trim().max(200).default(''),
+  page: z.coerce.number().int().min(1).max(100000).catch(1).default(1),
+});
+const roleChange = z.object({ role: z.enum(ROLES), action: z.enum(['grant', 'revoke']) });
+const userId = z.coerce.number().int().positive();
+
+export function adminUserRoutes({ db, config }: Deps): Router {
+  const router = Router();
+  router.use('/admin/users', requireRole('admin'));
+
+  router.get('/admin/users', (req, res) => {
+    const query = listQuery.parse(req.query);
+    const { rows, total } = listUsers(db, { q: query.q, page: query.page, perPage: PER_PAGE });
+    const notice = typeof req.query.notice === 'string' ? req.query.notice : null;
+    return render(req, res, 'admin/users', { rows, total, query, pages: Math.max(1, Math.ceil(total / PER_PAGE)), notice }, { fragment: 'admin/_users-table' });
+  });
+
+  router.post('/admin/users/:id/roles', (req, res) => {
+    const id = userId.safeParse(req.params.id);
+    const parsed = parseInput(roleChange, req.body);
+    if (!id.success || !parsed.ok) throw new HttpError(422, 'errors:invalidInput');
+    if (!findUserById(db, id.data)) throw new HttpError(404);
+    let notice = 'roleSaved';
+    if (parsed.data.action === 'grant') grantRole(db, id.data, parsed.data.role);
+    else if (!revokeRole(db, id.data, parsed.data.role)) notice = 'lastAdmin';
+    redirect(req, res, `/admin/users?notice=${notice}`);
+  });
+
+  router.post('/admin/users/:id/signin-link', (req, res) => {
+    const id = userId.safeParse(req.params.id);
+    const user = id.success ? findUserById(db, id.data) : undefined;
+    if (!user) throw new HttpError(404);
+    const token = createSignInLinkToken(db, user.id, signedInUser(res).id);
+    return render(req, res, 'admin/signin-link', { person: user, link: signInLinkUrl(config.baseUrl, token) });
+  });
+
+  return router;
+}

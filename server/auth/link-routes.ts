@@ -1,0 +1,95 @@
+import { Router, type Request, type Response } from 'express';
+import type { Deps } from '../app.ts';
+import type { Db } from '../db/client.ts';
+import { HttpError } from '../http/errors.ts';
+import { redirect, render } from '../http/render.ts';
+import { parseInput, type FieldErrors } from '../http/validation.ts';
+import { hashPassword } from './passwords.ts';
+import {
+  consumeToken,
+  countAdmins,
+  createOneTimeToken,
+  createUser,
+  deleteUnusedSetupTokens,
+  findUsableToken,
+  findUserById,
+  setPasswordHash,
+} from './queries.ts';
+import { perAddressLimiter } from './rate-limit.ts';
+import { setPasswordSchema, signupSchema } from './schemas.ts';
+import { signIn } from './sign-in.ts';
+
+/**
+ * When no administrator exists, makes a fresh one-time setup link (older unused ones are
+ * dropped) and returns its URL for the server to print; otherwise null.
+ */
+export function prepareSetupLink(db: Db, baseUrl: string): string | null {
+  if (countAdmins(db) > 0) return null;
+  deleteUnusedSetupTokens(db);
+  return `${baseUrl}/setup/${createOneTimeToken(db, 'setup', {})}`;
+}
+
+export function signInLinkUrl(baseUrl: string, token: string): string {
+  return `${baseUrl}/signin/${token}`;
+}
+
+export function linkRoutes(deps: Deps): Router {
+  const { db } = deps;
+  const router = Router();
+  // Tokens carry 160 random bits; the limiter only keeps noise down.
+  router.use(['/setup', '/signin'], perAddressLimiter(30));
+
+  const setupToken = (req: Request) => {
+    const token = String(req.params.token);
+    const row = countAdmins(db) === 0 ? findUsableToken(db, token, 'setup') : undefined;
+    if (!row) throw new HttpError(404, 'auth:setup.invalid');
+    return row;
+  };
+  const setupForm = (req: Request, res: Response, values: Record<string, string>, errors: FieldErrors, status?: number) =>
+    render(req, res, 'auth/setup', { values, errors, token: req.params.token }, { status });
+
+  router.get('/setup/:token', (req, res) => {
+    setupToken(req);
+    return setupForm(req, res, { language: res.locals.lang }, {});
+  });
+
+  router.post('/setup/:token', async (req, res) => {
+    const row = setupToken(req);
+    const parsed = parseInput(signupSchema, req.body);
+    const { password: _p, ...values } = (req.body ?? {}) as Record<string, string>;
+    if (!parsed.ok) return setupForm(req, res, values, parsed.errors, 422);
+    const passwordHash = await hashPassword(parsed.data.password);
+    if (!consumeToken(db, row.id)) throw new HttpError(404, 'auth:setup.invalid');
+    const id = createUser(db, { ...parsed.data, passwordHash }, ['teacher', 'trainer', 'admin']);
+    if (id === null) return setupForm(req, res, values, { email: 'validation.emailTaken' }, 422);
+    signIn(deps, res, { id, language: parsed.data.language });
+    redirect(req, res, '/admin/users');
+  });
+
+  const signinToken = (req: Request) => {
+    const row = findUsableToken(db, String(req.params.token), 'signin');
+    const user = row?.userId ? findUserById(db, row.userId) : undefined;
+    if (!row || !user) throw new HttpError(404, 'auth:signinLink.invalid');
+    return { row, user };
+  };
+
+  router.get('/signin/:token', (req, res) => {
+    const { user } = signinToken(req);
+    return render(req, res, 'auth/set-password', { name: user.name, email: user.email, errors: {}, token: req.params.token });
+  });
+
+  router.post('/signin/:token', async (req, res) => {
+    const { row, user } = signinToken(req);
+    const parsed = parseInput(setPasswordSchema, req.body);
+    if (!parsed.ok) {
+      return render(req, res, 'auth/set-password', { name: user.name, email: user.email, errors: parsed.errors, token: req.params.token }, { status: 422 });
+    }
+    const passwordHash = await hashPassword(parsed.data.password);
+    if (!consumeToken(db, row.id)) throw new HttpError(404, 'auth:signinLink.invalid');
+    setPasswordHash(db, user.id, passwordHash);
+    signIn(deps, res, user);
+    redirect(req, res, '/dashboard');
+  });
+
+  return router;
+}

@@ -1,0 +1,89 @@
+import { and, eq, lt, ne, sql } from 'drizzle-orm';
+import type { Db } from '../db/client.ts';
+import { sessions, users, type Role } from '../db/schema.ts';
+import { generateToken, hashToken } from './tokens.ts';
+
+const DAY = 24 * 60 * 60 * 1000;
+export const SESSION_LIFETIME = 30 * DAY;
+const RENEW_WHEN_LEFT = 15 * DAY;
+
+export interface SessionUser {
+  id: number;
+  email: string;
+  name: string;
+  language: 'en' | 'ru';
+  roles: Role[];
+}
+
+export interface Session {
+  id: string;
+  userId: number;
+  expiresAt: number;
+}
+
+export function createSession(db: Db, userId: number, now = Date.now()): { token: string; session: Session } {
+  const token = generateToken();
+  const session = { id: hashToken(token), userId, expiresAt: now + SESSION_LIFETIME };
+  db.insert(sessions).values({ ...session, createdAt: now }).run();
+  return { token, session };
+}
+
+/** Looks a token up; expired sessions are deleted, and ones past half their life slide forward. */
+export function validateSessionToken(
+  db: Db,
+  token: string,
+  now = Date.now(),
+): { session: Session; user: SessionUser; renewed: boolean } | null {
+  const id = hashToken(token);
+  const row = db
+    .select({
+      id: sessions.id,
+      userId: sessions.userId,
+      expiresAt: sessions.expiresAt,
+      email: users.email,
+      name: users.name,
+      language: users.language,
+      roles: sql<string | null>`(SELECT group_concat(role) FROM user_roles WHERE user_id = ${users.id})`,
+    })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(eq(sessions.id, id))
+    .get();
+  if (!row) return null;
+  if (now >= row.expiresAt) {
+    db.delete(sessions).where(eq(sessions.id, id)).run();
+    return null;
+  }
+  let renewed = false;
+  if (now >= row.expiresAt - RENEW_WHEN_LEFT) {
+    row.expiresAt = now + SESSION_LIFETIME;
+    db.update(sessions).set({ expiresAt: row.expiresAt }).where(eq(sessions.id, id)).run();
+    renewed = true;
+  }
+  return {
+    session: { id, userId: row.userId, expiresAt: row.expiresAt },
+    user: {
+      id: row.userId,
+      email: row.email,
+      name: row.name,
+      language: row.language,
+      roles: (row.roles ? row.roles.split(',') : []) as Role[],
+    },
+    renewed,
+  };
+}
+
+export function invalidateSession(db: Db, sessionId: string): void {
+  db.delete(sessions).where(eq(sessions.id, sessionId)).run();
+}
+
+/** After a password change every other device is signed out. */
+export function invalidateOtherSessions(db: Db, userId: number, keepSessionId: string): void {
+  db.delete(sessions)
+    .where(and(eq(sessions.userId, userId), ne(sessions.id, keepSessionId)))
+    .run();
+}
+
+export function deleteExpiredSessions(db: Db, now = Date.now()): number {
+  return db.delete(sessions).where(lt(sessions.expiresAt, now)).run().changes;
+}

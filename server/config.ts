@@ -1,0 +1,70 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+// The only module that reads process.env: everything else receives a Config.
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  DATABASE_PATH: z.string().min(1).default('data/platform.sqlite'),
+  BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ISSUER_NAME: z.string().min(1).max(200).default('ICT-CFT Teacher Platform'),
+  COURSES_PATH: z.string().min(1).default('courses'),
+  SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
+  MAIL_FROM: z.string().min(3).optional(),
+});
+
+export type Env = z.input<typeof envSchema>;
+
+export interface Config {
+  env: 'development' | 'production' | 'test';
+  port: number;
+  host: string;
+  databasePath: string;
+  baseUrl: string;
+  secureCookies: boolean;
+  logLevel: string;
+  issuerName: string;
+  coursesPath: string;
+  smtpUrl?: string;
+  mailFrom: string;
+}
+
+export class ConfigError extends Error {}
+
+/** Parses environment variables into a Config; throws ConfigError with one line per bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  // Empty strings count as unset, so `PORT=` in a .env file falls back to the default.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0]);
+      return `Invalid configuration: ${name}=${JSON.stringify(cleaned[name] ?? '')}: ${issue.message}`;
+    });
+    throw new ConfigError(lines.join('\n'));
+  }
+  const e = parsed.data;
+  const baseUrl = (e.BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
+  return {
+    env: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    databasePath: e.DATABASE_PATH,
+    baseUrl,
+    secureCookies: baseUrl.startsWith('https:') || e.NODE_ENV === 'production',
+    logLevel: e.LOG_LEVEL,
+    issuerName: e.ISSUER_NAME,
+    coursesPath: path.resolve(e.COURSES_PATH),
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM ?? `no-reply@${new URL(baseUrl).hostname}`,
+  };
+}
+
+/** Creates the folder that will hold the database file, unless it is in-memory. */
+export function ensureDatabaseFolder(databasePath: string): void {
+  if (databasePath === ':memory:') return;
+  fs.mkdirSync(path.dirname(path.resolve(databasePath)), { recursive: true });
+}

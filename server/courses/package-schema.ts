@@ -1,0 +1,84 @@
+import { z } from 'zod';
+import { isCompetencyCode } from '../framework/ict-cft.ts';
+
+export const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+export const MODULE_FILE = /^(\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$/;
+
+export const courseSchema = z.strictObject({
+  title: z.string().trim().min(3).max(200),
+  summary: z.string().trim().min(10).max(2000),
+  language: z.enum(['en', 'ru']),
+  licence: z.string().trim().min(2).max(100),
+  authors: z.array(z.string().trim().min(1)).default([]),
+  hours: z.number().positive().max(1000),
+  sequential: z.boolean().default(false),
+  certificate: z.boolean().default(true),
+});
+
+const optionSchema = z.strictObject({
+  id: z.string().regex(/^[a-z0-9_-]{1,20}$/, 'expected a short id of lowercase letters or digits'),
+  text: z.string().trim().min(1).max(500),
+  correct: z.boolean().default(false),
+});
+
+const questionSchema = z
+  .strictObject({
+    id: z.string().regex(/^[a-z0-9_-]{1,20}$/, 'expected a short id of lowercase letters or digits'),
+    type: z.enum(['single', 'multiple']),
+    prompt: z.string().trim().min(1).max(1000),
+    options: z.array(optionSchema).min(2).max(10),
+    explanation: z.string().trim().min(1).max(2000),
+  })
+  .superRefine((q, ctx) => {
+    const correct = q.options.filter((o) => o.correct).length;
+    if (correct === 0) ctx.addIssue({ code: 'custom', path: ['options'], message: 'no option is marked correct: true (expected at least one correct answer)' });
+    if (q.type === 'single' && correct > 1) ctx.addIssue({ code: 'custom', path: ['options'], message: `a single-choice question has ${correct} correct options (expected exactly one)` });
+    const ids = new Set<string>();
+    q.options.forEach((o, i) => {
+      if (ids.has(o.id)) ctx.addIssue({ code: 'custom', path: ['options', i, 'id'], message: `duplicate option id "${o.id}"` });
+      ids.add(o.id);
+    });
+  });
+
+const quizSchema = z
+  .strictObject({
+    pass_mark: z.number().int().min(1).max(100),
+    max_attempts: z.number().int().min(1).max(100).optional(),
+    questions: z.array(questionSchema).min(1).max(50),
+  })
+  .superRefine((quiz, ctx) => {
+    const ids = new Set<string>();
+    quiz.questions.forEach((q, i) => {
+      if (ids.has(q.id)) ctx.addIssue({ code: 'custom', path: ['questions', i, 'id'], message: `duplicate question id "${q.id}"` });
+      ids.add(q.id);
+    });
+  });
+
+export const moduleFrontMatterSchema = z.strictObject({
+  title: z.string().trim().min(1).max(200),
+  competencies: z
+    .array(
+      z.string().refine(isCompetencyCode, {
+        error: (issue) => `unknown ICT-CFT competency ${JSON.stringify(issue.input)} (expected LEVEL.ASPECT such as KD.3)`,
+      }),
+    )
+    .min(1, 'expected at least one ICT-CFT competency code'),
+  minutes: z.number().int().positive().max(10000),
+  quiz: quizSchema.optional(),
+});
+
+export type CourseYaml = z.output<typeof courseSchema>;
+export type ModuleFrontMatter = z.output<typeof moduleFrontMatterSchema>;
+
+/** Clearer wording than the defaults for the mistakes authors actually make. */
+export const authorErrorMap: z.core.$ZodErrorMap = (issue) => {
+  if (issue.code === 'invalid_type') {
+    return issue.input === undefined ? `is required (expected ${issue.expected})` : `expected ${issue.expected}, got ${JSON.stringify(issue.input)}`;
+  }
+  if (issue.code === 'unrecognized_keys') return `unknown field(s) ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}`;
+  return undefined;
+};
+
+export function issuePath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((out, key) => (typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)), '');
+}

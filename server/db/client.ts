@@ -1,0 +1,44 @@
+import Database from 'better-sqlite3';
+import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensureDatabaseFolder } from '../config.ts';
+import * as schema from './schema.ts';
+
+// All SQLite-specific code lives in this folder, so a move to PostgreSQL touches one place.
+
+export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
+
+const MIGRATIONS = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../migrations');
+
+export function openDatabase(databasePath: string): Db {
+  ensureDatabaseFolder(databasePath);
+  const sqlite = new Database(databasePath);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('synchronous = NORMAL');
+  return drizzle(sqlite, { schema }) as Db;
+}
+
+export function migrateDatabase(db: Db): void {
+  migrate(db, { migrationsFolder: MIGRATIONS });
+}
+
+/** A fresh migrated database: the usual start for tests and benchmarks. */
+export function openMigratedDatabase(databasePath: string): Db {
+  const db = openDatabase(databasePath);
+  migrateDatabase(db);
+  return db;
+}
+
+/** Online backup through SQLite's backup API: safe while the server is writing. */
+export async function backupDatabase(db: Db, destination: string): Promise<void> {
+  ensureDatabaseFolder(destination);
+  await db.$client.backup(destination);
+}
+
+export async function checkDatabase(db: Db): Promise<void> {
+  db.$client.prepare('SELECT 1').get();
+}

@@ -1,0 +1,59 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import ejs from 'ejs';
+import type { Request, Response } from 'express';
+
+const VIEWS = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../views');
+let cacheTemplates = false;
+
+/** Production compiles each template once; development re-reads them so edits show at once. */
+export function configureViews(options: { cache: boolean }): void {
+  cacheTemplates = options.cache;
+}
+
+export function isPartialRequest(req: Request): boolean {
+  // htmx 4 marks requests that swap part of a page; a full-page swap (or no htmx) gets the layout.
+  return req.get('HX-Request-Type') === 'partial';
+}
+
+export function renderFile(view: string, data: Record<string, unknown>): Promise<string> {
+  return ejs.renderFile(path.join(VIEWS, `${view}.ejs`), data, { cache: cacheTemplates, root: VIEWS }) as Promise<string>;
+}
+
+interface RenderOptions {
+  /** The fragment an htmx partial request gets; the page itself includes the same partial. */
+  fragment?: string;
+  status?: number;
+}
+
+/** The one render helper: a full page for browsers, the fragment for htmx partial requests. */
+export async function render(
+  req: Request,
+  res: Response,
+  view: string,
+  locals: Record<string, unknown> = {},
+  options: RenderOptions = {},
+): Promise<void> {
+  res.vary('HX-Request');
+  res.vary('HX-Request-Type');
+  const data = { ...res.locals, ...locals };
+  let html: string;
+  if (isPartialRequest(req)) {
+    html = await renderFile(options.fragment ?? view, data);
+  } else {
+    const body = await renderFile(view, data);
+    html = await renderFile('layout', { ...data, body });
+  }
+  if (options.status) res.status(options.status);
+  res.type('html').send(html);
+}
+
+/** Redirect after a write: htmx follows HX-Redirect, a plain form follows 303 See Other. */
+export function redirect(req: Request, res: Response, url: string): void {
+  if (req.get('HX-Request') === 'true') {
+    res.setHeader('HX-Redirect', url);
+    res.status(204).end();
+    return;
+  }
+  res.redirect(303, url);
+}

@@ -1,0 +1,75 @@
+import type { Server } from 'node:http';
+import pino from 'pino';
+import { createApp } from './app.ts';
+import { prepareSetupLink } from './auth/link-routes.ts';
+import { deleteExpiredSessions } from './auth/sessions.ts';
+import { ConfigError, loadConfig, type Config } from './config.ts';
+import { openMigratedDatabase, type Db } from './db/client.ts';
+import { CoursePackageError, loadCourses } from './courses/loader.ts';
+
+export interface Started {
+  server: Server;
+  db: Db;
+  config: Config;
+  url: string;
+  setupUrl: string | null;
+  close(): Promise<void>;
+}
+
+/** Reads config, migrates, loads courses, listens. Used by `npm start`, browser tests and benchmarks. */
+export async function start(env: Record<string, string | undefined> = process.env): Promise<Started> {
+  const config = loadConfig(env);
+  const logger = pino({ level: config.logLevel });
+  const db = openMigratedDatabase(config.databasePath);
+  const report = loadCourses(db, config.coursesPath);
+  logger.info({ courses: report.courses, modules: report.modules, archived: report.archived }, 'courses loaded');
+  deleteExpiredSessions(db);
+  const sweep = setInterval(() => deleteExpiredSessions(db), 60 * 60 * 1000);
+  sweep.unref();
+
+  const app = createApp({ db, config, logger });
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = app.listen(config.port, config.host, () => resolve(s));
+    s.once('error', reject);
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
+  const setupUrl = prepareSetupLink(db, config.baseUrl === `http://localhost:${config.port}` ? url : config.baseUrl);
+  return {
+    server,
+    db,
+    config,
+    url,
+    setupUrl,
+    close: () =>
+      new Promise((resolve) => {
+        clearInterval(sweep);
+        server.closeAllConnections?.();
+        server.close(() => {
+          db.$client.close();
+          resolve();
+        });
+      }),
+  };
+}
+
+const isEntryPoint = process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href;
+if (isEntryPoint) {
+  try {
+    const started = await start();
+    console.log(`Platform listening on ${started.url}`);
+    if (started.setupUrl) {
+      console.log(`\nNo administrator yet. Open this one-time link to create the first one:\n  ${started.setupUrl}\n`);
+    }
+    const stop = () => started.close().then(() => process.exit(0));
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+  } catch (err) {
+    if (err instanceof ConfigError || err instanceof CoursePackageError) {
+      console.error(err.message);
+      process.exit(1);
+    }
+    throw err;
+  }
+}
