@@ -5,6 +5,9 @@ import pino, { type Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { sessionMiddleware } from './auth/middleware.ts';
 import { authRoutes } from './auth/routes.ts';
+import { certificateRoutes } from './certificates/routes.ts';
+import { cohortRoutes } from './cohorts/routes.ts';
+import { reportRoutes } from './reports/routes.ts';
 import type { Config } from './config.ts';
 import type { Db } from './db/client.ts';
 import { errorHandler, notFound } from './http/errors.ts';
@@ -44,6 +47,9 @@ export function createApp({ db, config, logger = pino({ level: config.logLevel }
   const deps = { db, config, logger };
   app.use(healthRoutes(deps));
   app.use(authRoutes(deps));
+  app.use(certificateRoutes(deps));
+  app.use(cohortRoutes(deps));
+  app.use(reportRoutes(deps));
 
   app.use(notFound);
   app.use(errorHandler(logger, config.env === 'development'));

@@ -42,3 +42,17 @@ export async function backupDatabase(db: Db, destination: string): Promise<void>
 export async function checkDatabase(db: Db): Promise<void> {
   db.$client.prepare('SELECT 1').get();
 }
+
+/** The handle inside db.transaction(): feature code that must join a caller's transaction takes this. */
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+/** Either a database or a transaction: functions that work in both take this. */
+export type DbOrTx = Db | Tx;
+
+/**
+ * Streams the raw rows of a drizzle query one at a time (better-sqlite3's iterate), for exports
+ * that must not hold every row in memory. JSON columns arrive as text.
+ */
+export function iterateRows<T = Record<string, unknown>>(db: Db, query: { toSQL(): { sql: string; params: unknown[] } }): IterableIterator<T> {
+  const { sql, params } = query.toSQL();
+  return db.$client.prepare(sql).iterate(...params) as IterableIterator<T>;
+}
