@@ -35,6 +35,8 @@ export interface Catalogue {
   course(slug: string): CatalogueCourse | undefined;
   courseById(id: number): CatalogueCourse | undefined;
   module(courseSlug: string, moduleSlug: string): { course: CatalogueCourse; module: CatalogueModule } | undefined;
+  /** Active modules only; evidence from an archived module is shown without a link. */
+  moduleById(id: number): { course: CatalogueCourse; module: CatalogueModule } | undefined;
   byCompetency(code: string): { course: CatalogueCourse; module: CatalogueModule }[];
 }
 
@@ -103,8 +105,10 @@ function buildCatalogue(db: Db): Catalogue {
   const bySlug = new Map(list.map((c) => [c.slug, c]));
   const byId = new Map(list.map((c) => [c.id, c]));
   const byCode = new Map<string, { course: CatalogueCourse; module: CatalogueModule }[]>();
+  const byModuleId = new Map<number, { course: CatalogueCourse; module: CatalogueModule }>();
   for (const course of list) {
     for (const module of course.modules) {
+      byModuleId.set(module.id, { course, module });
       for (const code of module.competencies) {
         const entries = byCode.get(code) ?? [];
         entries.push({ course, module });
@@ -121,6 +125,7 @@ function buildCatalogue(db: Db): Catalogue {
       const module = course?.modules.find((m) => m.slug === moduleSlug);
       return course && module ? { course, module } : undefined;
     },
+    moduleById: (id) => byModuleId.get(id),
     byCompetency: (code) => byCode.get(code) ?? [],
   };
 }

@@ -1,0 +1,63 @@
+import path from 'node:path';
+import { Router } from 'express';
+import type { Deps } from '../app.ts';
+import { currentUser } from '../auth/guards.ts';
+import { COMPETENCIES, competencyByCode } from '../framework/ict-cft.ts';
+import { HttpError } from '../http/errors.ts';
+import { render } from '../http/render.ts';
+import { modulePageLocals } from '../learning/module-page.ts';
+import { learnerCourseState } from '../learning/state.ts';
+import { getCatalogue } from './catalogue.ts';
+import { catalogueQuery } from './schemas.ts';
+
+const ASSET = /^[A-Za-z0-9][A-Za-z0-9._-]{0,100}\.(png|jpe?g|gif|svg|webp)$/;
+
+export function courseRoutes(deps: Deps): Router {
+  const { db, config } = deps;
+  const router = Router();
+
+  router.get('/', (req, res) => {
+    const filters = catalogueQuery.parse(req.query);
+    const all = getCatalogue(db).courses;
+    const courses = all.filter((c) => (!filters.language || c.language === filters.language) && (!filters.competency || c.competencies.includes(filters.competency)));
+    const lang: string = res.locals.lang;
+    const competencyTitle = (code: string) => {
+      const c = competencyByCode(code);
+      return c ? (lang === 'ru' ? c.titleRu : c.title) : code;
+    };
+    return render(req, res, 'courses/catalogue', { courses, filters, competencies: COMPETENCIES, competencyTitle, total: all.length }, { fragment: 'courses/_list' });
+  });
+
+  router.get('/courses/:course', (req, res) => {
+    const course = getCatalogue(db).course(String(req.params.course));
+    if (!course) throw new HttpError(404, 'courses:notFound');
+    const user = currentUser(res);
+    const state = learnerCourseState(db, user?.id, course);
+    const lang: string = res.locals.lang;
+    const competencyTitle = (code: string) => {
+      const c = competencyByCode(code);
+      return c ? (lang === 'ru' ? c.titleRu : c.title) : code;
+    };
+    return render(req, res, 'courses/course', { course, state, competencyTitle, minutes: course.modules.reduce((n, m) => n + m.minutes, 0) });
+  });
+
+  // Assets beside a course's modules: only plain image files from its assets folder.
+  router.get('/courses/:course/assets/:file', (req, res) => {
+    const course = getCatalogue(db).course(String(req.params.course));
+    const file = String(req.params.file);
+    if (!course || !ASSET.test(file)) throw new HttpError(404);
+    res.setHeader('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; sandbox");
+    res.sendFile(path.join(config.coursesPath, course.slug, 'assets', file), { maxAge: '1h', dotfiles: 'deny' }, (err) => {
+      if (err && !res.headersSent) res.status(404).end();
+    });
+  });
+
+  router.get('/courses/:course/:module', (req, res) => {
+    const found = getCatalogue(db).module(String(req.params.course), String(req.params.module));
+    if (!found) throw new HttpError(404, 'courses:moduleNotFound');
+    const attemptId = Number(req.query.attempt);
+    return render(req, res, 'courses/module', modulePageLocals(deps, res, found.course, found.module, Number.isInteger(attemptId) && attemptId > 0 ? attemptId : null));
+  });
+
+  return router;
+}

@@ -1,0 +1,74 @@
+import { Router } from 'express';
+import type { Deps } from '../app.ts';
+import { currentUser } from '../auth/guards.ts';
+import { getCatalogue } from '../courses/catalogue.ts';
+import { HttpError } from '../http/errors.ts';
+import { render } from '../http/render.ts';
+import { evidenceOfUser } from '../learning/evidence.ts';
+import { casePackage, frameworkJson, moodleCsv } from './exports.ts';
+import { ASPECTS, CROSSWALK_V2, FRAMEWORK, LEVELS, competencyByCode, localized } from './ict-cft.ts';
+import { buildMatrix } from './matrix.ts';
+
+export function frameworkRoutes({ db, config }: Deps): Router {
+  const router = Router();
+  // The exports never change while the process runs, so they are built once.
+  const json = JSON.stringify(frameworkJson(config.baseUrl));
+  const casePkg = JSON.stringify(casePackage(config.baseUrl));
+  const csv = moodleCsv();
+
+  router.get('/framework', (req, res) => {
+    const user = currentUser(res);
+    const lang: string = res.locals.lang;
+    const matrix = buildMatrix(lang, user ? evidenceOfUser(db, user.id) : undefined);
+    return render(req, res, 'framework/index', {
+      matrix,
+      showEvidence: !!user,
+      framework: FRAMEWORK,
+      attribution: localized(FRAMEWORK.attribution, lang),
+      crosswalk: CROSSWALK_V2,
+    });
+  });
+
+  router.get('/framework.json', (_req, res) => {
+    res.type('application/json').set('Cache-Control', 'public, max-age=3600').send(json);
+  });
+
+  router.get('/framework/case.json', (_req, res) => {
+    res.type('application/json').set('Cache-Control', 'public, max-age=3600').send(casePkg);
+  });
+
+  router.get('/framework/moodle.csv', (_req, res) => {
+    res
+      .type('text/csv; charset=utf-8')
+      .set('Content-Disposition', 'attachment; filename="ict-cft-v3-moodle.csv"')
+      .set('Cache-Control', 'public, max-age=3600')
+      .send(csv);
+  });
+
+  router.get('/framework/:code', (req, res) => {
+    const code = String(req.params.code).toUpperCase();
+    const competency = competencyByCode(code);
+    if (!competency) throw new HttpError(404, 'framework:unknownCompetency');
+    if (code !== req.params.code) return res.redirect(301, `/framework/${code}`);
+    const lang: string = res.locals.lang;
+    const level = LEVELS.find((l) => l.code === competency.level)!;
+    const aspect = ASPECTS.find((a) => a.number === competency.aspect)!;
+    const modules = getCatalogue(db).byCompetency(code);
+    const user = currentUser(res);
+    const evidence = user ? (evidenceOfUser(db, user.id).get(code) ?? []) : [];
+    return render(req, res, 'framework/competency', {
+      competency,
+      title: lang === 'ru' ? competency.titleRu : competency.title,
+      description: localized(competency.description, lang),
+      level: { code: level.code, title: lang === 'ru' ? level.titleRu : level.title },
+      aspect: { number: aspect.number, title: lang === 'ru' ? aspect.titleRu : aspect.title },
+      modules,
+      evidence,
+      signedIn: !!user,
+      attribution: localized(FRAMEWORK.attribution, lang),
+      framework: FRAMEWORK,
+    });
+  });
+
+  return router;
+}

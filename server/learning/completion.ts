@@ -1,0 +1,64 @@
+import type { Db, Tx } from '../db/client.ts';
+import type { CatalogueCourse, CatalogueModule } from '../courses/catalogue.ts';
+import { issueCertificate } from '../certificates/issue.ts';
+import { HttpError } from '../http/errors.ts';
+import { courseProgress } from './progress.ts';
+import { addEvidence, countCompleted, findEnrolment, markCompleted, progressByModule, touchEnrolment } from './queries.ts';
+import { recordStatement } from './records.ts';
+
+export interface LearningContext {
+  db: Db;
+  baseUrl: string;
+  issuerName: string;
+}
+
+export interface CompletionResult {
+  newlyCompleted: boolean;
+  courseCompleted: boolean;
+  certificateCode: string | null;
+}
+
+/** The module's state must allow the action: enrolled, and (for sequential courses) unlocked. */
+export function assertCanLearn(db: Db | Tx, userId: number, course: CatalogueCourse, module: CatalogueModule): void {
+  const enrolment = findEnrolment(db, userId, course.id);
+  if (!enrolment || enrolment.status !== 'active') throw new HttpError(403, 'learning:enrolFirst');
+  if (course.sequential && module.index > 0) {
+    const state = courseProgress(course, progressByModule(db, userId, course.modules.map((m) => m.id)));
+    if (state.modules[module.index]?.status === 'locked') throw new HttpError(403, 'learning:locked');
+  }
+}
+
+/**
+ * Completes a module inside the caller's transaction: progress, evidence for each competency,
+ * the learning record, and (on the last module) course completion and its certificate. Only
+ * the call that actually changes the module's status writes anything, so repeats and
+ * concurrent requests never double count.
+ */
+export function completeModuleInTx(tx: Tx, ctx: LearningContext, input: { userId: number; course: CatalogueCourse; module: CatalogueModule; now: number }): CompletionResult {
+  const { userId, course, module, now } = input;
+  if (!markCompleted(tx, userId, module.id, now)) return { newlyCompleted: false, courseCompleted: false, certificateCode: null };
+  addEvidence(tx, { userId, moduleId: module.id, courseId: course.id, competencies: module.competencies, now });
+  recordStatement(tx, { baseUrl: ctx.baseUrl, userId, verb: 'completed', course, module, result: { completion: true }, now });
+
+  const courseCompleted = countCompleted(tx, userId, course.modules.map((m) => m.id)) === course.modules.length;
+  touchEnrolment(tx, userId, course.id, now, courseCompleted);
+  let certificateCode: string | null = null;
+  if (courseCompleted) {
+    recordStatement(tx, { baseUrl: ctx.baseUrl, userId, verb: 'completed', course, result: { completion: true }, now });
+    if (course.certificate) certificateCode = issueCertificate(tx, { userId, courseId: course.id, issuerName: ctx.issuerName, now })?.code ?? null;
+  }
+  return { newlyCompleted: true, courseCompleted, certificateCode };
+}
+
+/** POST .../complete: a module with a quiz is completed by passing the quiz, not by this button. */
+export function completeModule(ctx: LearningContext, input: { userId: number; course: CatalogueCourse; module: CatalogueModule; now?: number }): CompletionResult {
+  const now = input.now ?? Date.now();
+  return ctx.db.transaction((tx) => {
+    assertCanLearn(tx, input.userId, input.course, input.module);
+    if (input.module.quiz) {
+      const row = progressByModule(tx, input.userId, [input.module.id]).get(input.module.id);
+      if (!row?.quizPassed && row?.status !== 'completed') throw new HttpError(422, 'learning:passQuizFirst');
+    }
+    return completeModuleInTx(tx, ctx, { ...input, now });
+  });
+}

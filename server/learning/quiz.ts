@@ -1,0 +1,64 @@
+import type { Quiz } from '../db/schema.ts';
+import type { CatalogueCourse, CatalogueModule } from '../courses/catalogue.ts';
+import { HttpError } from '../http/errors.ts';
+import { assertCanLearn, completeModuleInTx, type CompletionResult, type LearningContext } from './completion.ts';
+import { attemptCount, recordAttempt } from './queries.ts';
+import { recordStatement } from './records.ts';
+
+export type Answers = Record<string, string[]>;
+
+export interface QuestionResult {
+  id: string;
+  chosen: string[];
+  correct: boolean;
+}
+
+/**
+ * Checks answers against the quiz: every question id and option id must exist, and a
+ * single-choice question takes one option. Unanswered questions count as wrong.
+ * Returns null when the answers do not fit the quiz (the caller answers 422, storing nothing).
+ */
+export function gradeQuiz(quiz: Quiz, answers: Answers): { score: number; passed: boolean; questions: QuestionResult[] } | null {
+  const byId = new Map(quiz.questions.map((q) => [q.id, q]));
+  for (const [questionId, chosen] of Object.entries(answers)) {
+    const question = byId.get(questionId);
+    if (!question) return null;
+    const optionIds = new Set(question.options.map((o) => o.id));
+    if (chosen.some((id) => !optionIds.has(id))) return null;
+    if (question.type === 'single' && chosen.length > 1) return null;
+    if (new Set(chosen).size !== chosen.length) return null;
+  }
+  const questions = quiz.questions.map((q) => {
+    const chosen = [...(answers[q.id] ?? [])].sort();
+    const right = q.options.filter((o) => o.correct).map((o) => o.id).sort();
+    return { id: q.id, chosen, correct: chosen.length === right.length && chosen.every((id, i) => id === right[i]) };
+  });
+  const score = Math.round((questions.filter((q) => q.correct).length / questions.length) * 100);
+  return { score, passed: score >= quiz.passMark, questions };
+}
+
+/** Records an attempt; passing completes the module in the same transaction. */
+export function submitQuiz(
+  ctx: LearningContext,
+  input: { userId: number; course: CatalogueCourse; module: CatalogueModule; answers: Answers; startedAt: number | null; now?: number },
+): { attemptId: number; score: number; passed: boolean; questions: QuestionResult[]; completion: CompletionResult | null } {
+  const quiz = input.module.quiz;
+  if (!quiz) throw new HttpError(404);
+  const graded = gradeQuiz(quiz, input.answers);
+  if (!graded) throw new HttpError(422, 'learning:quiz.invalidAnswers');
+  const now = input.now ?? Date.now();
+  return ctx.db.transaction((tx) => {
+    assertCanLearn(tx, input.userId, input.course, input.module);
+    if (quiz.maxAttempts !== null && attemptCount(tx, input.userId, input.module.id) >= quiz.maxAttempts) {
+      throw new HttpError(422, 'learning:quiz.noAttemptsLeft', { max: quiz.maxAttempts });
+    }
+    const startedAt = input.startedAt !== null && input.startedAt <= now && input.startedAt > now - 7 * 24 * 3600 * 1000 ? input.startedAt : null;
+    const attemptId = recordAttempt(tx, { userId: input.userId, moduleId: input.module.id, answers: input.answers, score: graded.score, passed: graded.passed, startedAt, now });
+    const base = { baseUrl: ctx.baseUrl, userId: input.userId, course: input.course, module: input.module, assessment: true, now };
+    const durationMs = startedAt !== null ? now - startedAt : undefined;
+    recordStatement(tx, { ...base, verb: 'attempted', result: { score: graded.score, durationMs } });
+    recordStatement(tx, { ...base, verb: graded.passed ? 'passed' : 'failed', result: { score: graded.score, success: graded.passed, durationMs } });
+    const completion = graded.passed ? completeModuleInTx(tx, ctx, { userId: input.userId, course: input.course, module: input.module, now }) : null;
+    return { attemptId, ...graded, completion };
+  });
+}

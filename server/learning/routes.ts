@@ -1,0 +1,117 @@
+import { Router, type Request } from 'express';
+import type { Deps } from '../app.ts';
+import { requireRole, requireUser, signedInUser } from '../auth/guards.ts';
+import { getCatalogue } from '../courses/catalogue.ts';
+import { HttpError } from '../http/errors.ts';
+import { isPartialRequest, redirect, render } from '../http/render.ts';
+import { parseInput } from '../http/validation.ts';
+import { completeModule } from './completion.ts';
+import { dashboardLocals } from './dashboard.ts';
+import { enrolInCourse } from './enrolment.ts';
+import { modulePageLocals } from './module-page.ts';
+import { withdraw } from './queries.ts';
+import { submitQuiz } from './quiz.ts';
+import { recordStatement, statementsBetween, statementsOfUser } from './records.ts';
+import { answersFromForm, recordsRange, startedAtField } from './schemas.ts';
+
+const DAY = 24 * 3600 * 1000;
+
+export function learningRoutes(deps: Deps): Router {
+  const { db, config } = deps;
+  const router = Router();
+  const ctx = { db, baseUrl: config.baseUrl, issuerName: config.issuerName };
+
+  const courseOr404 = (req: Request) => {
+    const course = getCatalogue(db).course(String(req.params.course));
+    if (!course) throw new HttpError(404, 'courses:notFound');
+    return course;
+  };
+  const moduleOr404 = (req: Request) => {
+    const found = getCatalogue(db).module(String(req.params.course), String(req.params.module));
+    if (!found) throw new HttpError(404, 'courses:moduleNotFound');
+    return found;
+  };
+  const moduleUrl = (courseSlug: string, moduleSlug: string) => `/courses/${courseSlug}/${moduleSlug}`;
+
+  router.post('/courses/:course/enrol', requireUser, (req, res) => {
+    const course = courseOr404(req);
+    const user = signedInUser(res);
+    db.transaction((tx) => enrolInCourse(tx, { userId: user.id, course, baseUrl: config.baseUrl }));
+    const first = course.modules[0];
+    redirect(req, res, first ? moduleUrl(course.slug, first.slug) : `/courses/${course.slug}`);
+  });
+
+  // Leaving a course hides it from the dashboard; progress, evidence and certificates stay.
+  router.post('/courses/:course/unenrol', requireUser, (req, res) => {
+    const course = courseOr404(req);
+    const user = signedInUser(res);
+    const now = Date.now();
+    db.transaction((tx) => {
+      if (withdraw(tx, user.id, course.id, now)) recordStatement(tx, { baseUrl: config.baseUrl, userId: user.id, verb: 'exited', course, now });
+    });
+    redirect(req, res, '/dashboard');
+  });
+
+  router.post('/courses/:course/:module/complete', requireUser, (req, res) => {
+    const { course, module } = moduleOr404(req);
+    const user = signedInUser(res);
+    const result = completeModule(ctx, { userId: user.id, course, module });
+    if (isPartialRequest(req)) {
+      return render(req, res, 'learning/status-fragment', modulePageLocals(deps, res, course, module, null, { justCompleted: result.newlyCompleted, certificateCode: result.certificateCode }));
+    }
+    redirect(req, res, `${moduleUrl(course.slug, module.slug)}${result.courseCompleted ? '?done=course' : '?done=module'}#module-status`);
+  });
+
+  router.post('/courses/:course/:module/quiz', requireUser, (req, res) => {
+    const { course, module } = moduleOr404(req);
+    const user = signedInUser(res);
+    const answers = answersFromForm(req.body);
+    if (!answers) throw new HttpError(422, 'learning:quiz.invalidAnswers');
+    const startedAt = startedAtField.parse(req.body?.startedAt) ?? null;
+    const result = submitQuiz(ctx, { userId: user.id, course, module, answers, startedAt });
+    if (isPartialRequest(req)) {
+      return render(
+        req,
+        res,
+        'learning/quiz-fragment',
+        modulePageLocals(deps, res, course, module, result.attemptId, { certificateCode: result.completion?.certificateCode ?? null, justCompleted: !!result.completion?.newlyCompleted }),
+      );
+    }
+    redirect(req, res, `${moduleUrl(course.slug, module.slug)}?attempt=${result.attemptId}#quiz`);
+  });
+
+  router.get('/dashboard', requireUser, (req, res) => render(req, res, 'learning/dashboard', dashboardLocals(deps, res)));
+
+  router.get('/dashboard/records.json', requireUser, (_req, res) => {
+    const user = signedInUser(res);
+    res
+      .type('application/json')
+      .set('Content-Disposition', 'attachment; filename="my-learning-records.json"')
+      .set('Cache-Control', 'private, no-store')
+      .send(JSON.stringify(statementsOfUser(db, user.id), null, 1));
+  });
+
+  router.get('/admin/records', requireRole('admin'), (req, res) => {
+    const today = new Date().toISOString().slice(0, 10);
+    const monthAgo = new Date(Date.now() - 30 * DAY).toISOString().slice(0, 10);
+    return render(req, res, 'learning/admin-records', { values: { from: monthAgo, to: today }, errors: {} });
+  });
+
+  // JSON lines, streamed row by row, so a national export never sits in memory.
+  router.get('/admin/records.jsonl', requireRole('admin'), (req, res) => {
+    const parsed = parseInput(recordsRange, req.query);
+    if (!parsed.ok) {
+      return render(req, res, 'learning/admin-records', { values: req.query, errors: parsed.errors }, { status: 422 });
+    }
+    const from = Date.parse(`${parsed.data.from}T00:00:00Z`);
+    const to = Date.parse(`${parsed.data.to}T00:00:00Z`) + DAY;
+    res
+      .type('application/x-ndjson; charset=utf-8')
+      .set('Content-Disposition', `attachment; filename="learning-records-${parsed.data.from}-${parsed.data.to}.jsonl"`)
+      .set('Cache-Control', 'private, no-store');
+    for (const statement of statementsBetween(db, from, to)) res.write(`${JSON.stringify(statement)}\n`);
+    res.end();
+  });
+
+  return router;
+}
