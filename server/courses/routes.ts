@@ -2,7 +2,7 @@ import path from 'node:path';
 import { Router } from 'express';
 import type { Deps } from '../app.ts';
 import { currentUser } from '../auth/guards.ts';
-import { COMPETENCIES, competencyByCode } from '../framework/ict-cft.ts';
+import { COMPETENCIES } from '../framework/ict-cft.ts';
 import { HttpError } from '../http/errors.ts';
 import { render } from '../http/render.ts';
 import { modulePageLocals } from '../learning/module-page.ts';
@@ -20,12 +20,7 @@ export function courseRoutes(deps: Deps): Router {
     const filters = catalogueQuery.parse(req.query);
     const all = getCatalogue(db).courses;
     const courses = all.filter((c) => (!filters.language || c.language === filters.language) && (!filters.competency || c.competencies.includes(filters.competency)));
-    const lang: string = res.locals.lang;
-    const competencyTitle = (code: string) => {
-      const c = competencyByCode(code);
-      return c ? (lang === 'ru' ? c.titleRu : c.title) : code;
-    };
-    return render(req, res, 'courses/catalogue', { courses, filters, competencies: COMPETENCIES, competencyTitle, total: all.length }, { fragment: 'courses/_list' });
+    return render(req, res, 'courses/catalogue', { courses, filters, competencies: COMPETENCIES, total: all.length }, { fragment: 'courses/_list' });
   });
 
   router.get('/courses/:course', (req, res) => {
@@ -33,12 +28,7 @@ export function courseRoutes(deps: Deps): Router {
     if (!course) throw new HttpError(404, 'courses:notFound');
     const user = currentUser(res);
     const state = learnerCourseState(db, user?.id, course);
-    const lang: string = res.locals.lang;
-    const competencyTitle = (code: string) => {
-      const c = competencyByCode(code);
-      return c ? (lang === 'ru' ? c.titleRu : c.title) : code;
-    };
-    return render(req, res, 'courses/course', { course, state, competencyTitle, minutes: course.modules.reduce((n, m) => n + m.minutes, 0) });
+    return render(req, res, 'courses/course', { course, state, minutes: course.modules.reduce((n, m) => n + m.minutes, 0) });
   });
 
   // Assets beside a course's modules: only plain image files from its assets folder.

@@ -472,3 +472,10 @@ export function isCompetencyCode(code: string): code is CompetencyCode {
 export function localized(text: Localized, lang: string): string {
   return lang.toLowerCase().startsWith('ru') ? text.ru : text.en;
 }
+
+/** A competency's title in the reader's language (the code itself when unknown). */
+export function competencyTitle(code: string, lang: string): string {
+  const c = competencyByCode(code);
+  if (!c) return code;
+  return lang.toLowerCase().startsWith('ru') ? c.titleRu : c.title;
+}

@@ -2,6 +2,7 @@ import type { RequestHandler } from 'express';
 import type { Config } from '../config.ts';
 import { hasRole } from '../auth/guards.ts';
 import type { Role } from '../db/schema.ts';
+import { competencyTitle } from '../framework/ict-cft.ts';
 import { asset } from './static.ts';
 
 /** Values every view may use: the asset helper, the current path, dates in the reader's language. */
@@ -16,6 +17,7 @@ export function viewHelpers(config: Config): RequestHandler {
     res.locals.formatDate = (ms: number | null | undefined) =>
       ms == null ? '' : new Date(ms).toLocaleDateString(locale, { year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC' });
     res.locals.formatNumber = (n: number) => n.toLocaleString(locale);
+    res.locals.competencyTitle = (code: string) => competencyTitle(code, lang);
     res.locals.hasRole = (role: Role) => hasRole(res.locals.user, role);
     next();
   };

@@ -2,7 +2,6 @@ import type { Response } from 'express';
 import type { Deps } from '../app.ts';
 import { currentUser } from '../auth/guards.ts';
 import type { CatalogueCourse, CatalogueModule } from '../courses/catalogue.ts';
-import { competencyByCode } from '../framework/ict-cft.ts';
 import { findAttempt, markViewed } from './queries.ts';
 import { gradeQuiz, type QuestionResult } from './quiz.ts';
 import { recordStatement } from './records.ts';
@@ -47,7 +46,6 @@ export function modulePageLocals(
     const graded = attempt && attempt.moduleId === module.id ? gradeQuiz(module.quiz, attempt.answers) : null;
     if (graded) feedback = { score: graded.score, passed: graded.passed, questions: new Map(graded.questions.map((q) => [q.id, q])) };
   }
-  const lang: string = res.locals.lang;
   return {
     title: module.title,
     course,
@@ -59,10 +57,6 @@ export function modulePageLocals(
     feedback,
     startedAt: Date.now(),
     attemptsLeft: module.quiz?.maxAttempts != null ? Math.max(0, module.quiz.maxAttempts - moduleState.attempts) : null,
-    competencyTitle: (code: string) => {
-      const c = competencyByCode(code);
-      return c ? (lang === 'ru' ? c.titleRu : c.title) : code;
-    },
     certificateCode: null as string | null,
     ...extra,
   };
