@@ -22,7 +22,10 @@ export function adminUserRoutes({ db, config }: Deps): Router {
   router.use('/admin/users', requireRole('admin'));
 
   router.get('/admin/users', (req, res) => {
-    const query = listQuery.parse(req.query);
+    // safeParse: a repeated (?q=a&q=b) or over-long search is bad input, not a server error.
+    const parsedQuery = listQuery.safeParse(req.query);
+    if (!parsedQuery.success) throw new HttpError(422, 'errors:invalidInput');
+    const query = parsedQuery.data;
     const { rows, total } = listUsers(db, { q: query.q, page: query.page, perPage: PER_PAGE });
     const notice = typeof req.query.notice === 'string' ? req.query.notice : null;
     return render(req, res, 'admin/users', { rows, total, query, pages: Math.max(1, Math.ceil(total / PER_PAGE)), notice }, { fragment: 'admin/_users-table' });

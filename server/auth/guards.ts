@@ -20,14 +20,27 @@ export function hasRole(user: SessionUser | undefined, role: Role): boolean {
   return !!user && (user.roles.includes(role) || (role === 'trainer' && user.roles.includes('admin')));
 }
 
-/** Only local paths are accepted after sign-in, so /login?next= cannot send people elsewhere. */
+/**
+ * Only local paths are accepted after sign-in, so /login?next= cannot send people elsewhere.
+ * Browsers percent-encode the URLs they request, so only printable ASCII is accepted: anything
+ * else could not go into an HX-Redirect header.
+ */
 export function safeNext(value: unknown, fallback = '/dashboard'): string {
-  if (typeof value !== 'string' || !value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) return fallback;
+  if (typeof value !== 'string' || !/^\/[!-~]*$/.test(value) || value.startsWith('//') || value.startsWith('/\\')) return fallback;
   return value;
 }
 
+/** The page an htmx write was sent from; the header is client-supplied, so a bad one is ignored. */
+function currentPagePath(req: Request): string {
+  try {
+    return new URL(req.get('HX-Current-URL') ?? '').pathname;
+  } catch {
+    return '/dashboard';
+  }
+}
+
 function sendToLogin(req: Request, res: Response): void {
-  const next = req.method === 'GET' ? req.originalUrl : (req.get('HX-Current-URL') ? new URL(req.get('HX-Current-URL') as string).pathname : '/dashboard');
+  const next = req.method === 'GET' ? req.originalUrl : currentPagePath(req);
   redirect(req, res, `/login?next=${encodeURIComponent(safeNext(next))}`);
 }
 

@@ -12,11 +12,13 @@ import {
   createUser,
   deleteUnusedSetupTokens,
   findUsableToken,
+  findUserByEmail,
   findUserById,
   setPasswordHash,
 } from './queries.ts';
 import { perAddressLimiter } from './rate-limit.ts';
 import { setPasswordSchema, signupSchema } from './schemas.ts';
+import { invalidateUserSessions } from './sessions.ts';
 import { signIn } from './sign-in.ts';
 
 /**
@@ -45,8 +47,15 @@ export function linkRoutes(deps: Deps): Router {
     if (!row) throw new HttpError(404, 'auth:setup.invalid');
     return row;
   };
+  // htmx swaps just the form (#signup-form), so a partial request gets the form with the setup action.
   const setupForm = (req: Request, res: Response, values: Record<string, string>, errors: FieldErrors, status?: number) =>
-    render(req, res, 'auth/setup', { values, errors, token: req.params.token }, { status });
+    render(
+      req,
+      res,
+      'auth/setup',
+      { values, errors, token: req.params.token, action: `/setup/${req.params.token}`, submitLabel: res.locals.t('auth:setup.submit') },
+      { status, fragment: 'auth/_signup-form' },
+    );
 
   router.get('/setup/:token', (req, res) => {
     setupToken(req);
@@ -58,6 +67,8 @@ export function linkRoutes(deps: Deps): Router {
     const parsed = parseInput(signupSchema, req.body);
     const { password: _p, ...values } = (req.body ?? {}) as Record<string, string>;
     if (!parsed.ok) return setupForm(req, res, values, parsed.errors, 422);
+    // Checked before the token is spent, so a taken email does not burn the one-time link.
+    if (findUserByEmail(db, parsed.data.email)) return setupForm(req, res, values, { email: 'validation.emailTaken' }, 422);
     const passwordHash = await hashPassword(parsed.data.password);
     if (!consumeToken(db, row.id)) throw new HttpError(404, 'auth:setup.invalid');
     const id = createUser(db, { ...parsed.data, passwordHash }, ['teacher', 'trainer', 'admin']);
@@ -87,6 +98,8 @@ export function linkRoutes(deps: Deps): Router {
     const passwordHash = await hashPassword(parsed.data.password);
     if (!consumeToken(db, row.id)) throw new HttpError(404, 'auth:signinLink.invalid');
     setPasswordHash(db, user.id, passwordHash);
+    // Setting a password is a password change: sessions started with the old one end.
+    invalidateUserSessions(db, user.id);
     signIn(deps, res, user);
     redirect(req, res, '/dashboard');
   });

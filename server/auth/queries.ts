@@ -45,7 +45,12 @@ export function setPasswordHash(db: Db, userId: number, passwordHash: string) {
 }
 
 export function rolesOf(db: Db, userId: number): Role[] {
-  return db.select({ role: userRoles.role }).from(userRoles).where(eq(userRoles.userId, userId)).all().map((r) => r.role);
+  return db
+    .select({ role: userRoles.role })
+    .from(userRoles)
+    .where(eq(userRoles.userId, userId))
+    .all()
+    .map((r) => r.role);
 }
 
 export function grantRole(db: Db, userId: number, role: Role) {
@@ -59,7 +64,9 @@ export function revokeRole(db: Db, userId: number, role: Role): boolean {
       const admins = tx.select({ n: count() }).from(userRoles).where(eq(userRoles.role, 'admin')).get()?.n ?? 0;
       if (admins <= 1) return false;
     }
-    tx.delete(userRoles).where(and(eq(userRoles.userId, userId), eq(userRoles.role, role))).run();
+    tx.delete(userRoles)
+      .where(and(eq(userRoles.userId, userId), eq(userRoles.role, role)))
+      .run();
     return true;
   });
 }
@@ -70,10 +77,7 @@ export function countAdmins(db: Db): number {
 
 export function listUsers(db: Db, opts: { q?: string; page: number; perPage: number }) {
   const where = opts.q
-    ? or(
-        sql`${users.name} LIKE ${`%${escapeLike(opts.q)}%`} ESCAPE '\\'`,
-        sql`${users.email} LIKE ${`%${escapeLike(opts.q.toLowerCase())}%`} ESCAPE '\\'`,
-      )
+    ? or(sql`${users.name} LIKE ${`%${escapeLike(opts.q)}%`} ESCAPE '\\'`, sql`${users.email} LIKE ${`%${escapeLike(opts.q.toLowerCase())}%`} ESCAPE '\\'`)
     : undefined;
   const rows = db
     .select({
@@ -111,7 +115,14 @@ export function createOneTimeToken(
 ): string {
   const token = generateToken();
   db.insert(oneTimeTokens)
-    .values({ id: hashToken(token), purpose, userId: opts.userId ?? null, createdBy: opts.createdBy ?? null, expiresAt: opts.expiresAt ?? null, createdAt: now })
+    .values({
+      id: hashToken(token),
+      purpose,
+      userId: opts.userId ?? null,
+      createdBy: opts.createdBy ?? null,
+      expiresAt: opts.expiresAt ?? null,
+      createdAt: now,
+    })
     .run();
   return token;
 }
@@ -138,11 +149,19 @@ export function findUsableToken(db: Db, token: string, purpose: 'setup' | 'signi
 
 /** Marks a token used; false when another request used it first (single use even under races). */
 export function consumeToken(db: Db, tokenId: string, now = Date.now()): boolean {
-  return db.update(oneTimeTokens).set({ usedAt: now }).where(and(eq(oneTimeTokens.id, tokenId), isNull(oneTimeTokens.usedAt))).run().changes === 1;
+  return (
+    db
+      .update(oneTimeTokens)
+      .set({ usedAt: now })
+      .where(and(eq(oneTimeTokens.id, tokenId), isNull(oneTimeTokens.usedAt)))
+      .run().changes === 1
+  );
 }
 
 export function deleteUnusedSetupTokens(db: Db) {
-  db.delete(oneTimeTokens).where(and(eq(oneTimeTokens.purpose, 'setup'), isNull(oneTimeTokens.usedAt))).run();
+  db.delete(oneTimeTokens)
+    .where(and(eq(oneTimeTokens.purpose, 'setup'), isNull(oneTimeTokens.usedAt)))
+    .run();
 }
 
 export function countSessions(db: Db, userId: number): number {

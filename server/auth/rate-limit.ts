@@ -23,7 +23,10 @@ export function loginLimiters(): RequestHandler[] {
     limiter(
       10,
       FIFTEEN_MINUTES,
-      (req) => `account:${String(req.body?.email ?? '').trim().toLowerCase()}`,
+      (req) =>
+        `account:${String(req.body?.email ?? '')
+          .trim()
+          .toLowerCase()}`,
       true,
     ),
   ];

@@ -86,7 +86,7 @@ export function authRoutes(deps: Deps): Router {
 
   router.post('/profile', requireUser, (req, res) => {
     const parsed = parseInput(profileSchema, req.body);
-    if (!parsed.ok) return profilePage(req, res, { values: keptValues(req.body), errors: parsed.errors }, 422);
+    if (!parsed.ok) return profilePage(req, res, { values: { ...keptValues(req.body), email: signedInUser(res).email }, errors: parsed.errors }, 422);
     const user = signedInUser(res);
     updateProfile(db, user.id, parsed.data);
     rememberLanguage(res, parsed.data.language, config.secureCookies);

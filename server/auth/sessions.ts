@@ -24,16 +24,14 @@ export interface Session {
 export function createSession(db: Db, userId: number, now = Date.now()): { token: string; session: Session } {
   const token = generateToken();
   const session = { id: hashToken(token), userId, expiresAt: now + SESSION_LIFETIME };
-  db.insert(sessions).values({ ...session, createdAt: now }).run();
+  db.insert(sessions)
+    .values({ ...session, createdAt: now })
+    .run();
   return { token, session };
 }
 
 /** Looks a token up; expired sessions are deleted, and ones past half their life slide forward. */
-export function validateSessionToken(
-  db: Db,
-  token: string,
-  now = Date.now(),
-): { session: Session; user: SessionUser; renewed: boolean } | null {
+export function validateSessionToken(db: Db, token: string, now = Date.now()): { session: Session; user: SessionUser; renewed: boolean } | null {
   const id = hashToken(token);
   const row = db
     .select({
@@ -82,6 +80,11 @@ export function invalidateOtherSessions(db: Db, userId: number, keepSessionId: s
   db.delete(sessions)
     .where(and(eq(sessions.userId, userId), ne(sessions.id, keepSessionId)))
     .run();
+}
+
+/** After a password is set through a one-time link, no earlier session survives. */
+export function invalidateUserSessions(db: Db, userId: number): void {
+  db.delete(sessions).where(eq(sessions.userId, userId)).run();
 }
 
 export function deleteExpiredSessions(db: Db, now = Date.now()): number {

@@ -27,13 +27,7 @@ interface RenderOptions {
 }
 
 /** The one render helper: a full page for browsers, the fragment for htmx partial requests. */
-export async function render(
-  req: Request,
-  res: Response,
-  view: string,
-  locals: Record<string, unknown> = {},
-  options: RenderOptions = {},
-): Promise<void> {
+export async function render(req: Request, res: Response, view: string, locals: Record<string, unknown> = {}, options: RenderOptions = {}): Promise<void> {
   res.vary('HX-Request');
   res.vary('HX-Request-Type');
   const data = { ...res.locals, ...locals };

@@ -45,7 +45,9 @@ export function sameOriginWrites(baseUrl: string): RequestHandler {
   const baseHost = new URL(baseUrl).host;
   return (req: Request, _res, next) => {
     if (SAFE_METHODS.has(req.method)) return next();
-    const claimed = originOf(req.get('Origin')) ?? originOf(req.get('Referer'));
+    // Referer counts only when Origin is absent; an Origin of "null" (sandboxed frames, some redirects) is refused.
+    const origin = req.get('Origin');
+    const claimed = origin !== undefined ? originOf(origin) : originOf(req.get('Referer'));
     if (claimed && (claimed === req.get('Host') || claimed === baseHost)) return next();
     next(new HttpError(403, 'errors:crossSite'));
   };

@@ -13,10 +13,7 @@ export function fieldErrors(error: z.ZodError): FieldErrors {
 }
 
 /** Parses input with a schema: either the data or per-field error keys, never a throw. */
-export function parseInput<S extends z.ZodType>(
-  schema: S,
-  input: unknown,
-): { ok: true; data: z.output<S> } | { ok: false; errors: FieldErrors } {
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown): { ok: true; data: z.output<S> } | { ok: false; errors: FieldErrors } {
   const result = schema.safeParse(input ?? {});
   return result.success ? { ok: true, data: result.data } : { ok: false, errors: fieldErrors(result.error) };
 }

@@ -1,0 +1,329 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import request from 'supertest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { prepareSetupLink } from '../../server/auth/link-routes.ts';
+import { verifyPassword } from '../../server/auth/passwords.ts';
+import { createUser } from '../../server/auth/queries.ts';
+import { openDatabase } from '../../server/db/client.ts';
+import { ROOT, agent, createTestApp, makeUser, signedIn, userAgent } from '../helpers.ts';
+import { DAY, cookieValue, countUsers, pathOf, rolesOfUser, sessionRows, sha256Hex, signupForm, userByEmail } from './support.ts';
+
+interface TokenRow {
+  id: string;
+  purpose: string;
+  user_id: number | null;
+  created_by: number | null;
+  expires_at: number | null;
+  used_at: number | null;
+}
+
+function tokenRows(db: ReturnType<typeof createTestApp>['db']): TokenRow[] {
+  return db.$client.prepare('SELECT * FROM one_time_tokens').all() as TokenRow[];
+}
+
+describe('prepareSetupLink', () => {
+  it('returns a one-time URL while no administrator exists, storing only its hash', () => {
+    const { db, config } = createTestApp({ courses: false });
+    const url = prepareSetupLink(db, config.baseUrl);
+    expect(url).toMatch(/^http:\/\/localhost:3000\/setup\/[a-z2-7]{32,}$/);
+    const token = pathOf(url as string)
+      .split('/')
+      .at(-1) as string;
+    const rows = tokenRows(db);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ id: sha256Hex(token), purpose: 'setup', expires_at: null, used_at: null });
+    expect(JSON.stringify(rows)).not.toContain(token);
+  });
+
+  it('returns null once an administrator exists', async () => {
+    const { db, config } = createTestApp({ courses: false });
+    await makeUser(db, { roles: ['admin'] });
+    expect(prepareSetupLink(db, config.baseUrl)).toBeNull();
+    expect(tokenRows(db)).toEqual([]);
+  });
+
+  it('replaces an older unused link with the new one', async () => {
+    const { app, db, config } = createTestApp({ courses: false });
+    const first = pathOf(prepareSetupLink(db, config.baseUrl) as string);
+    const second = pathOf(prepareSetupLink(db, config.baseUrl) as string);
+    await request(app).get(first).expect(404);
+    await request(app).get(second).expect(200);
+  });
+});
+
+describe('GET /setup/:token', () => {
+  it('shows the form for the first administrator', async () => {
+    const { app, db, config } = createTestApp({ courses: false });
+    const link = pathOf(prepareSetupLink(db, config.baseUrl) as string);
+    const res = await request(app).get(link);
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('Create the first administrator');
+    expect(res.text).toContain(`action="${link}"`);
+    expect(res.text).toContain('name="password"');
+  });
+
+  it('answers 404 for a made-up token', async () => {
+    const { app, db, config } = createTestApp({ courses: false });
+    prepareSetupLink(db, config.baseUrl);
+    const res = await request(app).get('/setup/abcdefghijklmnopqrstuvwxyz234567');
+    expect(res.status).toBe(404);
+    expect(res.text).toContain('This set-up link is not valid');
+    await agent(app).post('/setup/abcdefghijklmnopqrstuvwxyz234567').type('form').send(signupForm()).expect(404);
+    expect(countUsers(db)).toBe(0);
+  });
+});
+
+describe('POST /setup/:token', () => {
+  it('creates the administrator with every role and signs them in', async () => {
+    const { app, db, config } = createTestApp({ courses: false });
+    const link = pathOf(prepareSetupLink(db, config.baseUrl) as string);
+    const a = agent(app);
+    const res = await a
+      .post(link)
+      .type('form')
+      .send(signupForm({ email: 'Admin@Ministry.example', name: 'Ada Admin' }));
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe('/admin/users');
+    const admin = userByEmail(db, 'admin@ministry.example');
+    expect(admin?.name).toBe('Ada Admin');
+    expect(admin?.password_hash).toMatch(/^\$argon2id\$/);
+    expect(rolesOfUser(db, admin?.id ?? 0)).toEqual(['admin', 'teacher', 'trainer']);
+    expect(sessionRows(db, admin?.id).map((r) => r.id)).toEqual([sha256Hex(cookieValue(res, 'session') ?? '')]);
+    const users = await a.get('/admin/users');
+    expect(users.status).toBe(200);
+    expect(users.text).toContain('Ada Admin');
+  });
+
+  it('works once: a second POST or GET answers 404', async () => {
+    const { app, db, config } = createTestApp({ courses: false });
+    const link = pathOf(prepareSetupLink(db, config.baseUrl) as string);
+    await agent(app).post(link).type('form').send(signupForm()).expect(303);
+    const again = await agent(app).post(link).type('form').send(signupForm());
+    expect(again.status).toBe(404);
+    await request(app).get(link).expect(404);
+    expect(countUsers(db)).toBe(1);
+    expect(prepareSetupLink(db, config.baseUrl)).toBeNull();
+  });
+
+  it('answers 422 for bad input and keeps the link usable', async () => {
+    const { app, db, config } = createTestApp({ courses: false });
+    const link = pathOf(prepareSetupLink(db, config.baseUrl) as string);
+    const res = await agent(app)
+      .post(link)
+      .type('form')
+      .send(signupForm({ email: 'nope', password: 'password123' }));
+    expect(res.status).toBe(422);
+    expect(res.text).toContain('Enter an email address like name@school.org.');
+    expect(res.text).toContain('This password is one of the most common ones.');
+    expect(res.text).not.toContain('password123');
+    expect(countUsers(db)).toBe(0);
+    await agent(app).post(link).type('form').send(signupForm()).expect(303);
+  });
+
+  it('answers an htmx request with errors with just the set-up form', async () => {
+    const { app, db, config } = createTestApp({ courses: false });
+    const link = pathOf(prepareSetupLink(db, config.baseUrl) as string);
+    const res = await agent(app)
+      .post(link)
+      .set('HX-Request', 'true')
+      .set('HX-Request-Type', 'partial')
+      .type('form')
+      .send(signupForm({ email: 'nope' }));
+    expect(res.status).toBe(422);
+    expect(res.text).not.toContain('<h1>');
+    expect(res.text.trim()).toMatch(new RegExp(`^<form method="post" action="${link}"[^>]+id="signup-form"`));
+    expect(res.text).toContain('Create administrator');
+    expect(res.text).toContain('Enter an email address like name@school.org.');
+  });
+
+  it('refuses an email that already has an account and keeps the link usable', async () => {
+    const { app, db, config } = createTestApp({ courses: false });
+    await makeUser(db, { email: 'taken@school.example' });
+    const link = pathOf(prepareSetupLink(db, config.baseUrl) as string);
+    const res = await agent(app)
+      .post(link)
+      .type('form')
+      .send(signupForm({ email: 'Taken@School.example' }));
+    expect(res.status).toBe(422);
+    expect(res.text).toContain('An account with this email already exists.');
+    await request(app).get(link).expect(200);
+    await agent(app).post(link).type('form').send(signupForm()).expect(303);
+  });
+});
+
+// vitest puts Vite's BASE_URL ("/") into process.env; the command must see only our settings.
+const CONFIG_VARIABLES = ['NODE_ENV', 'PORT', 'HOST', 'DATABASE_PATH', 'BASE_URL', 'LOG_LEVEL', 'ISSUER_NAME', 'COURSES_PATH', 'SMTP_URL', 'MAIL_FROM'];
+function inheritedEnv(): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !CONFIG_VARIABLES.includes(name)));
+}
+
+describe('create-user command', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'create-user-'));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  function run(args: string[], databasePath: string, input: string) {
+    return spawnSync('npx', ['tsx', 'server/cli/create-user.ts', ...args], {
+      cwd: ROOT,
+      input,
+      encoding: 'utf8',
+      env: { ...inheritedEnv(), DATABASE_PATH: databasePath, NODE_ENV: 'test', LOG_LEVEL: 'silent' },
+      timeout: 60_000,
+    });
+  }
+
+  it('creates an administrator with the password piped on stdin', { timeout: 60_000 }, async () => {
+    const file = path.join(dir, 'admin.sqlite');
+    const result = run(['--email', 'a@b.org', '--name', 'A', '--role', 'admin', '--password-stdin'], file, 'a long cli passphrase\n');
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).toContain('a@b.org');
+    const db = openDatabase(file);
+    try {
+      const user = userByEmail(db, 'a@b.org');
+      expect(user?.name).toBe('A');
+      expect(rolesOfUser(db, user?.id ?? 0)).toEqual(['admin', 'teacher']);
+      expect(user?.password_hash).toMatch(/^\$argon2id\$/);
+      // The trailing newline from the pipe is not part of the password.
+      expect(await verifyPassword(user?.password_hash ?? '', 'a long cli passphrase')).toBe(true);
+    } finally {
+      db.$client.close();
+    }
+  });
+
+  it('exits non-zero with a clear message for an unknown role, creating nothing', { timeout: 60_000 }, () => {
+    const file = path.join(dir, 'bad-role.sqlite');
+    const result = run(['--email', 'a@b.org', '--name', 'A', '--role', 'superuser', '--password-stdin'], file, 'a long cli passphrase\n');
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toContain('--role: unknown role "superuser" (expected one of teacher, trainer, admin)');
+    expect(fs.existsSync(file)).toBe(false);
+  });
+
+  it('exits non-zero for a common password', { timeout: 60_000 }, () => {
+    const file = path.join(dir, 'weak.sqlite');
+    const result = run(['--email', 'c@d.org', '--name', 'C', '--password-stdin'], file, 'password123\n');
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toContain('password is one of the most common passwords');
+  });
+});
+
+/** An admin agent and a learner who has no password yet (as made by a trainer's enrolment). */
+async function adminAndLearner() {
+  const ctx = createTestApp({ courses: false });
+  const { user: admin, agent: adminAgent } = await userAgent(ctx, { roles: ['admin'], name: 'Ada Admin' });
+  const learnerId = createUser(ctx.db, { email: 'learner@school.example', name: 'Lena Learner', passwordHash: null }) as number;
+  return { ...ctx, admin, adminAgent, learnerId };
+}
+
+async function makeLink(adminAgent: ReturnType<typeof agent>, learnerId: number): Promise<string> {
+  const res = await adminAgent.post(`/admin/users/${learnerId}/signin-link`);
+  expect(res.status).toBe(200);
+  const url = /value="(http:\/\/localhost:3000\/signin\/[a-z2-7]+)"/.exec(res.text)?.[1];
+  if (!url) throw new Error('no sign-in link on the page');
+  return url;
+}
+
+describe('POST /admin/users/:id/signin-link', () => {
+  it('shows a one-time link and stores only its hash, valid for 72 hours', async () => {
+    const { db, admin, adminAgent, learnerId } = await adminAndLearner();
+    const users = await adminAgent.get('/admin/users');
+    expect(users.text).toContain(`action="/admin/users/${learnerId}/signin-link"`);
+    const res = await adminAgent.post(`/admin/users/${learnerId}/signin-link`);
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('Lena Learner');
+    expect(res.text).toContain('learner@school.example');
+    const url = /value="(http:\/\/localhost:3000\/signin\/[a-z2-7]{32,})"/.exec(res.text)?.[1] as string;
+    expect(url).toBeDefined();
+    const token = pathOf(url).split('/').at(-1) as string;
+    const rows = tokenRows(db);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ id: sha256Hex(token), purpose: 'signin', user_id: learnerId, created_by: admin.id, used_at: null });
+    expect(rows[0]?.expires_at).toBeGreaterThan(Date.now() + 71 * 3600 * 1000);
+    expect(rows[0]?.expires_at).toBeLessThanOrEqual(Date.now() + 72 * 3600 * 1000);
+    expect(JSON.stringify(rows)).not.toContain(token);
+  });
+
+  it('answers 404 for an unknown user', async () => {
+    const { adminAgent } = await adminAndLearner();
+    await adminAgent.post('/admin/users/999999/signin-link').expect(404);
+  });
+
+  it('is refused to a teacher and a trainer', async () => {
+    const ctx = await adminAndLearner();
+    for (const roles of [[], ['trainer']] as const) {
+      const { agent: a } = await userAgent(ctx, { roles: [...roles] });
+      await a.post(`/admin/users/${ctx.learnerId}/signin-link`).expect(403);
+    }
+    expect(tokenRows(ctx.db)).toEqual([]);
+  });
+});
+
+describe('GET and POST /signin/:token', () => {
+  it('shows the set-password form', async () => {
+    const { app, adminAgent, learnerId } = await adminAndLearner();
+    const link = pathOf(await makeLink(adminAgent, learnerId));
+    const res = await request(app).get(link);
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('Set your password');
+    expect(res.text).toContain('Lena Learner');
+    expect(res.text).toContain(`action="${link}"`);
+  });
+
+  it('sets the password and signs the person in', async () => {
+    const { app, db, adminAgent, learnerId } = await adminAndLearner();
+    const link = pathOf(await makeLink(adminAgent, learnerId));
+    const res = await agent(app).post(link).type('form').send({ password: 'my own passphrase 7' });
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe('/dashboard');
+    expect(sessionRows(db, learnerId).map((r) => r.id)).toEqual([sha256Hex(cookieValue(res, 'session') ?? '')]);
+    expect(userByEmail(db, 'learner@school.example')?.password_hash).toMatch(/^\$argon2id\$/);
+    await signedIn(app, 'learner@school.example', 'my own passphrase 7');
+  });
+
+  it('ends the sessions the person had before, as any password change does', async () => {
+    const ctx = await adminAndLearner();
+    const { user, agent: old } = await userAgent(ctx);
+    const link = pathOf(await makeLink(ctx.adminAgent, user.id));
+    const res = await agent(ctx.app).post(link).type('form').send({ password: 'my own passphrase 7' });
+    expect(res.status).toBe(303);
+    expect(sessionRows(ctx.db, user.id).map((r) => r.id)).toEqual([sha256Hex(cookieValue(res, 'session') ?? '')]);
+    await old.get('/profile').expect(303);
+  });
+
+  it('works once: a second GET or POST answers 404', async () => {
+    const { app, db, adminAgent, learnerId } = await adminAndLearner();
+    const link = pathOf(await makeLink(adminAgent, learnerId));
+    await agent(app).post(link).type('form').send({ password: 'my own passphrase 7' }).expect(303);
+    const get = await request(app).get(link);
+    expect(get.status).toBe(404);
+    expect(get.text).toContain('This sign-in link is not valid');
+    const before = userByEmail(db, 'learner@school.example')?.password_hash;
+    await agent(app).post(link).type('form').send({ password: 'attacker passphrase 8' }).expect(404);
+    expect(userByEmail(db, 'learner@school.example')?.password_hash).toBe(before);
+  });
+
+  it('answers 404 once the link has expired', async () => {
+    const { app, db, adminAgent, learnerId } = await adminAndLearner();
+    const link = pathOf(await makeLink(adminAgent, learnerId));
+    db.$client.prepare('UPDATE one_time_tokens SET expires_at = ?').run(Date.now() - DAY);
+    await request(app).get(link).expect(404);
+    await agent(app).post(link).type('form').send({ password: 'my own passphrase 7' }).expect(404);
+    expect(userByEmail(db, 'learner@school.example')?.password_hash).toBeNull();
+  });
+
+  it('answers 404 for a made-up token', async () => {
+    const { app } = await adminAndLearner();
+    await request(app).get('/signin/abcdefghijklmnopqrstuvwxyz234567').expect(404);
+  });
+
+  it('refuses a weak password with 422 and keeps the link usable', async () => {
+    const { app, db, adminAgent, learnerId } = await adminAndLearner();
+    const link = pathOf(await makeLink(adminAgent, learnerId));
+    const res = await agent(app).post(link).type('form').send({ password: 'password123' });
+    expect(res.status).toBe(422);
+    expect(res.text).toContain('This password is one of the most common ones.');
+    expect(sessionRows(db, learnerId)).toEqual([]);
+    await agent(app).post(link).type('form').send({ password: 'my own passphrase 7' }).expect(303);
+  });
+});
