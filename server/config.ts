@@ -14,6 +14,7 @@ const envSchema = z.object({
   COURSES_PATH: z.string().min(1).default('courses'),
   SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
   MAIL_FROM: z.string().min(3).optional(),
+  LOOKUP_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(60),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -30,6 +31,8 @@ export interface Config {
   coursesPath: string;
   smtpUrl?: string;
   mailFrom: string;
+  /** Certificate look-ups per minute per address (against enumeration of codes). */
+  lookupRateLimit: number;
 }
 
 export class ConfigError extends Error {}
@@ -60,6 +63,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     coursesPath: path.resolve(e.COURSES_PATH),
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM ?? `no-reply@${new URL(baseUrl).hostname}`,
+    lookupRateLimit: e.LOOKUP_RATE_LIMIT,
   };
 }
 

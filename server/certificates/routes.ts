@@ -1,6 +1,109 @@
-import { Router } from 'express';
+import { type Request, type RequestHandler, type Response, Router } from 'express';
+import multer from 'multer';
 import type { Deps } from '../app.ts';
+import { requireUser, signedInUser } from '../auth/guards.ts';
+import { perAddressLimiter } from '../auth/rate-limit.ts';
+import { HttpError } from '../http/errors.ts';
+import { render } from '../http/render.ts';
+import { type FieldErrors, parseInput } from '../http/validation.ts';
+import { certificateAdminRoutes } from './admin-routes.ts';
+import { normaliseCode } from './code.ts';
+import { revocationList, signedCredential, type VerificationResult, verifyCredential } from './credential.ts';
+import { issuerJwks, issuerProfile } from './keys.ts';
+import { canDownloadPdf, certificateOr404, noticeFrom, renderCertificatePage } from './page.ts';
+import { renderCertificatePdf } from './pdf.ts';
+import { certificateStatus, fileName } from './present.ts';
+import { findCertificate } from './queries.ts';
+import { CREDENTIAL_MAX_BYTES, lookupQuery, verifySchema } from './schemas.ts';
 
-export function certificateRoutes(_deps: Deps): Router {
-  return Router();
+// Route order matters: Express 5 (path-to-regexp 8) matches /certificates/:code.pdf with
+// code = "ABC" for /certificates/ABC.pdf, but /certificates/:code would take "ABC.pdf" whole,
+// so the suffixed routes come first (a test pins this down).
+
+const upload = multer({
+  storage: multer.memoryStorage(),
+  limits: { fileSize: CREDENTIAL_MAX_BYTES, files: 1, fields: 4, fieldSize: CREDENTIAL_MAX_BYTES + 1024, parts: 6 },
+}).single('file');
+
+/** Multipart forms (the file upload) go through multer; its limit errors become a field error. */
+const receiveUpload: RequestHandler = (req, res, next) => {
+  upload(req, res, (err: unknown) => {
+    if (err) res.locals.uploadError = err instanceof multer.MulterError && err.code.startsWith('LIMIT_') ? 'validation.tooLong' : 'validation.invalid';
+    next();
+  });
+};
+
+function json(res: Response, body: unknown, type: string, filename?: string): void {
+  // Wallets and verifiers in browsers fetch these from other origins.
+  res.setHeader('Access-Control-Allow-Origin', '*');
+  res.setHeader('Cache-Control', 'no-cache');
+  if (filename) res.setHeader('Content-Disposition', `inline; filename="${filename}"`);
+  res.type(type).send(JSON.stringify(body, null, 2));
+}
+
+export function certificateRoutes(deps: Deps): Router {
+  const { db, config } = deps;
+  const router = Router();
+  // One budget per address for everything that looks a certificate up, against enumeration.
+  const lookups = perAddressLimiter(config.lookupRateLimit);
+
+  const lookupPage = (
+    req: Request,
+    res: Response,
+    locals: { values?: Record<string, string>; errors?: FieldErrors; result?: VerificationResult | null },
+    status?: number,
+  ) => render(req, res, 'certificates/index', { values: {}, errors: {}, result: null, ...locals }, { status });
+
+  router.get('/issuer', (_req, res) => json(res, issuerProfile(db, config), 'application/ld+json'));
+  router.get('/issuer/keys', (_req, res) => json(res, issuerJwks(db), 'application/jwk-set+json'));
+
+  router.get('/certificates', (req, res) => {
+    const raw = lookupQuery.parse(req.query).code;
+    if (!raw) return lookupPage(req, res, {});
+    const code = normaliseCode(raw);
+    if (code) return res.redirect(303, `/certificates/${code}`);
+    return lookupPage(req, res, { values: { code: raw }, errors: { code: 'validation.invalid' } }, 422);
+  });
+
+  router.get('/certificates/verify', (req, res) => lookupPage(req, res, {}));
+
+  router.post('/certificates/verify', lookups, receiveUpload, (req, res) => {
+    const pasted = typeof req.body?.credential === 'string' ? req.body.credential : '';
+    if (res.locals.uploadError) return lookupPage(req, res, { errors: { credential: res.locals.uploadError } }, 422);
+    const uploaded = req.file ? req.file.buffer.toString('utf8') : '';
+    const parsed = parseInput(verifySchema, { credential: uploaded.trim() ? uploaded : pasted });
+    const values = { credential: pasted.length <= CREDENTIAL_MAX_BYTES ? pasted : '' };
+    if (!parsed.ok) return lookupPage(req, res, { values, errors: parsed.errors }, 422);
+    const result = verifyCredential(db, parsed.data.credential, { baseUrl: config.baseUrl });
+    return lookupPage(req, res, { values, result });
+  });
+
+  router.get('/certificates/:code.pdf', lookups, requireUser, async (req, res) => {
+    const user = signedInUser(res);
+    const cert = certificateOr404(db, req.params.code);
+    if (!canDownloadPdf(db, user, cert)) throw new HttpError(403);
+    const pdf = await renderCertificatePdf({ ...cert, status: certificateStatus(cert) }, { baseUrl: config.baseUrl });
+    res.setHeader('Content-Disposition', `inline; filename="${fileName(cert.code, 'pdf')}"`);
+    res.setHeader('Cache-Control', 'private, no-cache');
+    res.type('application/pdf').send(pdf);
+  });
+
+  router.get('/certificates/:code.json', lookups, (req, res) => {
+    const cert = certificateOr404(db, req.params.code);
+    json(res, signedCredential(db, cert, config), 'application/ld+json', fileName(cert.code, 'json'));
+  });
+
+  router.get('/certificates/:code/status', lookups, (req, res) => {
+    json(res, revocationList(certificateOr404(db, req.params.code), config), 'application/json');
+  });
+
+  router.get('/certificates/:code', lookups, (req, res) => {
+    const code = normaliseCode(req.params.code);
+    const cert = code ? findCertificate(db, code) : undefined;
+    if (!cert) return render(req, res, 'certificates/not-found', { code: String(req.params.code).slice(0, 40) }, { status: 404 });
+    return renderCertificatePage(req, res, db, cert, { notice: noticeFrom(req.query.notice) });
+  });
+
+  router.use(certificateAdminRoutes(deps));
+  return router;
 }

@@ -17,7 +17,7 @@ export const notFound: RequestHandler = (_req, _res, next) => next(new HttpError
 
 export function errorHandler(logger: Logger, showStack: boolean): ErrorRequestHandler {
   return (err, req, res, _next) => {
-    // body-parser and multer errors carry a status (413 too large, 400 malformed).
+    // body-parser errors carry a status (413 too large, 400 malformed); multer's carry a code.
     const status = err instanceof HttpError ? err.status : typeof err?.status === 'number' && err.status >= 400 && err.status < 500 ? err.status : 500;
     if (status >= 500) logger.error({ err, url: req.originalUrl }, 'request failed');
     if (res.headersSent) return res.end();

@@ -1,0 +1,97 @@
+import type { Db, Tx } from '../db/client.ts';
+import { COMPETENCIES } from '../framework/ict-cft.ts';
+import { uniqueCode } from './code.ts';
+import {
+  type CertificateRow,
+  codeExists,
+  courseCompetencyCodes,
+  findCertificate,
+  findCourse,
+  findCurrentCertificate,
+  findUserName,
+  insertCertificate,
+  markReplaced,
+  markRevoked,
+} from './queries.ts';
+
+export { certificatesOfUser, type UserCertificate } from './queries.ts';
+
+const FRAMEWORK_ORDER = new Map(COMPETENCIES.map((c, i) => [c.code as string, i]));
+const byFrameworkOrder = (a: string, b: string) => (FRAMEWORK_ORDER.get(a) ?? 99) - (FRAMEWORK_ORDER.get(b) ?? 99) || a.localeCompare(b);
+
+/**
+ * Issues the completion certificate for (user, course) inside the caller's transaction (the one
+ * that records the completion). Idempotent: an existing current certificate is returned with
+ * created: false. Null when the course awards no certificate. The learner's name, the course's
+ * title, language, hours and competencies are copied as they are now: a certificate never changes.
+ */
+export function issueCertificate(
+  tx: Tx,
+  input: { userId: number; courseId: number; issuerName: string; now: number },
+): { code: string; created: boolean } | null {
+  const course = findCourse(tx, input.courseId);
+  if (!course) throw new Error(`issueCertificate: no course ${input.courseId}`);
+  if (!course.certificate) return null;
+  const existing = findCurrentCertificate(tx, input.userId, input.courseId);
+  if (existing) return { code: existing.code, created: false };
+  const learnerName = findUserName(tx, input.userId);
+  if (learnerName === undefined) throw new Error(`issueCertificate: no user ${input.userId}`);
+
+  const code = uniqueCode((c) => codeExists(tx, c));
+  insertCertificate(tx, {
+    code,
+    userId: input.userId,
+    courseId: course.id,
+    learnerName,
+    courseTitle: course.title,
+    courseLanguage: course.language,
+    hours: course.hours,
+    competencies: courseCompetencyCodes(tx, course.id).sort(byFrameworkOrder),
+    issuerName: input.issuerName,
+    issuedAt: input.now,
+  });
+  return { code, created: true };
+}
+
+export type ReissueResult = { ok: true; code: string } | { ok: false; reason: 'unknown' | 'replaced' | 'revoked' };
+
+/**
+ * Re-issues a certificate after a name correction: a new certificate with the learner's current
+ * name (same course facts), and the old one pointing at it. Both writes share one transaction.
+ */
+export function reissueCertificate(db: Db, code: string, input: { issuerName: string; now: number }): ReissueResult {
+  return db.transaction((tx): ReissueResult => {
+    const old = findCertificate(tx, code);
+    if (!old) return { ok: false, reason: 'unknown' };
+    if (old.replacedByCode) return { ok: false, reason: 'replaced' };
+    if (old.revokedAt) return { ok: false, reason: 'revoked' };
+    const learnerName = findUserName(tx, old.userId) ?? old.learnerName;
+    const newCode = uniqueCode((c) => codeExists(tx, c));
+    // The old row leaves the "current" unique index before the new one enters it.
+    markReplaced(tx, old.code, newCode);
+    insertCertificate(tx, {
+      code: newCode,
+      userId: old.userId,
+      courseId: old.courseId,
+      learnerName,
+      courseTitle: old.courseTitle,
+      courseLanguage: old.courseLanguage,
+      hours: old.hours,
+      competencies: old.competencies,
+      issuerName: input.issuerName,
+      issuedAt: input.now,
+    });
+    return { ok: true, code: newCode };
+  });
+}
+
+export type RevokeResult = { ok: true } | { ok: false; reason: 'unknown' | 'alreadyRevoked' };
+
+/** Revokes a certificate with a private reason; the first revocation (its date and reason) stands. */
+export function revokeCertificate(db: Db, code: string, input: { reason: string; now: number }): RevokeResult {
+  return db.transaction((tx): RevokeResult => {
+    const cert: CertificateRow | undefined = findCertificate(tx, code);
+    if (!cert) return { ok: false, reason: 'unknown' };
+    return markRevoked(tx, code, input.reason, input.now) ? { ok: true } : { ok: false, reason: 'alreadyRevoked' };
+  });
+}
