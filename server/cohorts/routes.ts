@@ -1,6 +1,98 @@
-import { Router } from 'express';
+import { Router, type Request, type Response } from 'express';
 import type { Deps } from '../app.ts';
+import { hasRole, requireRole, signedInUser } from '../auth/guards.ts';
+import { getCatalogue } from '../courses/catalogue.ts';
+import { redirect, render } from '../http/render.ts';
+import { parseInput, type FieldErrors } from '../http/validation.ts';
+import { fileStem, progressTable, sendCsv, sendXlsx } from './export.ts';
+import { memberRoutes, membersPage } from './member-routes.ts';
+import { cohortAccess, cohortOf } from './middleware.ts';
+import { dashboard, dashboardHref, exportData, isoToday, PER_PAGE, sortDirection } from './progress.ts';
+import { addTrainer, createCohort, findTrainerByEmail, listCohorts } from './queries.ts';
+import { cohortSchema, type DashboardQuery, dashboardQuery, membersQuery, trainerSchema } from './schemas.ts';
 
-export function cohortRoutes(_deps: Deps): Router {
-  return Router();
+// Route table: each route reads auth -> validate -> handler. Every /cohorts/:id* route passes
+// cohortAccess first, so a trainer reaches only cohorts they are assigned to.
+
+type FormValues = Record<string, string | string[]>;
+
+function keptValues(body: unknown): FormValues {
+  const b = (body ?? {}) as Record<string, unknown>;
+  const str = (k: string) => (typeof b[k] === 'string' ? (b[k] as string) : '');
+  const courses = Array.isArray(b.courses) ? b.courses.map(String) : typeof b.courses === 'string' ? [b.courses] : [];
+  return { name: str('name'), startDate: str('startDate'), dueDate: str('dueDate'), description: str('description'), courses };
+}
+
+export function cohortRoutes(deps: Deps): Router {
+  const { db, config } = deps;
+  const router = Router();
+  router.use('/cohorts', requireRole('trainer'));
+  router.use('/cohorts/:id', cohortAccess(db));
+
+  const listPage = (req: Request, res: Response, form: { values: FormValues; errors: FieldErrors }, status?: number) => {
+    const user = signedInUser(res);
+    const page = membersQuery.parse(req.query).page;
+    const { rows, total } = listCohorts(db, { userId: user.id, all: hasRole(user, 'admin'), page, perPage: PER_PAGE });
+    const catalogue = getCatalogue(db);
+    const cohorts = rows.map((r) => ({ ...r, courses: r.courseIds.map((id) => catalogue.courseById(id)?.title).filter(Boolean) }));
+    const locals = { cohorts, total, page, pages: Math.max(1, Math.ceil(total / PER_PAGE)), courses: catalogue.courses, today: isoToday(), ...form };
+    return render(req, res, 'cohorts/index', locals, { status, fragment: req.method === 'POST' ? 'cohorts/_form' : 'cohorts/_list' });
+  };
+
+  router.get('/cohorts', (req, res) => listPage(req, res, { values: { startDate: isoToday(), courses: [] }, errors: {} }));
+
+  router.post('/cohorts', (req, res) => {
+    const parsed = parseInput(cohortSchema, req.body);
+    if (!parsed.ok) return listPage(req, res, { values: keptValues(req.body), errors: parsed.errors }, 422);
+    const catalogue = getCatalogue(db);
+    if (!parsed.data.courses.every((id) => catalogue.courseById(id))) {
+      return listPage(req, res, { values: keptValues(req.body), errors: { courses: 'validation.courses' } }, 422);
+    }
+    const id = createCohort(db, parsed.data, signedInUser(res).id);
+    redirect(req, res, `/cohorts/${id}`);
+  });
+
+  router.get('/cohorts/:id', (req, res) => {
+    const cohort = cohortOf(res);
+    const query = dashboardQuery.parse(req.query);
+    const data = dashboard(db, cohort, query);
+    const base = `/cohorts/${cohort.id}`;
+    const href = (over: Partial<DashboardQuery> = {}) => dashboardHref(base, query, over);
+    // A sort link flips the direction of the column already sorted, and starts others at their natural direction.
+    const sortHref = (sort: DashboardQuery['sort']) =>
+      href({ sort, page: 1, dir: sort === query.sort ? (sortDirection(query) === 'asc' ? 'desc' : 'asc') : undefined });
+    const exportQuery = href({ page: 1 }).slice(base.length);
+    return render(req, res, 'cohorts/show', { cohort, query, dir: sortDirection(query), href, sortHref, exportQuery, ...data }, { fragment: 'cohorts/_table' });
+  });
+
+  const exportRows = (req: Request, res: Response) => {
+    const cohort = cohortOf(res);
+    const data = exportData(db, cohort, dashboardQuery.parse(req.query));
+    return { cohort, ...progressTable(data, res.locals.t, config.baseUrl) };
+  };
+
+  router.get('/cohorts/:id/progress.csv', (req, res) => {
+    const { cohort, headers, rows } = exportRows(req, res);
+    sendCsv(res, `${fileStem(cohort)}-progress.csv`, headers, rows);
+  });
+
+  router.get('/cohorts/:id/progress.xlsx', async (req, res) => {
+    const { cohort, headers, rows } = exportRows(req, res);
+    await sendXlsx(res, `${fileStem(cohort)}-progress.xlsx`, cohort.name, headers, rows);
+  });
+
+  router.post('/cohorts/:id/trainers', requireRole('admin'), (req, res) => {
+    const cohort = cohortOf(res);
+    const parsed = parseInput(trainerSchema, req.body);
+    const trainer = parsed.ok ? findTrainerByEmail(db, parsed.data.email) : undefined;
+    if (!trainer) {
+      const email = typeof req.body?.email === 'string' ? req.body.email : '';
+      return membersPage(deps, req, res, { trainerForm: { email, error: parsed.ok ? 'cohorts:trainers.notTrainer' : 'common:validation.email' } }, 422);
+    }
+    addTrainer(db, cohort.id, trainer.id);
+    redirect(req, res, `/cohorts/${cohort.id}/members?notice=trainerAdded`);
+  });
+
+  router.use(memberRoutes(deps));
+  return router;
 }

@@ -1,0 +1,105 @@
+import { stringify } from 'csv-stringify/sync';
+import ExcelJS from 'exceljs';
+import type { Response } from 'express';
+import type { TFunction } from 'i18next';
+import type { Cohort } from './queries.ts';
+import { CELL_STATUSES, type CellStatus, type Column, type Learner } from './progress.ts';
+
+/**
+ * Neutralises spreadsheet formula injection (OWASP "CSV injection"): a text cell that starts
+ * with = + - @, a tab or a carriage return is prefixed with a single quote, so Excel, LibreOffice
+ * and Google Sheets show it as text instead of running it. Other values pass unchanged.
+ * Meant for every CSV/XLSX export (reports too); move it to a shared module when a second feature uses it.
+ */
+export function neutraliseFormula<T>(value: T): T {
+  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(value)) return `'${value}` as T;
+  return value;
+}
+
+type CellValue = string | number | Date | null;
+
+/** The dashboard's data as a table: one row per learner, one column per module (status as text). */
+export function progressTable(data: { columns: Column[]; learners: Learner[] }, t: TFunction, baseUrl: string) {
+  const headers = [
+    t('cohorts:table.name'),
+    t('cohorts:table.email'),
+    t('cohorts:table.school'),
+    t('cohorts:table.region'),
+    t('cohorts:table.country'),
+    t('cohorts:table.percent'),
+    t('cohorts:table.completedModules'),
+    t('cohorts:table.modules'),
+    t('cohorts:table.lastActivity'),
+    t('cohorts:table.overdue'),
+    ...data.columns.map((c) => `${c.label} ${c.title}`),
+    t('cohorts:table.certificates'),
+  ];
+  // Translated once: an export of 2,000 learners has 20,000 status cells.
+  const status = Object.fromEntries(CELL_STATUSES.map((s) => [s, t(`cohorts:status.${s}`)])) as Record<CellStatus, string>;
+  const [yes, no] = [t('cohorts:export.yes'), t('cohorts:export.no')];
+  const rows: CellValue[][] = data.learners.map((l) => [
+    l.name,
+    l.email,
+    l.school,
+    l.region,
+    l.country,
+    l.percent,
+    l.completed,
+    data.columns.length,
+    l.lastActivity === null ? null : new Date(l.lastActivity),
+    l.overdue ? yes : no,
+    ...l.cells.map((c) => status[c]),
+    l.certificates.map((c) => `${baseUrl}/certificates/${c.code}`).join(' '),
+  ]);
+  return { headers, rows };
+}
+
+function csvValue(v: CellValue): string | number {
+  if (v === null) return '';
+  if (v instanceof Date) return v.toISOString().slice(0, 16).replace('T', ' ');
+  return neutraliseFormula(v);
+}
+
+/**
+ * CSV text with a byte-order mark, so Excel opens UTF-8 (Cyrillic names) correctly. Rows end in CRLF;
+ * a value with a lone CR or LF is quoted too, which csv-stringify would not do by itself.
+ */
+export function toCsv(headers: string[], rows: CellValue[][]): string {
+  return `\uFEFF${stringify([headers.map(neutraliseFormula), ...rows.map((r) => r.map(csvValue))], { record_delimiter: 'windows', quoted_match: /[\r\n]/ })}`;
+}
+
+export function fileStem(cohort: Pick<Cohort, 'id' | 'name'>): string {
+  const slug = cohort.name
+    .normalize('NFKD')
+    .replace(/[^\w-]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 40)
+    .toLowerCase();
+  return `cohort-${cohort.id}${slug ? `-${slug}` : ''}`;
+}
+
+export function sendCsv(res: Response, filename: string, headers: string[], rows: CellValue[][]): void {
+  res.attachment(filename);
+  res.type('text/csv; charset=utf-8');
+  res.setHeader('Cache-Control', 'no-store');
+  res.send(toCsv(headers, rows));
+}
+
+/** Streams an XLSX workbook (one sheet, header row frozen); text cells are neutralised like the CSV. */
+export async function sendXlsx(res: Response, filename: string, sheetName: string, headers: string[], rows: CellValue[][]): Promise<void> {
+  res.attachment(filename);
+  res.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+  res.setHeader('Cache-Control', 'no-store');
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: res, useStyles: true, useSharedStrings: false });
+  const sheet = workbook.addWorksheet(sheetName.replace(/[\\/?*[\]:]/g, ' ').slice(0, 31) || 'Progress', { views: [{ state: 'frozen', ySplit: 1 }] });
+  sheet.columns = headers.map((h, i) => ({ header: neutraliseFormula(h), key: String(i), width: i < 2 ? 28 : Math.min(Math.max(h.length + 2, 10), 40) }));
+  sheet.getRow(1).font = { bold: true };
+  sheet.getRow(1).commit();
+  for (const row of rows) {
+    const r = sheet.addRow(row.map((v) => (typeof v === 'string' ? neutraliseFormula(v) : v)));
+    for (const [i, v] of row.entries()) if (v instanceof Date) r.getCell(i + 1).numFmt = 'yyyy-mm-dd hh:mm';
+    r.commit();
+  }
+  sheet.commit();
+  await workbook.commit();
+}
