@@ -10,7 +10,10 @@ const URL_NAMESPACE = '6ba7b811-9dad-11d1-80b4-00c04fd430c8';
 /** RFC 4122 version 5 UUID: the same name always gives the same identifier. */
 export function uuidV5(name: string, namespace = URL_NAMESPACE): string {
   const ns = Buffer.from(namespace.replace(/-/g, ''), 'hex');
-  const hash = crypto.createHash('sha1').update(Buffer.concat([ns, Buffer.from(name, 'utf8')])).digest();
+  const hash = crypto
+    .createHash('sha1')
+    .update(Buffer.concat([ns, Buffer.from(name, 'utf8')]))
+    .digest();
   hash[6] = ((hash[6] ?? 0) & 0x0f) | 0x50;
   hash[8] = ((hash[8] ?? 0) & 0x3f) | 0x80;
   const hex = hash.subarray(0, 16).toString('hex');
@@ -55,12 +58,19 @@ export function casePackage(baseUrl: string) {
   const docRef = { title: FRAMEWORK.name, identifier: FRAMEWORK.uuid, uri: `${pkgUri}#${FRAMEWORK.uuid}` };
   const licenceId = uuidV5('urn:ict-cft:v3:licence');
   const itemUri = (id: string) => `${pkgUri}#${id}`;
-  const item = (identifier: string, fields: { fullStatement: string; humanCodingScheme: string; CFItemType: string; abbreviatedStatement?: string; notes?: string }) => ({
+  const item = (
+    identifier: string,
+    fields: { fullStatement: string; humanCodingScheme: string; CFItemType: string; abbreviatedStatement?: string; notes?: string },
+  ) => ({
     identifier,
     uri: itemUri(identifier),
     CFDocumentURI: docRef,
     ...fields,
-    CFItemTypeURI: { title: fields.CFItemType, identifier: uuidV5(`urn:ict-cft:v3:item-type:${fields.CFItemType}`), uri: itemUri(uuidV5(`urn:ict-cft:v3:item-type:${fields.CFItemType}`)) },
+    CFItemTypeURI: {
+      title: fields.CFItemType,
+      identifier: uuidV5(`urn:ict-cft:v3:item-type:${fields.CFItemType}`),
+      uri: itemUri(uuidV5(`urn:ict-cft:v3:item-type:${fields.CFItemType}`)),
+    },
     language: 'en',
     licenseURI: { title: FRAMEWORK.licence.name, identifier: licenceId, uri: itemUri(licenceId) },
     lastChangeDateTime: DATA_DATE,
@@ -123,7 +133,14 @@ export function casePackage(baseUrl: string) {
         return { identifier, uri: itemUri(identifier), title: t, description: t, hierarchyCode: t, lastChangeDateTime: DATA_DATE };
       }),
       CFLicenses: [
-        { identifier: licenceId, uri: itemUri(licenceId), title: FRAMEWORK.licence.name, description: FRAMEWORK.licence.url, licenseText: `${FRAMEWORK.attribution.en} ${FRAMEWORK.licence.url}`, lastChangeDateTime: DATA_DATE },
+        {
+          identifier: licenceId,
+          uri: itemUri(licenceId),
+          title: FRAMEWORK.licence.name,
+          description: FRAMEWORK.licence.url,
+          licenseText: `${FRAMEWORK.attribution.en} ${FRAMEWORK.licence.url}`,
+          lastChangeDateTime: DATA_DATE,
+        },
       ],
     },
   };
@@ -172,9 +189,26 @@ export function moodleCsv(): string {
   ];
   for (const aspect of ASPECTS) {
     const aspectId = `ICT-CFT-V3-${aspect.number}`;
-    rows.push(row({ idnumber: aspectId, shortname: `${aspect.number}. ${aspect.title}`, description: aspect.description.en, descriptionformat: '2', exportid: aspectId }));
+    rows.push(
+      row({
+        idnumber: aspectId,
+        shortname: `${aspect.number}. ${aspect.title}`,
+        description: aspect.description.en,
+        descriptionformat: '2',
+        exportid: aspectId,
+      }),
+    );
     for (const c of COMPETENCIES.filter((x) => x.aspect === aspect.number)) {
-      rows.push(row({ parentidnumber: aspectId, idnumber: c.code, shortname: `${c.code} ${c.title}`, description: c.description.en, descriptionformat: '2', exportid: c.code }));
+      rows.push(
+        row({
+          parentidnumber: aspectId,
+          idnumber: c.code,
+          shortname: `${c.code} ${c.title}`,
+          description: c.description.en,
+          descriptionformat: '2',
+          exportid: c.code,
+        }),
+      );
     }
   }
   return stringify(rows, { record_delimiter: '\n' });
