@@ -48,7 +48,15 @@ export async function makeUser(
   const name = fields.name ?? `Test User ${counter}`;
   const id = createUser(
     db,
-    { email, name, passwordHash: await passwordHash, school: fields.school ?? '', region: fields.region ?? '', country: fields.country ?? '', language: fields.language ?? 'en' },
+    {
+      email,
+      name,
+      passwordHash: await passwordHash,
+      school: fields.school ?? '',
+      region: fields.region ?? '',
+      country: fields.country ?? '',
+      language: fields.language ?? 'en',
+    },
     ['teacher', ...(fields.roles ?? [])],
   );
   if (id === null) throw new Error(`user ${email} exists`);

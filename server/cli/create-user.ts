@@ -24,7 +24,9 @@ async function readPassword(fromStdin: boolean): Promise<string> {
   if (fromStdin) {
     const chunks: Buffer[] = [];
     for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-    return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+    return Buffer.concat(chunks)
+      .toString('utf8')
+      .replace(/\r?\n$/, '');
   }
   if (!process.stdin.isTTY) fail('No terminal to ask for a password: pass --password-stdin and pipe it in.');
   const rl = readline.createInterface({ input: process.stdin, output: process.stdout, terminal: true });
@@ -57,7 +59,10 @@ const { values } = parseArgs({
 const email = emailField.safeParse(values.email ?? '');
 if (!email.success) fail('--email: required, a valid email address');
 if (!values.name?.trim()) fail('--name: required');
-const roles = values.role.flatMap((r) => r.split(',')).map((r) => r.trim()).filter(Boolean);
+const roles = values.role
+  .flatMap((r) => r.split(','))
+  .map((r) => r.trim())
+  .filter(Boolean);
 const badRole = roles.find((r) => !(ROLES as readonly string[]).includes(r));
 if (badRole) fail(`--role: unknown role "${badRole}" (expected one of ${ROLES.join(', ')})`);
 
@@ -73,7 +78,14 @@ if (existing) {
   if (!checked.success) fail(`password ${messages[checked.error.issues[0]?.message ?? ''] ?? 'is not valid'}`);
   const id = createUser(
     db,
-    { email: email.data, name: values.name.trim(), passwordHash: await hashPassword(checked.data), school: values.school, region: values.region, country: values.country },
+    {
+      email: email.data,
+      name: values.name.trim(),
+      passwordHash: await hashPassword(checked.data),
+      school: values.school,
+      region: values.region,
+      country: values.country,
+    },
     ['teacher', ...(roles as Role[])],
   );
   console.log(`Created user #${id} ${email.data} with roles: ${['teacher', ...roles].join(', ')}.`);

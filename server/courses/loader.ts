@@ -79,7 +79,15 @@ export function syncCourses(db: Db, packages: CoursePackage[], now = Date.now())
       .returning({ id: courses.id })
       .all();
     if (gone.length) {
-      tx.update(modules).set({ archived: true }).where(inArray(modules.courseId, gone.map((c) => c.id))).run();
+      tx.update(modules)
+        .set({ archived: true })
+        .where(
+          inArray(
+            modules.courseId,
+            gone.map((c) => c.id),
+          ),
+        )
+        .run();
       report.archived += gone.length;
     }
   });

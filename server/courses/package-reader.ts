@@ -3,15 +3,7 @@ import path from 'node:path';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import type { Quiz } from '../db/schema.ts';
-import {
-  MODULE_FILE,
-  SLUG,
-  authorErrorMap,
-  courseSchema,
-  issuePath,
-  moduleFrontMatterSchema,
-  type CourseYaml,
-} from './package-schema.ts';
+import { MODULE_FILE, SLUG, authorErrorMap, courseSchema, issuePath, moduleFrontMatterSchema, type CourseYaml } from './package-schema.ts';
 
 export interface ModulePackage {
   slug: string;
@@ -92,7 +84,8 @@ function readModule(file: string, position: number, slug: string, problems: stri
 
 function readCourse(dir: string, slug: string, problems: string[]): CoursePackage | undefined {
   const yamlFile = path.join(dir, 'course.yaml');
-  if (!SLUG.test(slug)) problems.push(`${display(dir)}: folder name: ${JSON.stringify(slug)} is not a valid course slug (expected lowercase letters, digits and hyphens)`);
+  if (!SLUG.test(slug))
+    problems.push(`${display(dir)}: folder name: ${JSON.stringify(slug)} is not a valid course slug (expected lowercase letters, digits and hyphens)`);
   if (!fs.existsSync(yamlFile)) {
     problems.push(`${display(yamlFile)}: file: missing (expected course.yaml with title, summary, language, licence, hours)`);
     return undefined;
@@ -101,7 +94,12 @@ function readCourse(dir: string, slug: string, problems: string[]): CoursePackag
   const course = data === undefined ? undefined : validate(courseSchema, data, yamlFile, problems);
 
   const modulesDir = path.join(dir, 'modules');
-  const files = fs.existsSync(modulesDir) ? fs.readdirSync(modulesDir).filter((f) => !f.startsWith('.')).sort() : [];
+  const files = fs.existsSync(modulesDir)
+    ? fs
+        .readdirSync(modulesDir)
+        .filter((f) => !f.startsWith('.'))
+        .sort()
+    : [];
   if (files.length === 0) problems.push(`${display(modulesDir)}: modules: none found (expected files named NN-module-slug.md)`);
   const modules: ModulePackage[] = [];
   const seenSlugs = new Map<string, string>();

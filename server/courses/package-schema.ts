@@ -32,7 +32,8 @@ const questionSchema = z
   .superRefine((q, ctx) => {
     const correct = q.options.filter((o) => o.correct).length;
     if (correct === 0) ctx.addIssue({ code: 'custom', path: ['options'], message: 'no option is marked correct: true (expected at least one correct answer)' });
-    if (q.type === 'single' && correct > 1) ctx.addIssue({ code: 'custom', path: ['options'], message: `a single-choice question has ${correct} correct options (expected exactly one)` });
+    if (q.type === 'single' && correct > 1)
+      ctx.addIssue({ code: 'custom', path: ['options'], message: `a single-choice question has ${correct} correct options (expected exactly one)` });
     const ids = new Set<string>();
     q.options.forEach((o, i) => {
       if (ids.has(o.id)) ctx.addIssue({ code: 'custom', path: ['options', i, 'id'], message: `duplicate option id "${o.id}"` });

@@ -19,7 +19,9 @@ export function courseRoutes(deps: Deps): Router {
   router.get('/', (req, res) => {
     const filters = catalogueQuery.parse(req.query);
     const all = getCatalogue(db).courses;
-    const courses = all.filter((c) => (!filters.language || c.language === filters.language) && (!filters.competency || c.competencies.includes(filters.competency)));
+    const courses = all.filter(
+      (c) => (!filters.language || c.language === filters.language) && (!filters.competency || c.competencies.includes(filters.competency)),
+    );
     return render(req, res, 'courses/catalogue', { courses, filters, competencies: COMPETENCIES, total: all.length }, { fragment: 'courses/_list' });
   });
 
@@ -46,7 +48,12 @@ export function courseRoutes(deps: Deps): Router {
     const found = getCatalogue(db).module(String(req.params.course), String(req.params.module));
     if (!found) throw new HttpError(404, 'courses:moduleNotFound');
     const attemptId = Number(req.query.attempt);
-    return render(req, res, 'courses/module', modulePageLocals(deps, res, found.course, found.module, Number.isInteger(attemptId) && attemptId > 0 ? attemptId : null));
+    return render(
+      req,
+      res,
+      'courses/module',
+      modulePageLocals(deps, res, found.course, found.module, Number.isInteger(attemptId) && attemptId > 0 ? attemptId : null),
+    );
   });
 
   return router;

@@ -14,7 +14,9 @@ export const users = sqliteTable(
     school: text('school').notNull().default(''),
     region: text('region').notNull().default(''),
     country: text('country').notNull().default(''),
-    language: text('language', { enum: ['en', 'ru'] }).notNull().default('en'),
+    language: text('language', { enum: ['en', 'ru'] })
+      .notNull()
+      .default('en'),
     createdAt: integer('created_at').notNull(),
   },
   (t) => [
@@ -31,7 +33,9 @@ export type Role = (typeof ROLES)[number];
 export const userRoles = sqliteTable(
   'user_roles',
   {
-    userId: integer('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
     role: text('role', { enum: ROLES }).notNull(),
   },
   (t) => [primaryKey({ columns: [t.userId, t.role] })],
@@ -41,7 +45,9 @@ export const sessions = sqliteTable(
   'sessions',
   {
     id: text('id').primaryKey(), // SHA-256 of the token (hex); the token itself is never stored
-    userId: integer('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
     expiresAt: integer('expires_at').notNull(),
     createdAt: integer('created_at').notNull(),
   },
@@ -104,7 +110,9 @@ export const modules = sqliteTable(
   'modules',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
-    courseId: integer('course_id').notNull().references(() => courses.id),
+    courseId: integer('course_id')
+      .notNull()
+      .references(() => courses.id),
     slug: text('slug').notNull(),
     position: integer('position').notNull(),
     title: text('title').notNull(),
@@ -120,7 +128,9 @@ export const modules = sqliteTable(
 export const moduleCompetencies = sqliteTable(
   'module_competencies',
   {
-    moduleId: integer('module_id').notNull().references(() => modules.id),
+    moduleId: integer('module_id')
+      .notNull()
+      .references(() => modules.id),
     competency: text('competency').notNull(),
   },
   (t) => [primaryKey({ columns: [t.moduleId, t.competency] }), index('module_competencies_code_idx').on(t.competency)],
@@ -130,9 +140,15 @@ export const enrolments = sqliteTable(
   'enrolments',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
-    userId: integer('user_id').notNull().references(() => users.id),
-    courseId: integer('course_id').notNull().references(() => courses.id),
-    status: text('status', { enum: ['active', 'withdrawn'] }).notNull().default('active'),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id),
+    courseId: integer('course_id')
+      .notNull()
+      .references(() => courses.id),
+    status: text('status', { enum: ['active', 'withdrawn'] })
+      .notNull()
+      .default('active'),
     enrolledAt: integer('enrolled_at').notNull(),
     completedAt: integer('completed_at'),
     lastActivityAt: integer('last_activity_at').notNull(),
@@ -143,8 +159,12 @@ export const enrolments = sqliteTable(
 export const moduleProgress = sqliteTable(
   'module_progress',
   {
-    userId: integer('user_id').notNull().references(() => users.id),
-    moduleId: integer('module_id').notNull().references(() => modules.id),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id),
+    moduleId: integer('module_id')
+      .notNull()
+      .references(() => modules.id),
     status: text('status', { enum: ['in_progress', 'completed'] }).notNull(),
     bestScore: integer('best_score'), // percent, best quiz attempt
     quizPassed: integer('quiz_passed', { mode: 'boolean' }).notNull().default(false),
@@ -160,8 +180,12 @@ export const quizAttempts = sqliteTable(
   'quiz_attempts',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
-    userId: integer('user_id').notNull().references(() => users.id),
-    moduleId: integer('module_id').notNull().references(() => modules.id),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id),
+    moduleId: integer('module_id')
+      .notNull()
+      .references(() => modules.id),
     answers: text('answers', { mode: 'json' }).$type<Record<string, string[]>>().notNull(),
     score: integer('score').notNull(),
     passed: integer('passed', { mode: 'boolean' }).notNull(),
@@ -176,10 +200,16 @@ export const competencyEvidence = sqliteTable(
   'competency_evidence',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
-    userId: integer('user_id').notNull().references(() => users.id),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id),
     competency: text('competency').notNull(),
-    moduleId: integer('module_id').notNull().references(() => modules.id),
-    courseId: integer('course_id').notNull().references(() => courses.id),
+    moduleId: integer('module_id')
+      .notNull()
+      .references(() => modules.id),
+    courseId: integer('course_id')
+      .notNull()
+      .references(() => courses.id),
     source: text('source').notNull().default('module'),
     createdAt: integer('created_at').notNull(),
   },
@@ -194,8 +224,12 @@ export const certificates = sqliteTable(
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
     code: text('code').notNull(),
-    userId: integer('user_id').notNull().references(() => users.id),
-    courseId: integer('course_id').notNull().references(() => courses.id),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id),
+    courseId: integer('course_id')
+      .notNull()
+      .references(() => courses.id),
     learnerName: text('learner_name').notNull(),
     courseTitle: text('course_title').notNull(),
     courseLanguage: text('course_language').notNull(),
@@ -234,8 +268,12 @@ export const cohorts = sqliteTable('cohorts', {
 export const cohortCourses = sqliteTable(
   'cohort_courses',
   {
-    cohortId: integer('cohort_id').notNull().references(() => cohorts.id, { onDelete: 'cascade' }),
-    courseId: integer('course_id').notNull().references(() => courses.id),
+    cohortId: integer('cohort_id')
+      .notNull()
+      .references(() => cohorts.id, { onDelete: 'cascade' }),
+    courseId: integer('course_id')
+      .notNull()
+      .references(() => courses.id),
   },
   (t) => [primaryKey({ columns: [t.cohortId, t.courseId] })],
 );
@@ -243,8 +281,12 @@ export const cohortCourses = sqliteTable(
 export const cohortTrainers = sqliteTable(
   'cohort_trainers',
   {
-    cohortId: integer('cohort_id').notNull().references(() => cohorts.id, { onDelete: 'cascade' }),
-    userId: integer('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    cohortId: integer('cohort_id')
+      .notNull()
+      .references(() => cohorts.id, { onDelete: 'cascade' }),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
   },
   (t) => [primaryKey({ columns: [t.cohortId, t.userId] }), index('cohort_trainers_user_idx').on(t.userId)],
 );
@@ -252,8 +294,12 @@ export const cohortTrainers = sqliteTable(
 export const cohortMembers = sqliteTable(
   'cohort_members',
   {
-    cohortId: integer('cohort_id').notNull().references(() => cohorts.id, { onDelete: 'cascade' }),
-    userId: integer('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    cohortId: integer('cohort_id')
+      .notNull()
+      .references(() => cohorts.id, { onDelete: 'cascade' }),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
     addedAt: integer('added_at').notNull(),
   },
   (t) => [primaryKey({ columns: [t.cohortId, t.userId] }), index('cohort_members_user_idx').on(t.userId)],
@@ -264,7 +310,9 @@ export const learningRecords = sqliteTable(
   'learning_records',
   {
     id: text('id').primaryKey(), // statement UUID
-    userId: integer('user_id').notNull().references(() => users.id),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id),
     verb: text('verb').notNull(), // verb IRI
     courseId: integer('course_id'),
     moduleId: integer('module_id'),

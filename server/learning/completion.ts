@@ -21,9 +21,16 @@ export interface CompletionResult {
 /** The module's state must allow the action: enrolled, and (for sequential courses) unlocked. */
 export function assertCanLearn(db: Db | Tx, userId: number, course: CatalogueCourse, module: CatalogueModule): void {
   const enrolment = findEnrolment(db, userId, course.id);
-  if (!enrolment || enrolment.status !== 'active') throw new HttpError(403, 'learning:enrolFirst');
+  if (enrolment?.status !== 'active') throw new HttpError(403, 'learning:enrolFirst');
   if (course.sequential && module.index > 0) {
-    const state = courseProgress(course, progressByModule(db, userId, course.modules.map((m) => m.id)));
+    const state = courseProgress(
+      course,
+      progressByModule(
+        db,
+        userId,
+        course.modules.map((m) => m.id),
+      ),
+    );
     if (state.modules[module.index]?.status === 'locked') throw new HttpError(403, 'learning:locked');
   }
 }
@@ -34,13 +41,22 @@ export function assertCanLearn(db: Db | Tx, userId: number, course: CatalogueCou
  * the call that actually changes the module's status writes anything, so repeats and
  * concurrent requests never double count.
  */
-export function completeModuleInTx(tx: Tx, ctx: LearningContext, input: { userId: number; course: CatalogueCourse; module: CatalogueModule; now: number }): CompletionResult {
+export function completeModuleInTx(
+  tx: Tx,
+  ctx: LearningContext,
+  input: { userId: number; course: CatalogueCourse; module: CatalogueModule; now: number },
+): CompletionResult {
   const { userId, course, module, now } = input;
   if (!markCompleted(tx, userId, module.id, now)) return { newlyCompleted: false, courseCompleted: false, certificateCode: null };
   addEvidence(tx, { userId, moduleId: module.id, courseId: course.id, competencies: module.competencies, now });
   recordStatement(tx, { baseUrl: ctx.baseUrl, userId, verb: 'completed', course, module, result: { completion: true }, now });
 
-  const courseCompleted = countCompleted(tx, userId, course.modules.map((m) => m.id)) === course.modules.length;
+  const courseCompleted =
+    countCompleted(
+      tx,
+      userId,
+      course.modules.map((m) => m.id),
+    ) === course.modules.length;
   touchEnrolment(tx, userId, course.id, now, courseCompleted);
   let certificateCode: string | null = null;
   if (courseCompleted) {
@@ -51,7 +67,10 @@ export function completeModuleInTx(tx: Tx, ctx: LearningContext, input: { userId
 }
 
 /** POST .../complete: a module with a quiz is completed by passing the quiz, not by this button. */
-export function completeModule(ctx: LearningContext, input: { userId: number; course: CatalogueCourse; module: CatalogueModule; now?: number }): CompletionResult {
+export function completeModule(
+  ctx: LearningContext,
+  input: { userId: number; course: CatalogueCourse; module: CatalogueModule; now?: number },
+): CompletionResult {
   const now = input.now ?? Date.now();
   return ctx.db.transaction((tx) => {
     assertCanLearn(tx, input.userId, input.course, input.module);

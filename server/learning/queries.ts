@@ -5,7 +5,11 @@ import { competencyEvidence, enrolments, moduleProgress, modules, quizAttempts }
 export type ProgressRow = typeof moduleProgress.$inferSelect;
 
 export function findEnrolment(db: DbOrTx, userId: number, courseId: number) {
-  return db.select().from(enrolments).where(and(eq(enrolments.userId, userId), eq(enrolments.courseId, courseId))).get();
+  return db
+    .select()
+    .from(enrolments)
+    .where(and(eq(enrolments.userId, userId), eq(enrolments.courseId, courseId)))
+    .get();
 }
 
 export function progressByModule(db: DbOrTx, userId: number, moduleIds: number[]): Map<number, ProgressRow> {
@@ -21,7 +25,8 @@ export function progressByModule(db: DbOrTx, userId: number, moduleIds: number[]
 /** First view of a module: creates its progress row. Later views write nothing. */
 export function markViewed(db: DbOrTx, userId: number, moduleId: number, now: number): boolean {
   return (
-    db.insert(moduleProgress).values({ userId, moduleId, status: 'in_progress', firstViewedAt: now, lastActivityAt: now }).onConflictDoNothing().run().changes === 1
+    db.insert(moduleProgress).values({ userId, moduleId, status: 'in_progress', firstViewedAt: now, lastActivityAt: now }).onConflictDoNothing().run()
+      .changes === 1
   );
 }
 
@@ -44,7 +49,15 @@ export function recordAttempt(
   markViewed(db, input.userId, input.moduleId, input.now);
   const row = db
     .insert(quizAttempts)
-    .values({ userId: input.userId, moduleId: input.moduleId, answers: input.answers, score: input.score, passed: input.passed, startedAt: input.startedAt, submittedAt: input.now })
+    .values({
+      userId: input.userId,
+      moduleId: input.moduleId,
+      answers: input.answers,
+      score: input.score,
+      passed: input.passed,
+      startedAt: input.startedAt,
+      submittedAt: input.now,
+    })
     .returning({ id: quizAttempts.id })
     .get();
   db.update(moduleProgress)
@@ -68,7 +81,13 @@ export function findAttempt(db: Db, attemptId: number, userId: number) {
 }
 
 export function attemptCount(db: DbOrTx, userId: number, moduleId: number): number {
-  return db.select({ n: count() }).from(quizAttempts).where(and(eq(quizAttempts.userId, userId), eq(quizAttempts.moduleId, moduleId))).get()?.n ?? 0;
+  return (
+    db
+      .select({ n: count() })
+      .from(quizAttempts)
+      .where(and(eq(quizAttempts.userId, userId), eq(quizAttempts.moduleId, moduleId)))
+      .get()?.n ?? 0
+  );
 }
 
 /** Evidence rows for each competency of the module; the unique index makes repeats no-ops. */
@@ -76,7 +95,9 @@ export function addEvidence(db: DbOrTx, input: { userId: number; moduleId: numbe
   if (input.competencies.length === 0) return 0;
   return db
     .insert(competencyEvidence)
-    .values(input.competencies.map((competency) => ({ userId: input.userId, competency, moduleId: input.moduleId, courseId: input.courseId, createdAt: input.now })))
+    .values(
+      input.competencies.map((competency) => ({ userId: input.userId, competency, moduleId: input.moduleId, courseId: input.courseId, createdAt: input.now })),
+    )
     .onConflictDoNothing()
     .run().changes;
 }

@@ -30,7 +30,10 @@ export function gradeQuiz(quiz: Quiz, answers: Answers): { score: number; passed
   }
   const questions = quiz.questions.map((q) => {
     const chosen = [...(answers[q.id] ?? [])].sort();
-    const right = q.options.filter((o) => o.correct).map((o) => o.id).sort();
+    const right = q.options
+      .filter((o) => o.correct)
+      .map((o) => o.id)
+      .sort();
     return { id: q.id, chosen, correct: chosen.length === right.length && chosen.every((id, i) => id === right[i]) };
   });
   const score = Math.round((questions.filter((q) => q.correct).length / questions.length) * 100);
@@ -53,7 +56,15 @@ export function submitQuiz(
       throw new HttpError(422, 'learning:quiz.noAttemptsLeft', { max: quiz.maxAttempts });
     }
     const startedAt = input.startedAt !== null && input.startedAt <= now && input.startedAt > now - 7 * 24 * 3600 * 1000 ? input.startedAt : null;
-    const attemptId = recordAttempt(tx, { userId: input.userId, moduleId: input.module.id, answers: input.answers, score: graded.score, passed: graded.passed, startedAt, now });
+    const attemptId = recordAttempt(tx, {
+      userId: input.userId,
+      moduleId: input.module.id,
+      answers: input.answers,
+      score: graded.score,
+      passed: graded.passed,
+      startedAt,
+      now,
+    });
     const base = { baseUrl: ctx.baseUrl, userId: input.userId, course: input.course, module: input.module, assessment: true, now };
     const durationMs = startedAt !== null ? now - startedAt : undefined;
     recordStatement(tx, { ...base, verb: 'attempted', result: { score: graded.score, durationMs } });

@@ -63,7 +63,15 @@ export function recordStatement(db: DbOrTx, input: RecordInput): string {
     timestamp: new Date(input.now).toISOString(),
   };
   db.insert(learningRecords)
-    .values({ id, userId: input.userId, verb: VERBS[input.verb], courseId: input.course.id, moduleId: input.module?.id ?? null, statement, timestamp: input.now })
+    .values({
+      id,
+      userId: input.userId,
+      verb: VERBS[input.verb],
+      courseId: input.course.id,
+      moduleId: input.module?.id ?? null,
+      statement,
+      timestamp: input.now,
+    })
     .run();
   return id;
 }

@@ -57,7 +57,12 @@ export function learningRoutes(deps: Deps): Router {
     const user = signedInUser(res);
     const result = completeModule(ctx, { userId: user.id, course, module });
     if (isPartialRequest(req)) {
-      return render(req, res, 'learning/status-fragment', modulePageLocals(deps, res, course, module, null, { justCompleted: result.newlyCompleted, certificateCode: result.certificateCode }));
+      return render(
+        req,
+        res,
+        'learning/status-fragment',
+        modulePageLocals(deps, res, course, module, null, { justCompleted: result.newlyCompleted, certificateCode: result.certificateCode }),
+      );
     }
     redirect(req, res, `${moduleUrl(course.slug, module.slug)}${result.courseCompleted ? '?done=course' : '?done=module'}#module-status`);
   });
@@ -74,7 +79,10 @@ export function learningRoutes(deps: Deps): Router {
         req,
         res,
         'learning/quiz-fragment',
-        modulePageLocals(deps, res, course, module, result.attemptId, { certificateCode: result.completion?.certificateCode ?? null, justCompleted: !!result.completion?.newlyCompleted }),
+        modulePageLocals(deps, res, course, module, result.attemptId, {
+          certificateCode: result.completion?.certificateCode ?? null,
+          justCompleted: !!result.completion?.newlyCompleted,
+        }),
       );
     }
     redirect(req, res, `${moduleUrl(course.slug, module.slug)}?attempt=${result.attemptId}#quiz`);

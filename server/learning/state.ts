@@ -13,7 +13,13 @@ export interface LearnerCourseState {
 export function learnerCourseState(db: Db, userId: number | undefined, course: CatalogueCourse): LearnerCourseState {
   if (userId === undefined) return { enrolled: false, completedAt: null, progress: courseProgress(course, new Map()) };
   const enrolment = findEnrolment(db, userId, course.id);
-  const rows = enrolment ? progressByModule(db, userId, course.modules.map((m) => m.id)) : new Map();
+  const rows = enrolment
+    ? progressByModule(
+        db,
+        userId,
+        course.modules.map((m) => m.id),
+      )
+    : new Map();
   return {
     enrolled: enrolment?.status === 'active',
     completedAt: enrolment?.completedAt ?? null,

@@ -11,7 +11,9 @@ import { COURSE_YAML, moduleFile, writePackages } from './fixtures.ts';
 
 describe('loading course packages', () => {
   it('is idempotent: loading twice changes nothing', () => {
-    const root = writePackages({ demo: { 'course.yaml': COURSE_YAML, 'modules/01-intro.md': moduleFile(), 'modules/02-more.md': moduleFile({ competencies: '[KD.3, KC.6]' }) } });
+    const root = writePackages({
+      demo: { 'course.yaml': COURSE_YAML, 'modules/01-intro.md': moduleFile(), 'modules/02-more.md': moduleFile({ competencies: '[KD.3, KC.6]' }) },
+    });
     const db = openMigratedDatabase(':memory:');
     loadCourses(db, root);
     const before = db.select().from(modules).all();
@@ -60,7 +62,10 @@ describe('loading course packages', () => {
   });
 
   it('archives a course whose folder is removed', () => {
-    const root = writePackages({ demo: { 'course.yaml': COURSE_YAML, 'modules/01-intro.md': moduleFile() }, other: { 'course.yaml': COURSE_YAML, 'modules/01-a.md': moduleFile() } });
+    const root = writePackages({
+      demo: { 'course.yaml': COURSE_YAML, 'modules/01-intro.md': moduleFile() },
+      other: { 'course.yaml': COURSE_YAML, 'modules/01-a.md': moduleFile() },
+    });
     const db = openMigratedDatabase(':memory:');
     loadCourses(db, root);
     fs.rmSync(path.join(root, 'other'), { recursive: true });

@@ -97,6 +97,8 @@ describe('course package validation', () => {
   it('stops the server start with the same messages', async () => {
     const root = writePackages({ demo: { 'course.yaml': COURSE_YAML, 'modules/01-intro.md': moduleFile({ competencies: '[KZ.1]' }) } });
     const { start } = await import('../../server/main.ts');
-    await expect(start({ DATABASE_PATH: ':memory:', COURSES_PATH: root, PORT: '0', LOG_LEVEL: 'silent' })).rejects.toThrow(/unknown ICT-CFT competency "KZ\.1"/);
+    await expect(start({ DATABASE_PATH: ':memory:', COURSES_PATH: root, PORT: '0', LOG_LEVEL: 'silent' })).rejects.toThrow(
+      /unknown ICT-CFT competency "KZ\.1"/,
+    );
   });
 });

@@ -15,7 +15,13 @@ describe('GET /framework', () => {
     expect(res.status).toBe(200);
     const links = [...res.text.matchAll(/<a href="\/framework\/(K[ADC]\.[1-6])">/g)].map((m) => m[1]);
     expect(new Set(links).size).toBe(18);
-    for (const title of ['Policy Understanding', 'Complex Problem-solving', 'Learning Organizations', 'Teacher as Innovator', 'Organization and Administration']) {
+    for (const title of [
+      'Policy Understanding',
+      'Complex Problem-solving',
+      'Learning Organizations',
+      'Teacher as Innovator',
+      'Organization and Administration',
+    ]) {
       expect(res.text).toContain(title);
     }
     expect(res.text).toContain('CC BY-SA 3.0 IGO');
@@ -30,7 +36,10 @@ describe('GET /framework', () => {
   it('marks the competencies a signed-in teacher has evidence for', async () => {
     const { user, agent } = await userAgent(ctx);
     const mod = getCatalogue(ctx.db).byCompetency('KD.3')[0]!;
-    ctx.db.insert(competencyEvidence).values({ userId: user.id, competency: 'KD.3', moduleId: mod.module.id, courseId: mod.course.id, createdAt: Date.UTC(2026, 0, 5) }).run();
+    ctx.db
+      .insert(competencyEvidence)
+      .values({ userId: user.id, competency: 'KD.3', moduleId: mod.module.id, courseId: mod.course.id, createdAt: Date.UTC(2026, 0, 5) })
+      .run();
     const res = await agent.get('/framework');
     expect(res.text).toContain('You have evidence for 1 of the 18 competencies.');
     expect(res.text.match(/class="evidenced"/g)).toHaveLength(1);
@@ -91,7 +100,9 @@ describe('framework exports', () => {
       expect(ids.has(a.originNodeURI.identifier)).toBe(true);
       expect(ids.has(a.destinationNodeURI.identifier) || a.destinationNodeURI.identifier === pkg.CFDocument.identifier).toBe(true);
     }
-    expect(COMPETENCIES.map((c) => c.uuid)).toEqual(expect.arrayContaining([...ids].filter((id) => competencies.some((c: { identifier: string }) => c.identifier === id))));
+    expect(COMPETENCIES.map((c) => c.uuid)).toEqual(
+      expect.arrayContaining([...ids].filter((id) => competencies.some((c: { identifier: string }) => c.identifier === id))),
+    );
   });
 
   it('GET /framework/moodle.csv has the tool_lpimportcsv columns, the framework row first, and every competency under its aspect', async () => {

@@ -129,7 +129,21 @@ describe('migrations', () => {
       .all()
       .map((r) => (r as { name: string }).name);
     expect(tables).toEqual(
-      expect.arrayContaining(['users', 'sessions', 'courses', 'modules', 'module_competencies', 'enrolments', 'module_progress', 'quiz_attempts', 'competency_evidence', 'certificates', 'cohorts', 'cohort_members', 'learning_records']),
+      expect.arrayContaining([
+        'users',
+        'sessions',
+        'courses',
+        'modules',
+        'module_competencies',
+        'enrolments',
+        'module_progress',
+        'quiz_attempts',
+        'competency_evidence',
+        'certificates',
+        'cohorts',
+        'cohort_members',
+        'learning_records',
+      ]),
     );
     expect(db.$client.pragma('foreign_keys', { simple: true })).toBe(1);
     expect(db.$client.pragma('busy_timeout', { simple: true })).toBe(5000);

@@ -21,8 +21,14 @@ describe('translations', () => {
     it(`have the same keys in both languages: ${ns}`, () => {
       const en = new Set(keys(locales.en[ns] ?? {}));
       const ru = new Set(keys(locales.ru[ns] ?? {}));
-      expect([...en].filter((k) => !ru.has(k)), 'missing in Russian').toEqual([]);
-      expect([...ru].filter((k) => !en.has(k)), 'missing in English').toEqual([]);
+      expect(
+        [...en].filter((k) => !ru.has(k)),
+        'missing in Russian',
+      ).toEqual([]);
+      expect(
+        [...ru].filter((k) => !en.has(k)),
+        'missing in English',
+      ).toEqual([]);
     });
   }
 });

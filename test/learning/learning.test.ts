@@ -37,7 +37,11 @@ describe('POST /courses/:course/enrol', () => {
     expect(first.headers.location).toBe(`/courses/ict-primary-education/${primary().modules[0]!.slug}`);
     await agent.post('/courses/ict-primary-education/enrol');
     expect(ctx.db.select().from(enrolments).where(eq(enrolments.userId, user.id)).all()).toHaveLength(1);
-    const registered = ctx.db.select().from(learningRecords).where(and(eq(learningRecords.userId, user.id), eq(learningRecords.verb, VERBS.registered))).all();
+    const registered = ctx.db
+      .select()
+      .from(learningRecords)
+      .where(and(eq(learningRecords.userId, user.id), eq(learningRecords.verb, VERBS.registered)))
+      .all();
     expect(registered).toHaveLength(1);
   });
 
@@ -68,7 +72,10 @@ describe('POST /courses/:course/:module/quiz', () => {
     const mod = primary().modules[1]!;
     const url = `/courses/ict-primary-education/${mod.slug}`;
 
-    const fail = await agent.post(`${url}/quiz`).type('form').send(formBody(wrongAnswers(mod.quiz!)));
+    const fail = await agent
+      .post(`${url}/quiz`)
+      .type('form')
+      .send(formBody(wrongAnswers(mod.quiz!)));
     expect(fail.status).toBe(303);
     const page = await agent.get(fail.headers.location);
     expect(page.text).toContain('You scored 0%');
@@ -91,9 +98,18 @@ describe('POST /courses/:course/:module/quiz', () => {
       [0, false],
       [100, true],
     ]);
-    const progress = ctx.db.select().from(moduleProgress).where(and(eq(moduleProgress.userId, user.id), eq(moduleProgress.moduleId, mod.id))).get();
+    const progress = ctx.db
+      .select()
+      .from(moduleProgress)
+      .where(and(eq(moduleProgress.userId, user.id), eq(moduleProgress.moduleId, mod.id)))
+      .get();
     expect(progress).toMatchObject({ status: 'completed', bestScore: 100, attempts: 2, quizPassed: true });
-    const verbs = ctx.db.select({ verb: learningRecords.verb }).from(learningRecords).where(eq(learningRecords.userId, user.id)).all().map((r) => r.verb);
+    const verbs = ctx.db
+      .select({ verb: learningRecords.verb })
+      .from(learningRecords)
+      .where(eq(learningRecords.userId, user.id))
+      .all()
+      .map((r) => r.verb);
     expect(verbs).toEqual(expect.arrayContaining([VERBS.attempted, VERBS.failed, VERBS.passed, VERBS.completed]));
   });
 
@@ -104,7 +120,7 @@ describe('POST /courses/:course/:module/quiz', () => {
     for (const body of [{ 'q.nope': ['a'] }, { [`q.${mod.quiz!.questions[0]!.id}`]: ['zz'] }, { [`q.${mod.quiz!.questions[0]!.id}`]: ['a', 'b'] }]) {
       const res = await agent.post(`/courses/ict-primary-education/${mod.slug}/quiz`).type('form').send(formBody(body));
       expect(res.status).toBe(422);
-      expect(res.text).toContain("do not match this quiz");
+      expect(res.text).toContain('do not match this quiz');
     }
     expect(ctx.db.select().from(quizAttempts).where(eq(quizAttempts.userId, user.id)).all()).toHaveLength(0);
   });
@@ -119,22 +135,35 @@ describe('POST /courses/:course/:module/quiz', () => {
   it('refuses a teacher who is not enrolled', async () => {
     const { agent } = await userAgent(ctx);
     const mod = primary().modules[0]!;
-    const res = await agent.post(`/courses/ict-primary-education/${mod.slug}/quiz`).type('form').send(formBody(rightAnswers(mod.quiz!)));
+    const res = await agent
+      .post(`/courses/ict-primary-education/${mod.slug}/quiz`)
+      .type('form')
+      .send(formBody(rightAnswers(mod.quiz!)));
     expect(res.status).toBe(403);
   });
 });
 
 describe('completing modules', () => {
-  it('records evidence with the module\'s competency codes, once, however often it is completed', async () => {
+  it("records evidence with the module's competency codes, once, however often it is completed", async () => {
     const { user, agent } = await userAgent(ctx);
     await agent.post('/courses/ict-primary-education/enrol');
     const mod = primary().modules[2]!;
     const body = formBody(rightAnswers(mod.quiz!));
     await agent.post(`/courses/ict-primary-education/${mod.slug}/quiz`).type('form').send(body);
     await agent.post(`/courses/ict-primary-education/${mod.slug}/quiz`).type('form').send(body);
-    const codes = ctx.db.select({ c: competencyEvidence.competency }).from(competencyEvidence).where(eq(competencyEvidence.userId, user.id)).all().map((r) => r.c).sort();
+    const codes = ctx.db
+      .select({ c: competencyEvidence.competency })
+      .from(competencyEvidence)
+      .where(eq(competencyEvidence.userId, user.id))
+      .all()
+      .map((r) => r.c)
+      .sort();
     expect(codes).toEqual([...mod.competencies].sort());
-    const completed = ctx.db.select().from(learningRecords).where(and(eq(learningRecords.userId, user.id), eq(learningRecords.verb, VERBS.completed))).all();
+    const completed = ctx.db
+      .select()
+      .from(learningRecords)
+      .where(and(eq(learningRecords.userId, user.id), eq(learningRecords.verb, VERBS.completed)))
+      .all();
     expect(completed).toHaveLength(1);
   });
 
@@ -162,10 +191,19 @@ describe('completing modules', () => {
     const [first, second] = course.modules;
     const page = await agent.get(`/courses/${course.slug}/${second!.slug}`);
     expect(page.text).toContain('status-locked');
-    const early = await agent.post(`/courses/${course.slug}/${second!.slug}/quiz`).type('form').send(formBody(rightAnswers(second!.quiz!)));
+    const early = await agent
+      .post(`/courses/${course.slug}/${second!.slug}/quiz`)
+      .type('form')
+      .send(formBody(rightAnswers(second!.quiz!)));
     expect(early.status).toBe(403);
-    await agent.post(`/courses/${course.slug}/${first!.slug}/quiz`).type('form').send(formBody(rightAnswers(first!.quiz!)));
-    const now = await agent.post(`/courses/${course.slug}/${second!.slug}/quiz`).type('form').send(formBody(rightAnswers(second!.quiz!)));
+    await agent
+      .post(`/courses/${course.slug}/${first!.slug}/quiz`)
+      .type('form')
+      .send(formBody(rightAnswers(first!.quiz!)));
+    const now = await agent
+      .post(`/courses/${course.slug}/${second!.slug}/quiz`)
+      .type('form')
+      .send(formBody(rightAnswers(second!.quiz!)));
     expect(now.status).toBe(303);
   });
 
@@ -173,7 +211,10 @@ describe('completing modules', () => {
     const { agent } = await userAgent(ctx);
     await agent.post('/courses/ict-primary-education/enrol');
     for (const mod of primary().modules.slice(0, 3)) {
-      await agent.post(`/courses/ict-primary-education/${mod.slug}/quiz`).type('form').send(formBody(rightAnswers(mod.quiz!)));
+      await agent
+        .post(`/courses/ict-primary-education/${mod.slug}/quiz`)
+        .type('form')
+        .send(formBody(rightAnswers(mod.quiz!)));
     }
     expect((await agent.get('/courses/ict-primary-education')).text).toContain('3 of 6 modules (50%)');
     const dash = await agent.get('/dashboard');
@@ -187,11 +228,22 @@ describe('completing modules', () => {
     const course = catalogue().course('media-information-literacy')!;
     await agent.post(`/courses/${course.slug}/enrol`);
     for (const mod of course.modules) {
-      await agent.post(`/courses/${course.slug}/${mod.slug}/quiz`).type('form').send(formBody(rightAnswers(mod.quiz!)));
+      await agent
+        .post(`/courses/${course.slug}/${mod.slug}/quiz`)
+        .type('form')
+        .send(formBody(rightAnswers(mod.quiz!)));
     }
-    const enrolment = ctx.db.select().from(enrolments).where(and(eq(enrolments.userId, user.id), eq(enrolments.courseId, course.id))).get();
+    const enrolment = ctx.db
+      .select()
+      .from(enrolments)
+      .where(and(eq(enrolments.userId, user.id), eq(enrolments.courseId, course.id)))
+      .get();
     expect(enrolment?.completedAt).toBeTypeOf('number');
-    const last = ctx.db.select().from(moduleProgress).where(and(eq(moduleProgress.userId, user.id), eq(moduleProgress.moduleId, course.modules.at(-1)!.id))).get();
+    const last = ctx.db
+      .select()
+      .from(moduleProgress)
+      .where(and(eq(moduleProgress.userId, user.id), eq(moduleProgress.moduleId, course.modules.at(-1)!.id)))
+      .get();
     expect(enrolment?.completedAt).toBe(last?.completedAt);
     const dash = await agent.get('/dashboard');
     expect(dash.text).toContain(`You have evidence for ${course.competencies.length} of the 18 competencies.`);
@@ -224,7 +276,10 @@ describe('learning records', () => {
     const res = await admin.agent.get(`/admin/records.jsonl?from=${today}&to=${today}`);
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toContain('application/x-ndjson');
-    const lines = res.text.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = res.text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.length).toBeGreaterThan(3);
     expect((await teacher.agent.get(`/admin/records.jsonl?from=${today}&to=${today}`)).status).toBe(403);
     expect((await admin.agent.get('/admin/records.jsonl?from=2026-13-01&to=x')).status).toBe(422);
@@ -237,7 +292,10 @@ describe('privacy between teachers', () => {
     const b = await userAgent(ctx);
     await a.agent.post('/courses/ict-primary-education/enrol');
     const mod = primary().modules[1]!;
-    const attempt = await a.agent.post(`/courses/ict-primary-education/${mod.slug}/quiz`).type('form').send(formBody(wrongAnswers(mod.quiz!)));
+    const attempt = await a.agent
+      .post(`/courses/ict-primary-education/${mod.slug}/quiz`)
+      .type('form')
+      .send(formBody(wrongAnswers(mod.quiz!)));
     const attemptUrl = attempt.headers.location as string;
     // B opening A's attempt sees no feedback: attempts are looked up with the viewer's id
     const peek = await b.agent.get(attemptUrl);
