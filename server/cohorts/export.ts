@@ -1,20 +1,10 @@
+import { neutraliseFormula } from '../http/spreadsheet.ts';
 import { stringify } from 'csv-stringify/sync';
 import ExcelJS from 'exceljs';
 import type { Response } from 'express';
 import type { TFunction } from 'i18next';
 import type { Cohort } from './queries.ts';
 import { CELL_STATUSES, type CellStatus, type Column, type Learner } from './progress.ts';
-
-/**
- * Neutralises spreadsheet formula injection (OWASP "CSV injection"): a text cell that starts
- * with = + - @, a tab or a carriage return is prefixed with a single quote, so Excel, LibreOffice
- * and Google Sheets show it as text instead of running it. Other values pass unchanged.
- * Meant for every CSV/XLSX export (reports too); move it to a shared module when a second feature uses it.
- */
-export function neutraliseFormula<T>(value: T): T {
-  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(value)) return `'${value}` as T;
-  return value;
-}
 
 type CellValue = string | number | Date | null;
 

@@ -216,6 +216,8 @@ export const competencyEvidence = sqliteTable(
   (t) => [
     uniqueIndex('competency_evidence_unique').on(t.userId, t.competency, t.moduleId),
     index('competency_evidence_competency_idx').on(t.competency, t.userId, t.createdAt),
+    // Covers the per-teacher compliance export, which reads each teacher's evidence in order.
+    index('competency_evidence_user_idx').on(t.userId, t.competency, t.createdAt, t.moduleId),
   ],
 );
 

