@@ -1,3 +1,4 @@
+import type { PersonSummary } from '../db/schema.ts';
 import { and, asc, desc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { certificates, cohortMembers, moduleProgress, users } from '../db/schema.ts';
@@ -37,14 +38,7 @@ function perMember(db: Db, cohortId: number, moduleIds: number[]) {
     .as('p');
 }
 
-export interface MemberRow {
-  id: number;
-  name: string;
-  email: string;
-  school: string;
-  region: string;
-  country: string;
-}
+export type MemberRow = PersonSummary;
 
 /**
  * One page of members (all of them when limit is null), filtered and sorted in SQL. Sorting by

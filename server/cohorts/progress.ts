@@ -1,3 +1,4 @@
+import type { PersonSummary } from '../db/schema.ts';
 import { getCatalogue, type CatalogueCourse } from '../courses/catalogue.ts';
 import type { Db } from '../db/client.ts';
 import { type Cell, currentCertificates, memberRows, moduleTotals, progressCells, schoolsOf } from './progress-queries.ts';
@@ -17,13 +18,7 @@ export interface Column {
   title: string;
 }
 
-export interface Learner {
-  id: number;
-  name: string;
-  email: string;
-  school: string;
-  region: string;
-  country: string;
+export interface Learner extends PersonSummary {
   completed: number;
   percent: number;
   lastActivity: number | null;

@@ -27,6 +27,9 @@ export const users = sqliteTable(
   ],
 );
 
+/** The fields every list of people shows (cohort members, report teachers). */
+export type PersonSummary = Pick<typeof users.$inferSelect, 'id' | 'name' | 'email' | 'school' | 'region' | 'country'>;
+
 export const ROLES = ['teacher', 'trainer', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 

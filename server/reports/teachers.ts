@@ -1,3 +1,4 @@
+import type { PersonSummary } from '../db/schema.ts';
 import type { Db } from '../db/client.ts';
 import { COMPETENCIES } from '../framework/ict-cft.ts';
 import { countTeachers, type EvidenceRow, iterateEvidenceOf, type TeacherRow, teacherSlice } from './queries.ts';
@@ -15,13 +16,7 @@ export const EXPORT_CHUNK = 2_000;
 
 const N = COMPETENCIES.length;
 
-export interface TeacherDetail {
-  id: number;
-  name: string;
-  email: string;
-  school: string;
-  region: string;
-  country: string;
+export interface TeacherDetail extends PersonSummary {
   /** COMPETENCIES order: when the earliest evidence in the window was recorded (ms), NaN if none. */
   firstAt: Float64Array;
   /** COMPETENCIES order: the module of that evidence (0 if none). */
