@@ -41,8 +41,60 @@ export function isLanguage(value: unknown): value is Language {
   return typeof value === 'string' && (LANGUAGES as readonly string[]).includes(value);
 }
 
+// i18next resolves a key through namespaces, fallbacks, plural rules and interpolation on every
+// call (10-20 µs); a page makes a hundred or more. The resources never change after start-up, so
+// a call's text depends only on its key and options: plain t(key) calls (the vast majority) are
+// remembered for good, calls whose options are all numbers, booleans or short strings (counts,
+// dates, titles) in a second map that starts afresh when full, so varying values cannot grow it.
+const translators = new Map<Language, TFunction>();
+const MAX_CACHED = 5000;
+
+function optionsKey(options: unknown): string | null {
+  if (typeof options !== 'object' || options === null || Object.getPrototypeOf(options) !== Object.prototype) return null;
+  for (const value of Object.values(options)) {
+    const type = typeof value;
+    if (type !== 'number' && type !== 'boolean' && !(type === 'string' && (value as string).length <= 200)) return null;
+  }
+  return JSON.stringify(options);
+}
+
+function remembering(fixed: TFunction): TFunction {
+  const plain = new Map<string, string>();
+  const withOptions = new Map<string, string>();
+  const call = fixed as unknown as (...args: unknown[]) => unknown;
+  const t = (...args: unknown[]) => {
+    const key = args[0];
+    if (typeof key !== 'string' || args.length > 2) return call(...args);
+    let cache = plain;
+    let cacheKey = key;
+    if (args.length === 2) {
+      const options = optionsKey(args[1]);
+      if (options === null) return call(...args);
+      cache = withOptions;
+      cacheKey = `${key}\u0000${options}`;
+    }
+    const known = cache.get(cacheKey);
+    if (known !== undefined) return known;
+    const value = call(...args);
+    if (typeof value === 'string') {
+      if (cache.size >= MAX_CACHED) {
+        if (cache === plain) return value; // keys come from code: a full map means something is wrong
+        cache.clear();
+      }
+      cache.set(cacheKey, value);
+    }
+    return value;
+  };
+  return t as unknown as TFunction;
+}
+
 export function translator(lang: Language): TFunction {
-  return i18n.getFixedT(lang);
+  let t = translators.get(lang);
+  if (!t) {
+    t = remembering(i18n.getFixedT(lang));
+    translators.set(lang, t);
+  }
+  return t;
 }
 
 /** Remembers a language choice for a year (the switcher and sign-in both call this). */

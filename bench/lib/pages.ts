@@ -1,0 +1,177 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import { type Ack, checkCompletions, type EvidenceCheck } from './evidence.ts';
+import { type LoadResult, runLoad } from './load.ts';
+import { BASELINE, type Scenario, SCENARIO_NAMES, SCENARIOS, type ScenarioName } from './scenarios.ts';
+import { type CompletionPair, seedDatabase } from './seed.ts';
+import { type ServerProcess, startBaseline, startPlatform } from './server-process.ts';
+
+// The page benchmark from seed to verdict; run.ts is only its command line, and the smoke
+// test calls this with a tiny population.
+
+export interface PagesOptions {
+  teachers: number;
+  duration: number;
+  connections: number;
+  warmup: number;
+  only?: ScenarioName[];
+  cpuProfileDir?: string;
+  keep?: boolean; // keep the seeded database folder
+  identity?: boolean; // no Accept-Encoding: shows what compression costs
+  log?: (line: string) => void;
+}
+
+export interface Targets {
+  pageRatio: number;
+  pageP99: number;
+  completionsPerSecond: number;
+  pdfPerSecond: number;
+}
+
+export const TARGETS: Targets = { pageRatio: 0.4, pageP99: 50, completionsPerSecond: 1000, pdfPerSecond: 50 };
+
+export interface ScenarioResult extends LoadResult {
+  name: string;
+  label: string;
+  kind: Scenario['kind'];
+  ratio: number; // to the baseline's requests per second (mean of before and after)
+  met: boolean;
+  verdict: string; // which target, and whether it holds
+}
+
+export interface Machine {
+  cpu: string;
+  cores: number;
+  memoryGb: number;
+  node: string;
+  platform: string;
+}
+
+export interface PagesReport {
+  date: string;
+  machine: Machine;
+  options: Omit<PagesOptions, 'log'>;
+  seed: { seconds: number; counts: Record<string, number> };
+  loadAverage: [number, number]; // 1-minute load average at the start and the end: other work on the machine
+  baselineRps: number; // mean of the two baseline measurements: what ratios are relative to
+  baseline: ScenarioResult;
+  baselineAgain: ScenarioResult;
+  scenarios: ScenarioResult[];
+  evidence: EvidenceCheck | null;
+  ok: boolean; // zero errors everywhere and the evidence check passed (speed targets aside)
+}
+
+export function machine(): Machine {
+  return {
+    cpu: os.cpus()[0]?.model.trim() ?? 'unknown',
+    cores: os.cpus().length,
+    memoryGb: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+    platform: `${os.type()} ${os.release()}`,
+  };
+}
+
+function judge(scenario: Scenario, load: LoadResult, baselineRps: number, evidence: EvidenceCheck | null): ScenarioResult {
+  const ratio = baselineRps > 0 ? load.rps / baselineRps : 0;
+  const clean = load.unexpected === 0 && load.errors === 0 && load.ok > 0;
+  let met = clean;
+  let verdict = clean ? '' : 'errors';
+  if (scenario.kind === 'page') {
+    const fast = ratio >= TARGETS.pageRatio && load.p99 < TARGETS.pageP99;
+    met &&= fast;
+    verdict ||= `≥${TARGETS.pageRatio * 100}% and p99<${TARGETS.pageP99} ms: ${fast ? 'met' : 'missed'}`;
+  } else if (scenario.kind === 'pdf') {
+    met &&= load.rps >= TARGETS.pdfPerSecond;
+    verdict ||= `≥${TARGETS.pdfPerSecond}/s: ${met ? 'met' : 'missed'}`;
+  } else if (scenario.kind === 'completion') {
+    const fast = load.rps >= TARGETS.completionsPerSecond;
+    met &&= fast && !!evidence?.ok;
+    verdict ||= `≥${TARGETS.completionsPerSecond}/s: ${fast ? 'met' : 'missed'}; evidence ${evidence?.ok ? 'ok' : 'FAILED'}`;
+  } else verdict ||= 'reference';
+  return { ...load, name: scenario.name, label: scenario.label, kind: scenario.kind, ratio, met, verdict };
+}
+
+export async function runPages(options: PagesOptions): Promise<PagesReport> {
+  const log = options.log ?? (() => {});
+  const selected = (options.only?.length ? options.only : [...SCENARIO_NAMES]).map((name) => SCENARIOS[name]);
+  const seed = seedDatabase({ teachers: options.teachers });
+  log(`seeded ${seed.counts.teachers} teachers in ${seed.seconds.toFixed(1)} s: ${JSON.stringify(seed.counts)}`);
+  const load = (server: ServerProcess, scenario: Scenario, extra: { onAck?: (tag: unknown) => void } = {}) =>
+    runLoad({
+      url: server.url,
+      connections: options.connections,
+      duration: options.duration,
+      warmup: options.warmup,
+      next: scenario.requests(seed.pools, server.url),
+      expect: scenario.expect,
+      cpuSeconds: server.cpuSeconds,
+      identity: options.identity,
+      ...extra,
+    });
+
+  try {
+    // The baseline runs alone, then stops, so the two servers never share the CPU. It runs
+    // before and after the platform and pages are compared with the mean of the two, so a
+    // change in the machine's other load during the run shows and is halved.
+    const measureBaseline = async () => {
+      const bare = await startBaseline();
+      try {
+        return await load(bare, BASELINE);
+      } finally {
+        await bare.stop();
+      }
+    };
+    const loadBefore = os.loadavg()[0]!;
+    const baselineBefore = await measureBaseline();
+    log(`baseline: ${baselineBefore.rps.toFixed(0)} req/s, ${baselineBefore.cpuMs?.toFixed(2)} CPU ms/req, p99 ${baselineBefore.p99} ms`);
+
+    const platform = await startPlatform({ databasePath: seed.databasePath, cpuProfileDir: options.cpuProfileDir });
+    const loads: { scenario: Scenario; load: LoadResult }[] = [];
+    const acks: Ack[] = [];
+    let window: { from: number; to: number } | undefined;
+    try {
+      for (const scenario of selected) {
+        const from = Date.now();
+        const result = await load(platform, scenario, {
+          onAck: (tag) => {
+            const pair = tag as CompletionPair | undefined;
+            if (pair) acks.push({ userId: pair.userId, moduleId: pair.moduleId });
+          },
+        });
+        if (scenario.kind === 'completion') window = { from, to: Date.now() };
+        loads.push({ scenario, load: result });
+        log(
+          `${scenario.name}: ${result.rps.toFixed(0)} req/s, ${result.cpuMs?.toFixed(2)} CPU ms/req, p50 ${result.p50} ms, p99 ${result.p99} ms, statuses ${JSON.stringify(result.statuses)}, errors ${result.errors} ${JSON.stringify(result.errorKinds)}`,
+        );
+      }
+    } finally {
+      await platform.stop();
+    }
+    const baselineAfter = await measureBaseline();
+    log(`baseline again: ${baselineAfter.rps.toFixed(0)} req/s, p99 ${baselineAfter.p99} ms`);
+    const reference = (baselineBefore.rps + baselineAfter.rps) / 2;
+    const baseline = judge(BASELINE, baselineBefore, reference, null);
+    const baselineAgain = judge(BASELINE, baselineAfter, reference, null);
+    const evidence = selected.some((s) => s.kind === 'completion') ? checkCompletions(seed.databasePath, acks, seed.competencies, window) : null;
+    if (evidence) log(`evidence: ${JSON.stringify(evidence)}`);
+    const scenarios = loads.map(({ scenario, load: l }) => judge(scenario, l, reference, evidence));
+    const ok = [baseline, baselineAgain, ...scenarios].every((s) => s.unexpected === 0 && s.errors === 0 && s.ok > 0) && (evidence?.ok ?? true);
+    const { log: _log, ...shown } = options;
+    return {
+      date: new Date().toISOString(),
+      machine: machine(),
+      options: shown,
+      seed: { seconds: seed.seconds, counts: seed.counts },
+      loadAverage: [loadBefore, os.loadavg()[0]!],
+      baselineRps: reference,
+      baseline,
+      baselineAgain,
+      scenarios,
+      evidence,
+      ok,
+    };
+  } finally {
+    if (!options.keep) fs.rmSync(seed.dir, { recursive: true, force: true });
+    else log(`database kept in ${seed.databasePath}`);
+  }
+}
