@@ -139,6 +139,7 @@ export async function runPages(options: PagesOptions): Promise<PagesReport> {
           },
         });
         if (scenario.kind === 'completion') window = { from, to: Date.now() };
+        if (result.exhausted) log(`${scenario.name}: the request pool ran out; the run ended early (seed more teachers)`);
         loads.push({ scenario, load: result });
         log(
           `${scenario.name}: ${result.rps.toFixed(0)} req/s, ${result.cpuMs?.toFixed(2)} CPU ms/req, p50 ${result.p50} ms, p99 ${result.p99} ms, statuses ${JSON.stringify(result.statuses)}, errors ${result.errors} ${JSON.stringify(result.errorKinds)}`,
