@@ -1,20 +1,19 @@
 import fs from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   chromiumAvailable,
   createAccount,
   documentIsMarked,
-  launchBrowser,
   markDocument,
   openPage,
   reviewPage,
   signIn,
-  startServer,
   POLL,
   TEST_TIMEOUT,
   type TestServer,
+  useServerAndBrowser,
 } from './browser.ts';
 import { courseOf, passModules } from './seed.ts';
 
@@ -22,11 +21,12 @@ import { courseOf, passModules } from './seed.ts';
 // the file states the same figures as the page.
 
 describe.skipIf(!chromiumAvailable)('administrator journey (browser)', () => {
+  const env = useServerAndBrowser();
   let server: TestServer;
   let browser: Browser;
 
   beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+    ({ server, browser } = env);
     // Teachers in two countries; module 1 of the MIL course evidences KA.1 and KD.1, module 2 KA.2 and KD.3.
     const mil = courseOf(server, 'media-information-literacy');
     const [m1, m2] = [mil.modules[0]!, mil.modules[1]!];
@@ -40,11 +40,6 @@ describe.skipIf(!chromiumAvailable)('administrator journey (browser)', () => {
       const user = await createAccount(server, p);
       if (p.modules.length) passModules(server, user.id, mil, p.modules);
     }
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
   });
 
   it(

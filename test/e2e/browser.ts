@@ -9,6 +9,7 @@ import { createUser } from '../../server/auth/queries.ts';
 import type { CatalogueModule } from '../../server/courses/catalogue.ts';
 import type { Role } from '../../server/db/schema.ts';
 import { type Started, start } from '../../server/main.ts';
+import { afterAll, beforeAll } from 'vitest';
 import { ROOT } from '../helpers.ts';
 
 // Shared set-up of the browser tests: the system's Chromium (never a downloaded one), the real
@@ -87,6 +88,22 @@ export interface TestServer extends Started {
 }
 
 /** The real server (migrations, course loading, listening) on a fresh database file. */
+/**
+ * Starts the real server and Chromium before a describe block's tests and closes both after.
+ * Register it first in the block: hooks run in order, so the block's own set-up sees both.
+ */
+export function useServerAndBrowser(): { server: TestServer; browser: Browser } {
+  const env = {} as { server: TestServer; browser: Browser };
+  beforeAll(async () => {
+    [env.server, env.browser] = await Promise.all([startServer(), launchBrowser()]);
+  });
+  afterAll(async () => {
+    await env.browser?.close();
+    await env.server?.stop();
+  });
+  return env;
+}
+
 export async function startServer(): Promise<TestServer> {
   const tempDir = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-'));
   const port = await freePort();

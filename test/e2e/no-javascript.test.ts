@@ -1,18 +1,7 @@
 import type { Browser, Response } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { type CatalogueCourse, getCatalogue } from '../../server/courses/catalogue.ts';
-import {
-  answerQuiz,
-  chromiumAvailable,
-  fetchBytes,
-  launchBrowser,
-  openPage,
-  PASSWORD,
-  progressValue,
-  startServer,
-  TEST_TIMEOUT,
-  type TestServer,
-} from './browser.ts';
+import { answerQuiz, chromiumAvailable, fetchBytes, openPage, PASSWORD, progressValue, TEST_TIMEOUT, type TestServer, useServerAndBrowser } from './browser.ts';
 
 // Journey 5: journey 1 with JavaScript switched off. Every step is a plain link or form, every
 // write answers 303 See Other, and the teacher still reaches a valid certificate.
@@ -20,18 +9,14 @@ import {
 const COURSE = 'media-information-literacy';
 
 describe.skipIf(!chromiumAvailable)('teacher journey without JavaScript (browser)', () => {
+  const env = useServerAndBrowser();
   let server: TestServer;
   let browser: Browser;
   let course: CatalogueCourse;
 
   beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+    ({ server, browser } = env);
     course = getCatalogue(server.db).course(COURSE)!;
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
   });
 
   it(

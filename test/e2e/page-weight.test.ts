@@ -4,7 +4,7 @@ import type { Browser, BrowserContextOptions } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getCatalogue } from '../../server/courses/catalogue.ts';
 import { enrolInCourse } from '../../server/learning/enrolment.ts';
-import { ARTIFACTS, chromiumAvailable, createAccount, launchBrowser, openPage, signIn, startServer, TEST_TIMEOUT, type TestServer, watch } from './browser.ts';
+import { ARTIFACTS, chromiumAvailable, createAccount, openPage, signIn, TEST_TIMEOUT, type TestServer, useServerAndBrowser, watch } from './browser.ts';
 import { courseOf } from './seed.ts';
 
 // Low bandwidth: the first visit to a page, with an empty cache, must transfer under 100 KB in
@@ -35,6 +35,7 @@ interface Weight {
 }
 
 describe.skipIf(!chromiumAvailable)('page weight on a first visit (browser)', () => {
+  const env = useServerAndBrowser();
   let server: TestServer;
   let browser: Browser;
   let signedIn: BrowserContextOptions['storageState'];
@@ -42,7 +43,7 @@ describe.skipIf(!chromiumAvailable)('page weight on a first visit (browser)', ()
   const problems: string[] = [];
 
   beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+    ({ server, browser } = env);
     // A teacher in the Arctic course, for the personal version of the module page (progress box, quiz to answer).
     const teacher = await createAccount(server, { name: 'Айыына Слабая-Связь', language: 'ru' });
     const course = courseOf(server, 'arctic-teaching-ict');
@@ -62,8 +63,6 @@ describe.skipIf(!chromiumAvailable)('page weight on a first visit (browser)', ()
         `${JSON.stringify({ measuredAt: new Date().toISOString(), budget: BUDGET, pages: weights }, null, 2)}\n`,
       );
     }
-    await browser?.close();
-    await server?.stop();
   });
 
   /** Opens the URLs one after the other in a fresh context (empty cache); the network layer's count of each visit. */

@@ -1,5 +1,5 @@
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { type CatalogueCourse, getCatalogue } from '../../server/courses/catalogue.ts';
 import { readPdf } from '../certificates/pdf-text.ts';
 import {
@@ -7,16 +7,15 @@ import {
   chromiumAvailable,
   documentIsMarked,
   fetchBytes,
-  launchBrowser,
   markDocument,
   openPage,
   PASSWORD,
   progressValue,
   reviewPage,
-  startServer,
   POLL,
   TEST_TIMEOUT,
   type TestServer,
+  useServerAndBrowser,
 } from './browser.ts';
 
 // Journey 1: a teacher signs up, finds a course by competency, fails then passes quizzes with
@@ -25,18 +24,14 @@ import {
 const COURSE = 'media-information-literacy';
 
 describe.skipIf(!chromiumAvailable)('teacher journey (browser, htmx)', () => {
+  const env = useServerAndBrowser();
   let server: TestServer;
   let browser: Browser;
   let course: CatalogueCourse;
 
   beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+    ({ server, browser } = env);
     course = getCatalogue(server.db).course(COURSE)!;
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
   });
 
   it(

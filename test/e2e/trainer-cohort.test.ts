@@ -1,19 +1,18 @@
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { CatalogueCourse } from '../../server/courses/catalogue.ts';
 import {
   chromiumAvailable,
   createAccount,
   documentIsMarked,
-  launchBrowser,
   markDocument,
   openPage,
   reviewPage,
   signIn,
-  startServer,
   POLL,
   TEST_TIMEOUT,
   type TestServer,
+  useServerAndBrowser,
 } from './browser.ts';
 import { courseOf, passModules } from './seed.ts';
 
@@ -21,18 +20,14 @@ import { courseOf, passModules } from './seed.ts';
 // confirm) and follows their progress module by module on the cohort page.
 
 describe.skipIf(!chromiumAvailable)('trainer journey (browser)', () => {
+  const env = useServerAndBrowser();
   let server: TestServer;
   let browser: Browser;
   let course: CatalogueCourse;
 
   beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+    ({ server, browser } = env);
     course = courseOf(server, 'media-information-literacy');
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
   });
 
   it(
