@@ -35,6 +35,7 @@ export function cpuSecondsOf(pid: number): number | null {
   }
 }
 
+/** A port nobody listens on right now, so BASE_URL can name it before the server starts. */
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = net.createServer();

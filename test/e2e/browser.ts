@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
@@ -10,6 +9,7 @@ import type { CatalogueModule } from '../../server/courses/catalogue.ts';
 import type { Role } from '../../server/db/schema.ts';
 import { type Started, start } from '../../server/main.ts';
 import { afterAll, beforeAll } from 'vitest';
+import { freePort } from '../../bench/lib/server-process.ts';
 import { ROOT } from '../helpers.ts';
 
 // Shared set-up of the browser tests: the system's Chromium (never a downloaded one), the real
@@ -66,19 +66,6 @@ export function launchBrowser(): Promise<Browser> {
     executablePath: CHROMIUM_PATH,
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-}
-
-/** A port nobody listens on right now, so BASE_URL can name it before the server starts. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
   });
 }
 
