@@ -4,6 +4,7 @@ import type { Deps } from '../app.ts';
 import { currentUser } from '../auth/guards.ts';
 import { COMPETENCIES } from '../framework/ict-cft.ts';
 import { HttpError } from '../http/errors.ts';
+import { sharedWhenSignedOut } from '../http/page-cache.ts';
 import { render } from '../http/render.ts';
 import { modulePageLocals } from '../learning/module-page.ts';
 import { learnerCourseState } from '../learning/state.ts';
@@ -15,8 +16,9 @@ const ASSET = /^[A-Za-z0-9][A-Za-z0-9._-]{0,100}\.(png|jpe?g|gif|svg|webp)$/;
 export function courseRoutes(deps: Deps): Router {
   const { db, config } = deps;
   const router = Router();
+  const shared = sharedWhenSignedOut(db);
 
-  router.get('/', (req, res) => {
+  router.get('/', shared, (req, res) => {
     const filters = catalogueQuery.parse(req.query);
     const all = getCatalogue(db).courses;
     const courses = all.filter(
@@ -25,7 +27,7 @@ export function courseRoutes(deps: Deps): Router {
     return render(req, res, 'courses/catalogue', { courses, filters, competencies: COMPETENCIES, total: all.length }, { fragment: 'courses/_list' });
   });
 
-  router.get('/courses/:course', (req, res) => {
+  router.get('/courses/:course', shared, (req, res) => {
     const course = getCatalogue(db).course(String(req.params.course));
     if (!course) throw new HttpError(404, 'courses:notFound');
     const user = currentUser(res);
@@ -44,7 +46,7 @@ export function courseRoutes(deps: Deps): Router {
     });
   });
 
-  router.get('/courses/:course/:module', (req, res) => {
+  router.get('/courses/:course/:module', shared, (req, res) => {
     const found = getCatalogue(db).module(String(req.params.course), String(req.params.module));
     if (!found) throw new HttpError(404, 'courses:moduleNotFound');
     const attemptId = Number(req.query.attempt);

@@ -3,6 +3,7 @@ import type { Deps } from '../app.ts';
 import { currentUser } from '../auth/guards.ts';
 import { getCatalogue } from '../courses/catalogue.ts';
 import { HttpError } from '../http/errors.ts';
+import { sharedWhenSignedOut } from '../http/page-cache.ts';
 import { render } from '../http/render.ts';
 import { evidenceOfUser } from '../learning/evidence.ts';
 import { casePackage, frameworkJson, moodleCsv } from './exports.ts';
@@ -11,12 +12,13 @@ import { buildMatrix } from './matrix.ts';
 
 export function frameworkRoutes({ db, config }: Deps): Router {
   const router = Router();
+  const shared = sharedWhenSignedOut(db);
   // The exports never change while the process runs, so they are built once.
   const json = JSON.stringify(frameworkJson(config.baseUrl));
   const casePkg = JSON.stringify(casePackage(config.baseUrl));
   const csv = moodleCsv();
 
-  router.get('/framework', (req, res) => {
+  router.get('/framework', shared, (req, res) => {
     const user = currentUser(res);
     const lang: string = res.locals.lang;
     const matrix = buildMatrix(lang, user ? evidenceOfUser(db, user.id) : undefined);
@@ -45,7 +47,7 @@ export function frameworkRoutes({ db, config }: Deps): Router {
       .send(csv);
   });
 
-  router.get('/framework/:code', (req, res) => {
+  router.get('/framework/:code', shared, (req, res) => {
     const code = String(req.params.code).toUpperCase();
     const competency = competencyByCode(code);
     if (!competency) throw new HttpError(404, 'framework:unknownCompetency');

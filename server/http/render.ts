@@ -2,6 +2,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ejs from 'ejs';
 import type { Request, Response } from 'express';
+import { chooseEncoding, encodeBody, isPartialRequest, sendHtml } from './html-response.ts';
+import { storeIfShared } from './page-cache.ts';
 
 const VIEWS = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../views');
 let cacheTemplates = false;
@@ -9,11 +11,6 @@ let cacheTemplates = false;
 /** Production compiles each template once; development re-reads them so edits show at once. */
 export function configureViews(options: { cache: boolean }): void {
   cacheTemplates = options.cache;
-}
-
-export function isPartialRequest(req: Request): boolean {
-  // htmx 4 marks requests that swap part of a page; a full-page swap (or no htmx) gets the layout.
-  return req.get('HX-Request-Type') === 'partial';
 }
 
 export function renderFile(view: string, data: Record<string, unknown>): Promise<string> {
@@ -28,8 +25,6 @@ interface RenderOptions {
 
 /** The one render helper: a full page for browsers, the fragment for htmx partial requests. */
 export async function render(req: Request, res: Response, view: string, locals: Record<string, unknown> = {}, options: RenderOptions = {}): Promise<void> {
-  res.vary('HX-Request');
-  res.vary('HX-Request-Type');
   const data = { ...res.locals, ...locals };
   let html: string;
   if (isPartialRequest(req)) {
@@ -39,7 +34,9 @@ export async function render(req: Request, res: Response, view: string, locals: 
     html = await renderFile('layout', { ...data, body });
   }
   if (options.status) res.status(options.status);
-  res.type('html').send(html);
+  const status = res.statusCode; // the error handler sets it before rendering
+  const encoding = chooseEncoding(req);
+  sendHtml(res, storeIfShared(res, html, encoding, status) ?? encodeBody(html, encoding));
 }
 
 /** Redirect after a write: htmx follows HX-Redirect, a plain form follows 303 See Other. */
