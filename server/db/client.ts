@@ -19,7 +19,34 @@ export function openDatabase(databasePath: string): Db {
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('synchronous = NORMAL');
+  reuseStatements(sqlite);
   return drizzle(sqlite, { schema }) as Db;
+}
+
+const MAX_STATEMENTS = 500;
+
+/**
+ * drizzle asks the connection to prepare every query anew, and SQLite then parses and plans the
+ * same SQL again on every request: a third of the CPU of a module completion. The connection
+ * keeps the statements it compiled, by their SQL text, and hands them out again. A statement
+ * still being iterated (a streaming export) is busy and cannot be shared, so a fresh one is made.
+ * Result modes that drizzle or a caller switched on (raw, pluck, expand) are switched off before
+ * reuse, so every caller gets what a new statement would give. Query counts stay observable:
+ * each query still calls prepare().
+ */
+function reuseStatements(sqlite: Database.Database): void {
+  const compile = sqlite.prepare.bind(sqlite);
+  const kept = new Map<string, Database.Statement>();
+  sqlite.prepare = ((source: string) => {
+    const known = kept.get(source);
+    if (known && !known.busy) return known.reader ? known.raw(false).pluck(false).expand(false) : known;
+    const statement = compile(source);
+    if (!known) {
+      if (kept.size >= MAX_STATEMENTS) kept.delete(kept.keys().next().value!);
+      kept.set(source, statement);
+    }
+    return statement;
+  }) as Database.Database['prepare'];
 }
 
 export function migrateDatabase(db: Db): void {
