@@ -2,7 +2,6 @@ import compression from 'compression';
 import cookieParser from 'cookie-parser';
 import express, { type Express } from 'express';
 import pino, { type Logger } from 'pino';
-import { pinoHttp } from 'pino-http';
 import { sessionMiddleware } from './auth/middleware.ts';
 import { authRoutes } from './auth/routes.ts';
 import { certificateRoutes } from './certificates/routes.ts';
@@ -10,6 +9,7 @@ import { cohortRoutes } from './cohorts/routes.ts';
 import { reportRoutes } from './reports/routes.ts';
 import type { Config } from './config.ts';
 import type { Db } from './db/client.ts';
+import { accessLog } from './http/access-log.ts';
 import { errorHandler, notFound } from './http/errors.ts';
 import { frameworkRoutes } from './framework/routes.ts';
 import { courseRoutes } from './courses/routes.ts';
@@ -35,7 +35,7 @@ export function createApp({ db, config, logger = pino({ level: config.logLevel }
   app.set('query parser', 'simple');
   configureViews({ cache: config.env === 'production' });
 
-  app.use(pinoHttp({ logger, autoLogging: config.logLevel !== 'silent', quietReqLogger: true }));
+  app.use(accessLog(logger));
   app.use(securityHeaders(config.secureCookies));
   app.use(compression());
   app.use('/static', staticRouter());

@@ -1,5 +1,5 @@
 import { and, eq, lt, ne, sql } from 'drizzle-orm';
-import type { Db } from '../db/client.ts';
+import { type Db, preparedPerConnection } from '../db/client.ts';
 import { sessions, users, type Role } from '../db/schema.ts';
 import { generateToken, hashToken } from './tokens.ts';
 
@@ -30,8 +30,10 @@ export function createSession(db: Db, userId: number, now = Date.now()): { token
   return { token, session };
 }
 
-function prepareLookup(db: Db) {
-  return db
+// Every signed-in request runs this lookup, so it is built and compiled once per connection
+// rather than on each request (that was about 0.15 ms of CPU per request).
+const lookup = preparedPerConnection((db) =>
+  db
     .select({
       id: sessions.id,
       userId: sessions.userId,
@@ -44,22 +46,13 @@ function prepareLookup(db: Db) {
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
     .where(eq(sessions.id, sql.placeholder('id')))
-    .prepare();
-}
-
-// Every signed-in request runs this lookup, so it is built and compiled once per database
-// rather than on each request (that was about 0.15 ms of CPU per request).
-const lookups = new WeakMap<Db, ReturnType<typeof prepareLookup>>();
+    .prepare(),
+);
 
 /** Looks a token up; expired sessions are deleted, and ones past half their life slide forward. */
 export function validateSessionToken(db: Db, token: string, now = Date.now()): { session: Session; user: SessionUser; renewed: boolean } | null {
   const id = hashToken(token);
-  let lookup = lookups.get(db);
-  if (!lookup) {
-    lookup = prepareLookup(db);
-    lookups.set(db, lookup);
-  }
-  const row = lookup.get({ id });
+  const row = lookup(db).get({ id });
   if (!row) return null;
   if (now >= row.expiresAt) {
     db.delete(sessions).where(eq(sessions.id, id)).run();

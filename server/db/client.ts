@@ -83,3 +83,30 @@ export function iterateRows<T = Record<string, unknown>>(db: Db, query: { toSQL(
   const { sql, params } = query.toSQL();
   return db.$client.prepare(sql).iterate(...params) as IterableIterator<T>;
 }
+
+/**
+ * The SQLite connection under a database or one of its transactions. A transaction runs on its
+ * database's single connection, so a statement prepared for the database runs inside whatever
+ * transaction is open on it. (drizzle keeps the connection on its session; a test pins this.)
+ */
+export function connectionOf(db: DbOrTx): Database.Database {
+  return (db as unknown as { session: { client: Database.Database } }).session.client;
+}
+
+/**
+ * Queries built and prepared once per connection, for the hot paths (session lookup, module
+ * page, completion). drizzle otherwise rebuilds the SQL text from the query builder on every
+ * call, which costs more than running the query. Use sql.placeholder() for the values.
+ */
+export function preparedPerConnection<T>(build: (db: DbOrTx) => T): (db: DbOrTx) => T {
+  const prepared = new WeakMap<Database.Database, T>();
+  return (db) => {
+    const connection = connectionOf(db);
+    let statements = prepared.get(connection);
+    if (!statements) {
+      statements = build(db);
+      prepared.set(connection, statements);
+    }
+    return statements;
+  };
+}

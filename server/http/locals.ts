@@ -13,23 +13,33 @@ const FORMATS = {
   ru: { locale: 'ru-RU', date: new Intl.DateTimeFormat('ru-RU', DATE_OPTIONS), number: new Intl.NumberFormat('ru-RU') },
 };
 
-/** Values every view may use: the asset helper, the current path, dates in the reader's language. */
-export function viewHelpers(config: Config): RequestHandler {
-  return (req, res, next) => {
-    const lang: string = res.locals.lang;
-    const format = lang === 'ru' ? FORMATS.ru : FORMATS.en;
-    res.locals.asset = asset;
-    res.locals.path = req.path;
-    res.locals.originalUrl = req.originalUrl;
-    res.locals.baseUrl = config.baseUrl;
-    res.locals.formatDate = (ms: number | null | undefined) => {
+function helpersFor(lang: 'en' | 'ru') {
+  const format = FORMATS[lang];
+  return {
+    formatDate: (ms: number | null | undefined) => {
       if (ms == null) return '';
       const date = new Date(ms);
       // An invalid date makes Intl throw where toLocaleDateString says "Invalid Date": keep the latter.
       return Number.isNaN(date.getTime()) ? date.toLocaleDateString(format.locale, DATE_OPTIONS) : format.date.format(date);
-    };
-    res.locals.formatNumber = (n: number) => format.number.format(n);
-    res.locals.competencyTitle = (code: string) => competencyTitle(code, lang);
+    },
+    formatNumber: (n: number) => format.number.format(n),
+    competencyTitle: (code: string) => competencyTitle(code, lang),
+  };
+}
+// The language's helpers are made once, not for every request.
+const HELPERS = { en: helpersFor('en'), ru: helpersFor('ru') };
+
+/** Values every view may use: the asset helper, the current path, dates in the reader's language. */
+export function viewHelpers(config: Config): RequestHandler {
+  return (req, res, next) => {
+    const helpers = res.locals.lang === 'ru' ? HELPERS.ru : HELPERS.en;
+    res.locals.asset = asset;
+    res.locals.path = req.path;
+    res.locals.originalUrl = req.originalUrl;
+    res.locals.baseUrl = config.baseUrl;
+    res.locals.formatDate = helpers.formatDate;
+    res.locals.formatNumber = helpers.formatNumber;
+    res.locals.competencyTitle = helpers.competencyTitle;
     res.locals.hasRole = (role: Role) => hasRole(res.locals.user, role);
     next();
   };

@@ -1,45 +1,106 @@
-import { and, count, desc, eq, inArray, max, sql } from 'drizzle-orm';
-import type { Db, DbOrTx } from '../db/client.ts';
+import { and, count, desc, eq, max, sql } from 'drizzle-orm';
+import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
+import { type Db, type DbOrTx, preparedPerConnection } from '../db/client.ts';
 import { competencyEvidence, enrolments, moduleProgress, modules, quizAttempts } from '../db/schema.ts';
 
 export type ProgressRow = typeof moduleProgress.$inferSelect;
 
-export function findEnrolment(db: DbOrTx, userId: number, courseId: number) {
-  return db
+const p = sql.placeholder;
+// A list of ids as one JSON parameter, so the same prepared statement takes any number of them.
+const inIdList = (column: SQLiteColumn) => sql`${column} IN (SELECT value FROM json_each(${p('ids')}))`;
+
+// The queries of a module page and of a completion, prepared once per connection (see
+// preparedPerConnection): a completion runs about a dozen of them in one transaction.
+const statements = preparedPerConnection((db) => ({
+  enrolment: db
     .select()
     .from(enrolments)
-    .where(and(eq(enrolments.userId, userId), eq(enrolments.courseId, courseId)))
-    .get();
+    .where(and(eq(enrolments.userId, p('userId')), eq(enrolments.courseId, p('courseId'))))
+    .prepare(),
+  progress: db
+    .select()
+    .from(moduleProgress)
+    .where(and(eq(moduleProgress.userId, p('userId')), inIdList(moduleProgress.moduleId)))
+    .prepare(),
+  markViewed: db
+    .insert(moduleProgress)
+    .values({ userId: p('userId'), moduleId: p('moduleId'), status: 'in_progress', firstViewedAt: p('now'), lastActivityAt: p('now') })
+    .onConflictDoNothing()
+    .prepare(),
+  markCompleted: db
+    .update(moduleProgress)
+    .set({ status: 'completed', completedAt: sql`${p('now')}`, lastActivityAt: sql`${p('now')}` })
+    .where(and(eq(moduleProgress.userId, p('userId')), eq(moduleProgress.moduleId, p('moduleId')), sql`${moduleProgress.status} <> 'completed'`))
+    .prepare(),
+  insertAttempt: db
+    .insert(quizAttempts)
+    .values({
+      userId: p('userId'),
+      moduleId: p('moduleId'),
+      answers: p('answers'),
+      score: p('score'),
+      passed: p('passed'),
+      startedAt: p('startedAt'),
+      submittedAt: p('now'),
+    })
+    .returning({ id: quizAttempts.id })
+    .prepare(),
+  countAttempt: db
+    .update(moduleProgress)
+    .set({
+      attempts: sql`${moduleProgress.attempts} + 1`,
+      bestScore: sql`max(coalesce(${moduleProgress.bestScore}, 0), ${p('score')})`,
+      quizPassed: sql`${moduleProgress.quizPassed} OR ${p('passed')}`,
+      lastActivityAt: sql`${p('now')}`,
+    })
+    .where(and(eq(moduleProgress.userId, p('userId')), eq(moduleProgress.moduleId, p('moduleId'))))
+    .prepare(),
+  attemptCount: db
+    .select({ n: count() })
+    .from(quizAttempts)
+    .where(and(eq(quizAttempts.userId, p('userId')), eq(quizAttempts.moduleId, p('moduleId'))))
+    .prepare(),
+  addEvidence: db
+    .insert(competencyEvidence)
+    .values({ userId: p('userId'), competency: p('competency'), moduleId: p('moduleId'), courseId: p('courseId'), createdAt: p('now') })
+    .onConflictDoNothing()
+    .prepare(),
+  countCompleted: db
+    .select({ n: count() })
+    .from(moduleProgress)
+    .where(and(eq(moduleProgress.userId, p('userId')), inIdList(moduleProgress.moduleId), eq(moduleProgress.status, 'completed')))
+    .prepare(),
+  touchEnrolment: db
+    .update(enrolments)
+    .set({ lastActivityAt: sql`${p('now')}` })
+    .where(and(eq(enrolments.userId, p('userId')), eq(enrolments.courseId, p('courseId'))))
+    .prepare(),
+  finishEnrolment: db
+    .update(enrolments)
+    .set({ lastActivityAt: sql`${p('now')}`, completedAt: sql`coalesce(${enrolments.completedAt}, ${p('now')})` })
+    .where(and(eq(enrolments.userId, p('userId')), eq(enrolments.courseId, p('courseId'))))
+    .prepare(),
+}));
+
+export function findEnrolment(db: DbOrTx, userId: number, courseId: number) {
+  return statements(db).enrolment.get({ userId, courseId });
 }
 
 export function progressByModule(db: DbOrTx, userId: number, moduleIds: number[]): Map<number, ProgressRow> {
   if (moduleIds.length === 0) return new Map();
-  const rows = db
-    .select()
-    .from(moduleProgress)
-    .where(and(eq(moduleProgress.userId, userId), inArray(moduleProgress.moduleId, moduleIds)))
-    .all();
+  const rows = statements(db).progress.all({ userId, ids: JSON.stringify(moduleIds) });
   return new Map(rows.map((r) => [r.moduleId, r]));
 }
 
 /** First view of a module: creates its progress row. Later views write nothing. */
 export function markViewed(db: DbOrTx, userId: number, moduleId: number, now: number): boolean {
-  return (
-    db.insert(moduleProgress).values({ userId, moduleId, status: 'in_progress', firstViewedAt: now, lastActivityAt: now }).onConflictDoNothing().run()
-      .changes === 1
-  );
+  return statements(db).markViewed.run({ userId, moduleId, now }).changes === 1;
 }
 
 /** Marks a module complete; true only for the call that changed it (so evidence is written once). */
 export function markCompleted(db: DbOrTx, userId: number, moduleId: number, now: number): boolean {
   markViewed(db, userId, moduleId, now);
-  return (
-    db
-      .update(moduleProgress)
-      .set({ status: 'completed', completedAt: now, lastActivityAt: now })
-      .where(and(eq(moduleProgress.userId, userId), eq(moduleProgress.moduleId, moduleId), sql`${moduleProgress.status} <> 'completed'`))
-      .run().changes === 1
-  );
+  return statements(db).markCompleted.run({ userId, moduleId, now }).changes === 1;
 }
 
 export function recordAttempt(
@@ -47,29 +108,11 @@ export function recordAttempt(
   input: { userId: number; moduleId: number; answers: Record<string, string[]>; score: number; passed: boolean; startedAt: number | null; now: number },
 ): number {
   markViewed(db, input.userId, input.moduleId, input.now);
-  const row = db
-    .insert(quizAttempts)
-    .values({
-      userId: input.userId,
-      moduleId: input.moduleId,
-      answers: input.answers,
-      score: input.score,
-      passed: input.passed,
-      startedAt: input.startedAt,
-      submittedAt: input.now,
-    })
-    .returning({ id: quizAttempts.id })
-    .get();
-  db.update(moduleProgress)
-    .set({
-      attempts: sql`${moduleProgress.attempts} + 1`,
-      bestScore: sql`max(coalesce(${moduleProgress.bestScore}, 0), ${input.score})`,
-      quizPassed: sql`${moduleProgress.quizPassed} OR ${input.passed ? 1 : 0}`,
-      lastActivityAt: input.now,
-    })
-    .where(and(eq(moduleProgress.userId, input.userId), eq(moduleProgress.moduleId, input.moduleId)))
-    .run();
-  return row.id;
+  const { userId, moduleId, score, now } = input;
+  const passed = input.passed ? 1 : 0;
+  const row = statements(db).insertAttempt.get({ userId, moduleId, answers: input.answers, score, passed, startedAt: input.startedAt, now });
+  statements(db).countAttempt.run({ userId, moduleId, score, passed, now });
+  return row!.id;
 }
 
 export function findAttempt(db: Db, attemptId: number, userId: number) {
@@ -81,43 +124,25 @@ export function findAttempt(db: Db, attemptId: number, userId: number) {
 }
 
 export function attemptCount(db: DbOrTx, userId: number, moduleId: number): number {
-  return (
-    db
-      .select({ n: count() })
-      .from(quizAttempts)
-      .where(and(eq(quizAttempts.userId, userId), eq(quizAttempts.moduleId, moduleId)))
-      .get()?.n ?? 0
-  );
+  return statements(db).attemptCount.get({ userId, moduleId })?.n ?? 0;
 }
 
 /** Evidence rows for each competency of the module; the unique index makes repeats no-ops. */
 export function addEvidence(db: DbOrTx, input: { userId: number; moduleId: number; courseId: number; competencies: string[]; now: number }): number {
-  if (input.competencies.length === 0) return 0;
-  return db
-    .insert(competencyEvidence)
-    .values(
-      input.competencies.map((competency) => ({ userId: input.userId, competency, moduleId: input.moduleId, courseId: input.courseId, createdAt: input.now })),
-    )
-    .onConflictDoNothing()
-    .run().changes;
+  let added = 0;
+  for (const competency of input.competencies) {
+    added += statements(db).addEvidence.run({ userId: input.userId, competency, moduleId: input.moduleId, courseId: input.courseId, now: input.now }).changes;
+  }
+  return added;
 }
 
 export function countCompleted(db: DbOrTx, userId: number, moduleIds: number[]): number {
   if (moduleIds.length === 0) return 0;
-  return (
-    db
-      .select({ n: count() })
-      .from(moduleProgress)
-      .where(and(eq(moduleProgress.userId, userId), inArray(moduleProgress.moduleId, moduleIds), eq(moduleProgress.status, 'completed')))
-      .get()?.n ?? 0
-  );
+  return statements(db).countCompleted.get({ userId, ids: JSON.stringify(moduleIds) })?.n ?? 0;
 }
 
 export function touchEnrolment(db: DbOrTx, userId: number, courseId: number, now: number, completed = false) {
-  db.update(enrolments)
-    .set(completed ? { lastActivityAt: now, completedAt: sql`coalesce(${enrolments.completedAt}, ${now})` } : { lastActivityAt: now })
-    .where(and(eq(enrolments.userId, userId), eq(enrolments.courseId, courseId)))
-    .run();
+  (completed ? statements(db).finishEnrolment : statements(db).touchEnrolment).run({ userId, courseId, now });
 }
 
 export function withdraw(db: DbOrTx, userId: number, courseId: number, now: number): boolean {

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
-import { and, asc, eq, gte, lt } from 'drizzle-orm';
-import { iterateRows, type Db, type DbOrTx } from '../db/client.ts';
+import { and, asc, eq, gte, lt, sql } from 'drizzle-orm';
+import { iterateRows, type Db, type DbOrTx, preparedPerConnection } from '../db/client.ts';
 import { learningRecords } from '../db/schema.ts';
 
 // ADL and cmi5 verb IRIs, so statements can be forwarded to any xAPI learning record store.
@@ -32,6 +32,23 @@ export interface RecordInput {
   now: number;
 }
 
+const p = sql.placeholder;
+// Two or three statements are written with every completion: prepared once per connection.
+const insertRecord = preparedPerConnection((db) =>
+  db
+    .insert(learningRecords)
+    .values({
+      id: p('id'),
+      userId: p('userId'),
+      verb: p('verb'),
+      courseId: p('courseId'),
+      moduleId: p('moduleId'),
+      statement: p('statement'),
+      timestamp: p('timestamp'),
+    })
+    .prepare(),
+);
+
 /** Builds an xAPI 1.0.3 statement and stores it; called inside the transaction of the event it records. */
 export function recordStatement(db: DbOrTx, input: RecordInput): string {
   const id = crypto.randomUUID();
@@ -62,17 +79,15 @@ export function recordStatement(db: DbOrTx, input: RecordInput): string {
     ...(input.module ? { context: { contextActivities: { parent: [{ objectType: 'Activity', id: courseIri }] } } } : {}),
     timestamp: new Date(input.now).toISOString(),
   };
-  db.insert(learningRecords)
-    .values({
-      id,
-      userId: input.userId,
-      verb: VERBS[input.verb],
-      courseId: input.course.id,
-      moduleId: input.module?.id ?? null,
-      statement,
-      timestamp: input.now,
-    })
-    .run();
+  insertRecord(db).run({
+    id,
+    userId: input.userId,
+    verb: VERBS[input.verb],
+    courseId: input.course.id,
+    moduleId: input.module?.id ?? null,
+    statement,
+    timestamp: input.now,
+  });
   return id;
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { openDatabase } from '../../server/db/client.ts';
+import { connectionOf, openDatabase, preparedPerConnection } from '../../server/db/client.ts';
 
 // The connection reuses compiled statements (server/db/client.ts); callers must not be able
 // to tell, apart from speed.
@@ -43,5 +43,39 @@ describe('statement reuse', () => {
     sqlite.exec('ALTER TABLE t ADD COLUMN extra TEXT');
     expect(count()).toEqual({ n: 4 });
     expect(sqlite.prepare('SELECT * FROM t WHERE id = ?').get(4)).toEqual({ id: 4, name: 'd', extra: null });
+  });
+});
+
+describe('preparedPerConnection', () => {
+  it('finds the connection under a database and inside (nested) transactions', () => {
+    const db = openDatabase(':memory:');
+    expect(connectionOf(db)).toBe(db.$client);
+    db.transaction((tx) => {
+      expect(connectionOf(tx)).toBe(db.$client);
+      tx.transaction((nested) => expect(connectionOf(nested)).toBe(db.$client));
+    });
+  });
+
+  it('builds once per connection, and its statements take part in the open transaction', () => {
+    const db = openDatabase(':memory:');
+    db.$client.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT)');
+    let builds = 0;
+    const insert = preparedPerConnection((d) => {
+      builds++;
+      return connectionOf(d).prepare('INSERT INTO t (name) VALUES (?)');
+    });
+    insert(db).run('outside');
+    expect(() =>
+      db.transaction((tx) => {
+        insert(tx).run('rolled back');
+        throw new Error('abort');
+      }),
+    ).toThrow('abort');
+    expect(builds).toBe(1);
+    expect(db.$client.prepare('SELECT name FROM t').pluck().all()).toEqual(['outside']);
+    const other = openDatabase(':memory:');
+    other.$client.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT)');
+    expect(insert(other)).not.toBe(insert(db)); // another connection has its own
+    expect(builds).toBe(2);
   });
 });

@@ -160,6 +160,23 @@ describe('security headers', () => {
     expect(res.headers['x-frame-options']).toBe('SAMEORIGIN');
     expect(res.headers['referrer-policy']).toBe('same-origin');
     expect(res.headers['x-powered-by']).toBeUndefined();
+    expect(res.headers['strict-transport-security']).toBeUndefined(); // plain http in tests
+  });
+
+  it('sends every header helmet would, on every kind of answer', async () => {
+    const { app } = createTestApp({ courses: false, env: { BASE_URL: 'https://teachers.example.org' } });
+    for (const path of ['/login', '/no-such-page', '/healthz']) {
+      const res = await request(app).get(path);
+      expect(res.headers['content-security-policy'], path).toContain('upgrade-insecure-requests');
+      expect(res.headers['strict-transport-security'], path).toMatch(/^max-age=\d+; includeSubDomains$/);
+      expect(res.headers['cross-origin-opener-policy'], path).toBe('same-origin');
+      expect(res.headers['cross-origin-resource-policy'], path).toBe('same-origin');
+      expect(res.headers['origin-agent-cluster'], path).toBe('?1');
+      expect(res.headers['x-dns-prefetch-control'], path).toBe('off');
+      expect(res.headers['x-download-options'], path).toBe('noopen');
+      expect(res.headers['x-permitted-cross-domain-policies'], path).toBe('none');
+      expect(res.headers['x-xss-protection'], path).toBe('0');
+    }
   });
 });
 

@@ -98,6 +98,8 @@ describe('POST /courses/:course/:module/quiz', () => {
       [0, false],
       [100, true],
     ]);
+    // Stored as JSON and read back as the answers given (the form's "q." prefix removed).
+    expect(attempts[1]!.answers).toEqual(Object.fromEntries(Object.entries(rightAnswers(mod.quiz!)).map(([k, v]) => [k.slice(2), v])));
     const progress = ctx.db
       .select()
       .from(moduleProgress)
