@@ -1,5 +1,5 @@
-import { and, asc, desc, eq, isNull } from 'drizzle-orm';
-import type { Db, DbOrTx } from '../db/client.ts';
+import { and, asc, desc, eq, isNull, sql } from 'drizzle-orm';
+import { type Db, type DbOrTx, preparedPerConnection } from '../db/client.ts';
 import { certificates, courses, issuerKeys, moduleCompetencies, modules, users } from '../db/schema.ts';
 
 // The only file of the feature that touches drizzle.
@@ -82,13 +82,18 @@ export function markReplaced(db: DbOrTx, code: string, newCode: string): boolean
 }
 
 /** The learner's current certificates (replaced ones are left out), newest first: the dashboard lists these. */
-export function certificatesOfUser(db: DbOrTx, userId: number): UserCertificate[] {
-  return db
+// On every dashboard: prepared once per connection.
+const userCertificates = preparedPerConnection((db) =>
+  db
     .select({ code: certificates.code, courseTitle: certificates.courseTitle, issuedAt: certificates.issuedAt, revokedAt: certificates.revokedAt })
     .from(certificates)
-    .where(and(eq(certificates.userId, userId), isNull(certificates.replacedByCode)))
+    .where(and(eq(certificates.userId, sql.placeholder('userId')), isNull(certificates.replacedByCode)))
     .orderBy(desc(certificates.issuedAt), desc(certificates.id))
-    .all();
+    .prepare(),
+);
+
+export function certificatesOfUser(db: DbOrTx, userId: number): UserCertificate[] {
+  return userCertificates(db).all({ userId });
 }
 
 export function listIssuerKeys(db: Db): IssuerKeyRow[] {

@@ -1,5 +1,5 @@
 import { and, asc, count, desc, eq, inArray, isNull, ne, or, sql } from 'drizzle-orm';
-import type { Db, DbOrTx } from '../db/client.ts';
+import { type Db, type DbOrTx, preparedPerConnection } from '../db/client.ts';
 import { cohortCourses, cohortMembers, cohortTrainers, cohorts, userRoles, users } from '../db/schema.ts';
 import type { CohortInput } from './schemas.ts';
 
@@ -192,12 +192,17 @@ export function countWithoutPassword(db: Db, cohortId: number): number {
 }
 
 /** The cohorts a teacher belongs to, for the learner's own dashboard (sooner due dates first). */
-export function cohortsOfMember(db: Db, userId: number): { id: number; name: string; dueDate: string | null }[] {
-  return db
+// On every dashboard: prepared once per connection.
+const memberCohorts = preparedPerConnection((db) =>
+  db
     .select({ id: cohorts.id, name: cohorts.name, dueDate: cohorts.dueDate })
     .from(cohortMembers)
     .innerJoin(cohorts, eq(cohorts.id, cohortMembers.cohortId))
-    .where(eq(cohortMembers.userId, userId))
+    .where(eq(cohortMembers.userId, sql.placeholder('userId')))
     .orderBy(sql`${cohorts.dueDate} IS NULL`, asc(cohorts.dueDate), asc(cohorts.name))
-    .all();
+    .prepare(),
+);
+
+export function cohortsOfMember(db: Db, userId: number): { id: number; name: string; dueDate: string | null }[] {
+  return memberCohorts(db).all({ userId });
 }

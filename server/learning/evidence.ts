@@ -1,17 +1,22 @@
-import { asc, eq } from 'drizzle-orm';
-import type { Db } from '../db/client.ts';
+import { asc, eq, sql } from 'drizzle-orm';
+import { type Db, preparedPerConnection } from '../db/client.ts';
 import { competencyEvidence } from '../db/schema.ts';
 import { getCatalogue } from '../courses/catalogue.ts';
 import type { EvidenceByCode } from '../framework/matrix.ts';
 
-/** A teacher's competency evidence, grouped by code, each with the module that gave it. */
-export function evidenceOfUser(db: Db, userId: number): EvidenceByCode {
-  const rows = db
+// Read by every dashboard and framework page: prepared once per connection.
+const evidenceRows = preparedPerConnection((db) =>
+  db
     .select({ competency: competencyEvidence.competency, moduleId: competencyEvidence.moduleId, createdAt: competencyEvidence.createdAt })
     .from(competencyEvidence)
-    .where(eq(competencyEvidence.userId, userId))
+    .where(eq(competencyEvidence.userId, sql.placeholder('userId')))
     .orderBy(asc(competencyEvidence.createdAt))
-    .all();
+    .prepare(),
+);
+
+/** A teacher's competency evidence, grouped by code, each with the module that gave it. */
+export function evidenceOfUser(db: Db, userId: number): EvidenceByCode {
+  const rows = evidenceRows(db).all({ userId });
   const catalogue = getCatalogue(db);
   const out: EvidenceByCode = new Map();
   for (const row of rows) {
