@@ -12,22 +12,12 @@ import { chooseEncoding, type EncodedBody, type Encoding, encodeBody, isPartialR
 const MAX_BYTES = 16 * 1024 * 1024; // bounds memory whatever query strings visitors invent
 
 class CachedPage {
-  private readonly variants = new Map<Encoding, EncodedBody>();
+  /** Each encoding compressed once, on first use (concurrent first uses share the promise). */
+  readonly variants = new Map<Encoding, Promise<EncodedBody>>();
   bytes: number;
 
-  constructor(private readonly html: Buffer) {
+  constructor(readonly html: Buffer) {
     this.bytes = html.length;
-  }
-
-  /** Compressed once per encoding on first use. */
-  encoded(encoding: Encoding): { page: EncodedBody; grew: number } {
-    const known = this.variants.get(encoding);
-    if (known) return { page: known, grew: 0 };
-    const page = encodeBody(this.html, encoding);
-    this.variants.set(encoding, page);
-    const grew = page.body === this.html ? 0 : page.body.length;
-    this.bytes += grew;
-    return { page, grew };
   }
 }
 
@@ -42,23 +32,34 @@ export class PageCache {
   }
 
   /** The cached page encoded as asked, or undefined. */
-  get(key: string, encoding: Encoding): EncodedBody | undefined {
+  get(key: string, encoding: Encoding): Promise<EncodedBody> | undefined {
     const page = this.pages.get(key);
-    if (!page) return undefined;
-    const { page: encoded, grew } = page.encoded(encoding);
-    this.grow(grew);
-    return encoded;
+    return page && this.encoded(key, page, encoding);
   }
 
   /** Stores a page and hands it back encoded as asked. */
-  set(key: string, html: string, encoding: Encoding): EncodedBody {
+  set(key: string, html: string, encoding: Encoding): Promise<EncodedBody> {
     const page = new CachedPage(Buffer.from(html));
     this.remove(key);
     this.pages.set(key, page);
     this.grow(page.bytes);
-    const { page: encoded, grew } = page.encoded(encoding);
-    this.grow(grew);
-    return encoded;
+    return this.encoded(key, page, encoding);
+  }
+
+  private encoded(key: string, page: CachedPage, encoding: Encoding): Promise<EncodedBody> {
+    let variant = page.variants.get(encoding);
+    if (!variant) {
+      variant = encodeBody(page.html, encoding).then((encoded) => {
+        // Counted only while the page is still cached (it may have been evicted meanwhile).
+        if (encoded.body !== page.html && this.pages.get(key) === page) {
+          page.bytes += encoded.body.length;
+          this.grow(encoded.body.length);
+        }
+        return encoded;
+      });
+      page.variants.set(encoding, variant);
+    }
+    return variant;
   }
 
   private remove(key: string): void {
@@ -100,19 +101,19 @@ interface PendingPage {
  * it can be, otherwise render() stores what it renders with a 200.
  */
 export function sharedWhenSignedOut(db: Db): RequestHandler {
-  return (req, res, next) => {
+  return async (req, res, next) => {
     if ((req.method !== 'GET' && req.method !== 'HEAD') || res.locals.user) return next();
     const cache = cacheFor(db);
     const key = `${res.locals.lang}|${isPartialRequest(req) ? 'fragment' : 'page'}|${req.originalUrl}`;
     const page = cache.get(key, chooseEncoding(req));
-    if (page) return sendHtml(res, page);
+    if (page) return sendHtml(res, await page);
     res.locals.pendingPage = { cache, key } satisfies PendingPage;
     next();
   };
 }
 
 /** Called by render() with a page it is about to send: cached when the route asked for it. */
-export function storeIfShared(res: Response, html: string, encoding: Encoding, status: number): EncodedBody | undefined {
+export function storeIfShared(res: Response, html: string, encoding: Encoding, status: number): Promise<EncodedBody> | undefined {
   const pending = res.locals.pendingPage as PendingPage | undefined;
   if (!pending || status !== 200) return undefined;
   return pending.cache.set(pending.key, html, encoding);

@@ -36,7 +36,7 @@ export async function render(req: Request, res: Response, view: string, locals: 
   if (options.status) res.status(options.status);
   const status = res.statusCode; // the error handler sets it before rendering
   const encoding = chooseEncoding(req);
-  sendHtml(res, storeIfShared(res, html, encoding, status) ?? encodeBody(html, encoding));
+  sendHtml(res, await (storeIfShared(res, html, encoding, status) ?? encodeBody(html, encoding)));
 }
 
 /** Redirect after a write: htmx follows HX-Redirect, a plain form follows 303 See Other. */

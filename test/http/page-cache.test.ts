@@ -115,23 +115,27 @@ describe('content pages cached for signed-out visitors', () => {
 });
 
 describe('PageCache', () => {
-  it('forgets the oldest pages beyond its byte limit', () => {
+  it('forgets the oldest pages beyond its byte limit', async () => {
     const cache = new PageCache(3000);
-    cache.set('a', 'a'.repeat(1000), 'identity');
-    cache.set('b', 'b'.repeat(1000), 'identity');
-    cache.set('c', 'c'.repeat(1000), 'identity');
-    cache.set('d', 'd'.repeat(1000), 'identity');
+    for (const key of ['a', 'b', 'c', 'd']) await cache.set(key, key.repeat(1000), 'identity');
     expect(cache.get('a', 'identity')).toBeUndefined();
-    expect(cache.get('d', 'identity')?.body.toString()).toBe('d'.repeat(1000));
+    expect((await cache.get('d', 'identity'))?.body.toString()).toBe('d'.repeat(1000));
     expect(cache.size).toBe(3);
   });
 
-  it('counts the compressed copies it keeps', () => {
+  it('counts the compressed copies it keeps', async () => {
     const html = Array.from({ length: 200 }, (_, i) => `<p>${i}</p>`).join('');
     const cache = new PageCache(html.length + 250); // room for y, but not for y and x's gzip copy
-    cache.set('x', html, 'identity');
-    expect(cache.get('x', 'gzip')?.encoding).toBe('gzip');
-    cache.set('y', 'y'.repeat(200), 'identity');
+    await cache.set('x', html, 'identity');
+    expect((await cache.get('x', 'gzip'))?.encoding).toBe('gzip');
+    await cache.set('y', 'y'.repeat(200), 'identity');
     expect(cache.get('x', 'identity')).toBeUndefined(); // over the limit with its gzip copy
+  });
+
+  it('compresses a page once however many visitors ask at the same moment', async () => {
+    const cache = new PageCache();
+    await cache.set('x', '<p>page</p>'.repeat(200), 'identity');
+    const [a, b] = await Promise.all([cache.get('x', 'gzip'), cache.get('x', 'gzip')]);
+    expect(a).toBe(b);
   });
 });
