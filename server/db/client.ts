@@ -24,6 +24,8 @@ export function openDatabase(databasePath: string): Db {
 }
 
 const MAX_STATEMENTS = 500;
+/** Each connection's own prepare(), which always compiles a new statement. */
+const compilers = new WeakMap<Database.Database, Database.Database['prepare']>();
 
 /**
  * drizzle asks the connection to prepare every query anew, and SQLite then parses and plans the
@@ -36,6 +38,7 @@ const MAX_STATEMENTS = 500;
  */
 function reuseStatements(sqlite: Database.Database): void {
   const compile = sqlite.prepare.bind(sqlite);
+  compilers.set(sqlite, compile);
   const kept = new Map<string, Database.Statement>();
   sqlite.prepare = ((source: string) => {
     const known = kept.get(source);
@@ -81,7 +84,10 @@ export type DbOrTx = Db | Tx;
  */
 export function iterateRows<T = Record<string, unknown>>(db: Db, query: { toSQL(): { sql: string; params: unknown[] } }): IterableIterator<T> {
   const { sql, params } = query.toSQL();
-  return db.$client.prepare(sql).iterate(...params) as IterableIterator<T>;
+  // A statement of its own: a shared one would stay busy for the whole stream, and any other
+  // holder of it (a prepared hot query with the same SQL) would fail until the stream ends.
+  const compile = compilers.get(db.$client) ?? db.$client.prepare.bind(db.$client);
+  return compile(sql).iterate(...params) as IterableIterator<T>;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { connectionOf, openDatabase, preparedPerConnection } from '../../server/db/client.ts';
+import { connectionOf, iterateRows, openDatabase, preparedPerConnection } from '../../server/db/client.ts';
 
 // The connection reuses compiled statements (server/db/client.ts); callers must not be able
 // to tell, apart from speed.
@@ -33,6 +33,17 @@ describe('statement reuse', () => {
     // The same query again (another export starting) must not fail with "statement is busy".
     expect(sqlite.prepare('SELECT name FROM t ORDER BY id').all()).toHaveLength(3);
     expect([...rows]).toEqual([{ name: 'b' }, { name: 'c' }]);
+  });
+
+  it('streams rows with a statement of its own, so a holder of the same SQL is never blocked', () => {
+    const db = openDatabase(':memory:');
+    db.$client.exec("CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO t (name) VALUES ('a'), ('b');");
+    const query = { toSQL: () => ({ sql: 'SELECT name FROM t ORDER BY id', params: [] }) };
+    const held = db.$client.prepare('SELECT name FROM t ORDER BY id'); // e.g. a prepared hot query
+    const rows = iterateRows(db, query);
+    expect(rows.next().value).toEqual({ name: 'a' });
+    expect(held.all()).toHaveLength(2); // would throw "busy" if the stream had taken the kept one
+    expect([...rows]).toEqual([{ name: 'b' }]);
   });
 
   it('sees writes and schema changes made after it compiled a statement', () => {
