@@ -33,7 +33,7 @@ export function createApp({ db, config, logger = pino({ level: config.logLevel }
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.set('query parser', 'simple');
-  configureViews({ cache: config.env === 'production' });
+  configureViews({ cache: config.env !== 'development' });
 
   app.use(accessLog(logger));
   app.use(securityHeaders(config.secureCookies));

@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import ejs from 'ejs';
+import type ejs from 'ejs';
 import type { Request, Response } from 'express';
+import { compileView } from './templates.ts';
 import { chooseEncoding, encodeBody, isPartialRequest, sendHtml } from './html-response.ts';
 import { storeIfShared } from './page-cache.ts';
 
@@ -13,8 +14,16 @@ export function configureViews(options: { cache: boolean }): void {
   cacheTemplates = options.cache;
 }
 
-export function renderFile(view: string, data: Record<string, unknown>): Promise<string> {
-  return ejs.renderFile(path.join(VIEWS, `${view}.ejs`), data, { cache: cacheTemplates, root: VIEWS }) as Promise<string>;
+const compiled = new Map<string, ejs.TemplateFunction>();
+
+export function renderFile(view: string, data: Record<string, unknown>): string {
+  const filename = path.join(VIEWS, `${view}.ejs`);
+  let template = cacheTemplates ? compiled.get(filename) : undefined;
+  if (!template) {
+    template = compileView(filename, { root: VIEWS, cache: cacheTemplates });
+    if (cacheTemplates) compiled.set(filename, template);
+  }
+  return template(data) as string;
 }
 
 interface RenderOptions {
@@ -28,10 +37,10 @@ export async function render(req: Request, res: Response, view: string, locals: 
   const data = { ...res.locals, ...locals };
   let html: string;
   if (isPartialRequest(req)) {
-    html = await renderFile(options.fragment ?? view, data);
+    html = renderFile(options.fragment ?? view, data);
   } else {
-    const body = await renderFile(view, data);
-    html = await renderFile('layout', { ...data, body });
+    const body = renderFile(view, data);
+    html = renderFile('layout', { ...data, body });
   }
   if (options.status) res.status(options.status);
   const status = res.statusCode; // the error handler sets it before rendering
