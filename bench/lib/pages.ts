@@ -77,9 +77,11 @@ function judge(scenario: Scenario, load: LoadResult, baselineRps: number, eviden
   let met = clean;
   let verdict = clean ? '' : 'errors';
   if (scenario.kind === 'page') {
-    const fast = ratio >= TARGETS.pageRatio && load.p99 < TARGETS.pageP99;
-    met &&= fast;
-    verdict ||= `≥${TARGETS.pageRatio * 100}% and p99<${TARGETS.pageP99} ms: ${fast ? 'met' : 'missed'}`;
+    // Judged apart: a page can be quick enough for people (p99) without the throughput ratio.
+    const share = ratio >= TARGETS.pageRatio;
+    const quick = load.p99 < TARGETS.pageP99;
+    met &&= share && quick;
+    verdict ||= `≥${TARGETS.pageRatio * 100}%: ${share ? 'met' : 'missed'}; p99<${TARGETS.pageP99} ms: ${quick ? 'met' : 'missed'}`;
   } else if (scenario.kind === 'pdf') {
     met &&= load.rps >= TARGETS.pdfPerSecond;
     verdict ||= `≥${TARGETS.pdfPerSecond}/s: ${met ? 'met' : 'missed'}`;

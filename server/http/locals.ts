@@ -13,14 +13,27 @@ const FORMATS = {
   ru: { locale: 'ru-RU', date: new Intl.DateTimeFormat('ru-RU', DATE_OPTIONS), number: new Intl.NumberFormat('ru-RU') },
 };
 
+const DAY = 24 * 60 * 60 * 1000;
+const MAX_REMEMBERED_DAYS = 10_000;
+
 function helpersFor(lang: 'en' | 'ru') {
   const format = FORMATS[lang];
+  // Dates are shown to the day (in UTC), and a dashboard or report shows dozens of them, mostly
+  // the same few days: each day's text is formatted once (about 2 µs each through Intl).
+  const days = new Map<number, string>();
   return {
     formatDate: (ms: number | null | undefined) => {
       if (ms == null) return '';
-      const date = new Date(ms);
-      // An invalid date makes Intl throw where toLocaleDateString says "Invalid Date": keep the latter.
-      return Number.isNaN(date.getTime()) ? date.toLocaleDateString(format.locale, DATE_OPTIONS) : format.date.format(date);
+      const day = Math.floor(ms / DAY);
+      let text = days.get(day);
+      if (text === undefined) {
+        const date = new Date(ms);
+        // An invalid date makes Intl throw where toLocaleDateString says "Invalid Date": keep the latter.
+        text = Number.isNaN(date.getTime()) ? date.toLocaleDateString(format.locale, DATE_OPTIONS) : format.date.format(date);
+        if (days.size >= MAX_REMEMBERED_DAYS) days.clear();
+        days.set(day, text);
+      }
+      return text;
     },
     formatNumber: (n: number) => format.number.format(n),
     competencyTitle: (code: string) => competencyTitle(code, lang),
