@@ -5,7 +5,7 @@ import type { CompletionPair, Pools } from './seed.ts';
 // teacher from a pool (created directly in the database), so the server does the real
 // session lookup, progress queries and rendering for many different people.
 
-export const SCENARIO_NAMES = ['catalogue', 'module', 'dashboard', 'framework', 'certificate', 'certificate-pdf', 'complete'] as const;
+export const SCENARIO_NAMES = ['catalogue', 'catalogue-signed-in', 'module', 'dashboard', 'framework', 'certificate', 'certificate-pdf', 'complete'] as const;
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
 
 export interface Scenario {
@@ -55,6 +55,15 @@ export const SCENARIOS: Record<ScenarioName, Scenario> = {
     kind: 'page',
     expect: is200,
     requests: () => () => ({ path: '/' }),
+  },
+  // The same page for a teacher: signed-in pages are never served from the signed-out cache, so
+  // this is what rendering the catalogue costs.
+  'catalogue-signed-in': {
+    name: 'catalogue-signed-in',
+    label: 'GET / (catalogue, teacher: rendered each time)',
+    kind: 'page',
+    expect: is200,
+    requests: (pools) => cycle(pools.signedIn, (token) => ({ path: '/', headers: cookie(token) })),
   },
   module: {
     name: 'module',
