@@ -76,9 +76,7 @@ export function countAdmins(db: Db): number {
 }
 
 export function listUsers(db: Db, opts: { q?: string; page: number; perPage: number }) {
-  const where = opts.q
-    ? or(sql`${users.name} LIKE ${`%${escapeLike(opts.q)}%`} ESCAPE '\\'`, sql`${users.email} LIKE ${`%${escapeLike(opts.q.toLowerCase())}%`} ESCAPE '\\'`)
-    : undefined;
+  const where = opts.q ? matchesPerson(opts.q) : undefined;
   const rows = db
     .select({
       id: users.id,
@@ -101,6 +99,16 @@ export function listUsers(db: Db, opts: { q?: string; page: number; perPage: num
 
 function escapeLike(s: string): string {
   return s.replace(/[%_\\]/g, (c) => `\\${c}`);
+}
+
+/**
+ * Name or email contains the text, whatever its case, in any script: SQLite's own LIKE folds
+ * only ASCII, so "анна" would not find "Анна". casefold() is registered on every connection
+ * (server/db/client.ts); emails are stored lower-case.
+ */
+export function matchesPerson(q: string) {
+  const pattern = `%${escapeLike(q.toLowerCase())}%`;
+  return or(sql`casefold(${users.name}) LIKE ${pattern} ESCAPE '\\'`, sql`${users.email} LIKE ${pattern} ESCAPE '\\'`);
 }
 
 const HOUR = 3600 * 1000;

@@ -2,7 +2,7 @@ import type { PersonSummary } from '../db/schema.ts';
 import { and, asc, desc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { certificates, cohortMembers, moduleProgress, users } from '../db/schema.ts';
-import { matchesPerson } from './queries.ts';
+import { matchesPerson } from '../auth/queries.ts';
 import type { Sort, StatusFilter } from './schemas.ts';
 
 // The dashboard's aggregate queries. Whatever the cohort size, a page costs a fixed handful of

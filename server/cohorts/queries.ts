@@ -1,4 +1,5 @@
-import { and, asc, count, desc, eq, inArray, isNull, ne, or, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
+import { matchesPerson } from '../auth/queries.ts';
 import { type Db, type DbOrTx, preparedPerConnection } from '../db/client.ts';
 import { cohortCourses, cohortMembers, cohortTrainers, cohorts, userRoles, users } from '../db/schema.ts';
 import type { CohortInput } from './schemas.ts';
@@ -6,16 +7,6 @@ import type { CohortInput } from './schemas.ts';
 // Cohorts, trainers and members. The dashboard's aggregate queries are in progress-queries.ts.
 
 export type Cohort = typeof cohorts.$inferSelect;
-
-export function escapeLike(s: string): string {
-  return s.replace(/[%_\\]/g, (c) => `\\${c}`);
-}
-
-/** Name or email contains the text (case-insensitive for ASCII; emails are stored lower-case). */
-export function matchesPerson(q: string) {
-  const pattern = `%${escapeLike(q)}%`;
-  return or(sql`${users.name} LIKE ${pattern} ESCAPE '\\'`, sql`${users.email} LIKE ${pattern.toLowerCase()} ESCAPE '\\'`);
-}
 
 export function findCohort(db: Db, id: number): Cohort | undefined {
   return db.select().from(cohorts).where(eq(cohorts.id, id)).get();

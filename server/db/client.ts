@@ -19,6 +19,8 @@ export function openDatabase(databasePath: string): Db {
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('synchronous = NORMAL');
+  // Unicode lower-casing for searches: SQLite's lower() and LIKE fold only ASCII letters.
+  sqlite.function('casefold', { deterministic: true }, (value: unknown) => (typeof value === 'string' ? value.toLowerCase() : value));
   reuseStatements(sqlite);
   return drizzle(sqlite, { schema }) as Db;
 }

@@ -40,6 +40,21 @@ describe('GET /admin/users', () => {
     expect(byEmail.text).toContain('value="SOUTH.example"');
   });
 
+  it('finds Cyrillic and other non-ASCII names whatever their case', async () => {
+    const { db, a } = await asAdmin();
+    await makeUser(db, { name: 'Анна Иванова', email: 'anna@arctic.example' });
+    await makeUser(db, { name: 'Máret Ánte Sárá', email: 'maret@sapmi.example' });
+    await makeUser(db, { name: 'Boris Petrov', email: 'bp@north.example' });
+    for (const q of ['анна', 'ИВАНОВА', 'Ива']) {
+      const res = await a.get(`/admin/users?q=${encodeURIComponent(q)}`);
+      expect(res.text, q).toContain('Анна Иванова');
+      expect(res.text, q).toContain('1 user');
+    }
+    const sami = await a.get(`/admin/users?q=${encodeURIComponent('MÁRET')}`);
+    expect(sami.text).toContain('Máret Ánte Sárá');
+    expect(sami.text).not.toContain('Анна Иванова');
+  });
+
   it('treats % and _ in the search as plain characters', async () => {
     const { db, a } = await asAdmin();
     await makeUser(db, { name: 'Plain Name' });
