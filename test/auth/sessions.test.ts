@@ -245,8 +245,21 @@ describe('sign-in', () => {
       expect(victimSessions).toContain(sha256Hex(token as string));
       expect(victimSessions).not.toContain(sha256Hex(preset));
     }
-    // The planted session still belongs to the attacker, not the victim.
-    expect(validateSessionToken(db, planted)?.user.id).toBe(attacker.id);
+    // The planted session was never the victim's; signing in over it ended it.
+    expect(validateSessionToken(db, planted)).toBeNull();
+    expect(sessionRows(db, attacker.id)).toHaveLength(0);
+  });
+
+  it('ends the session the browser held when someone signs in over it (a shared computer)', async () => {
+    const { app, db } = createTestApp({ courses: false });
+    const first = await makeUser(db);
+    const second = await makeUser(db);
+    const browser = await signedIn(app, first.email);
+    const other = await login(app, first.email); // the first teacher's other device
+    expect((await browser.post('/login').type('form').send({ email: second.email, password: PASSWORD })).status).toBe(303);
+    expect(sessionRows(db, first.id).map((r) => r.id)).toEqual([sha256Hex(other.token)]);
+    expect(sessionRows(db, second.id)).toHaveLength(1);
+    expect((await browser.get('/dashboard')).text).toContain(second.name);
   });
 });
 
