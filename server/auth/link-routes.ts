@@ -1,3 +1,4 @@
+import { TransactionRollbackError } from 'drizzle-orm';
 import { Router, type Request, type Response } from 'express';
 import type { Deps } from '../app.ts';
 import type { Db } from '../db/client.ts';
@@ -70,9 +71,20 @@ export function linkRoutes(deps: Deps): Router {
     // Checked before the token is spent, so a taken email does not burn the one-time link.
     if (findUserByEmail(db, parsed.data.email)) return setupForm(req, res, values, { email: 'validation.emailTaken' }, 422);
     const passwordHash = await hashPassword(parsed.data.password);
-    if (!consumeToken(db, row.id)) throw new HttpError(404, 'auth:setup.invalid');
-    const id = createUser(db, { ...parsed.data, passwordHash }, ['teacher', 'trainer', 'admin']);
-    if (id === null) return setupForm(req, res, values, { email: 'validation.emailTaken' }, 422);
+    // The email may have been taken while the password was hashed: spending the link and creating
+    // the account happen together or not at all, so a taken email leaves the link usable.
+    let id: number;
+    try {
+      id = db.transaction((tx) => {
+        if (!consumeToken(db, row.id)) throw new HttpError(404, 'auth:setup.invalid');
+        const created = createUser(db, { ...parsed.data, passwordHash }, ['teacher', 'trainer', 'admin']);
+        if (created === null) tx.rollback();
+        return created!;
+      });
+    } catch (err) {
+      if (err instanceof TransactionRollbackError) return setupForm(req, res, values, { email: 'validation.emailTaken' }, 422);
+      throw err;
+    }
     signIn(deps, res, { id, language: parsed.data.language });
     redirect(req, res, '/admin/users');
   });

@@ -108,6 +108,29 @@ describe('POST /setup/:token', () => {
     expect(prepareSetupLink(db, config.baseUrl)).toBeNull();
   });
 
+  it('keeps the link usable when the email is taken while the password is being hashed', async () => {
+    const { app, db, config } = createTestApp({ courses: false });
+    const link = pathOf(prepareSetupLink(db, config.baseUrl) as string);
+    // Someone else takes the email at the last moment: a trigger does it as the link is spent.
+    db.$client.exec(
+      "CREATE TEMP TRIGGER take_email AFTER UPDATE OF used_at ON one_time_tokens BEGIN INSERT INTO users (email, name, created_at) VALUES ('late@ministry.example', 'Someone Else', 0); END;",
+    );
+    const res = await agent(app)
+      .post(link)
+      .type('form')
+      .send(signupForm({ email: 'late@ministry.example' }));
+    expect(res.status).toBe(422);
+    expect(res.text).toContain('An account with this email already exists.');
+    expect(tokenRows(db)[0]?.used_at).toBeNull();
+    db.$client.exec('DROP TRIGGER take_email');
+    await agent(app)
+      .post(link)
+      .type('form')
+      .send(signupForm({ email: 'admin@ministry.example' }))
+      .expect(303);
+    expect(rolesOfUser(db, userByEmail(db, 'admin@ministry.example')?.id ?? 0)).toContain('admin');
+  });
+
   it('answers 422 for bad input and keeps the link usable', async () => {
     const { app, db, config } = createTestApp({ courses: false });
     const link = pathOf(prepareSetupLink(db, config.baseUrl) as string);
