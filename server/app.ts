@@ -5,6 +5,7 @@ import pino, { type Logger } from 'pino';
 import { sessionMiddleware } from './auth/middleware.ts';
 import { authRoutes } from './auth/routes.ts';
 import { certificateRoutes } from './certificates/routes.ts';
+import { smtpTransport, type TransportFactory } from './cohorts/mail.ts';
 import { cohortRoutes } from './cohorts/routes.ts';
 import { reportRoutes } from './reports/routes.ts';
 import type { Config } from './config.ts';
@@ -25,10 +26,12 @@ export interface AppDeps {
   db: Db;
   config: Config;
   logger?: Logger;
+  /** How mail transports are made for SMTP_URL (tests pass one that records messages). */
+  mailTransport?: TransportFactory;
 }
 
 /** Builds the whole application; never listens, so tests drive it in-process. */
-export function createApp({ db, config, logger = pino({ level: config.logLevel }) }: AppDeps): Express {
+export function createApp({ db, config, logger = pino({ level: config.logLevel }), mailTransport = smtpTransport }: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
@@ -47,7 +50,7 @@ export function createApp({ db, config, logger = pino({ level: config.logLevel }
   app.use(viewHelpers(config));
   app.use(sameOriginWrites(config.baseUrl));
 
-  const deps = { db, config, logger };
+  const deps = { db, config, logger, mailTransport };
   app.use(healthRoutes(deps));
   app.use(authRoutes(deps));
   app.use(frameworkRoutes(deps));

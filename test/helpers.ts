@@ -4,6 +4,7 @@ import pino from 'pino';
 import request from 'supertest';
 import type { Express } from 'express';
 import { createApp } from '../server/app.ts';
+import type { TransportFactory } from '../server/cohorts/mail.ts';
 import { hashPassword } from '../server/auth/passwords.ts';
 import { createUser } from '../server/auth/queries.ts';
 import { loadConfig, type Config } from '../server/config.ts';
@@ -26,11 +27,11 @@ export interface TestContext {
 }
 
 /** A fresh in-memory database, migrated, with the sample courses loaded (unless courses: false). */
-export function createTestApp(options: { courses?: boolean | string; env?: Record<string, string> } = {}): TestContext {
+export function createTestApp(options: { courses?: boolean | string; env?: Record<string, string>; mailTransport?: TransportFactory } = {}): TestContext {
   const config = testConfig(options.env);
   const db = openMigratedDatabase(':memory:');
   if (options.courses !== false) loadCourses(db, typeof options.courses === 'string' ? options.courses : config.coursesPath);
-  const app = createApp({ db, config, logger: pino({ level: 'silent' }) });
+  const app = createApp({ db, config, logger: pino({ level: 'silent' }), mailTransport: options.mailTransport });
   return { db, app, config };
 }
 

@@ -2,21 +2,16 @@ import nodemailer from 'nodemailer';
 import type { Config } from '../config.ts';
 import { isLanguage, translator } from '../http/i18n.ts';
 
-// Sign-in links by e-mail, only when SMTP_URL is configured. Tests swap the transport for
-// nodemailer's jsonTransport through setMailTransportFactory, never a real server.
+// Sign-in links by e-mail, only when SMTP_URL is configured. The transport factory comes with the
+// app's dependencies (createApp({ mailTransport })): tests give one that records the messages.
 
 export interface MailTransport {
   sendMail(message: { from: string; to: string; subject: string; text: string }): Promise<unknown>;
 }
 export type TransportFactory = (smtpUrl: string) => MailTransport;
 
-const defaultFactory: TransportFactory = (smtpUrl) => nodemailer.createTransport(smtpUrl);
-let factory: TransportFactory = defaultFactory;
-
-/** Replaces how transports are made (tests); null restores nodemailer's SMTP transport. */
-export function setMailTransportFactory(next: TransportFactory | null): void {
-  factory = next ?? defaultFactory;
-}
+/** nodemailer's SMTP transport for SMTP_URL: what the platform uses unless told otherwise. */
+export const smtpTransport: TransportFactory = (smtpUrl) => nodemailer.createTransport(smtpUrl);
 
 export function mailEnabled(config: Pick<Config, 'smtpUrl'>): boolean {
   return !!config.smtpUrl;
@@ -34,11 +29,12 @@ const CONCURRENCY = 5;
 /** Sends each person their link in their own language; failures are collected, not thrown. */
 export async function sendSignInLinks(
   config: Pick<Config, 'smtpUrl' | 'mailFrom' | 'issuerName'>,
+  makeTransport: TransportFactory,
   cohortName: string,
   recipients: LinkRecipient[],
 ): Promise<{ sent: number; failed: string[] }> {
   if (!config.smtpUrl) throw new Error('SMTP is not configured');
-  const transport = factory(config.smtpUrl);
+  const transport = makeTransport(config.smtpUrl);
   let sent = 0;
   const failed: string[] = [];
   for (let i = 0; i < recipients.length; i += CONCURRENCY) {

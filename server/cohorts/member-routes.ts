@@ -142,7 +142,7 @@ export function memberRoutes(deps: Deps): Router {
     if (!mailEnabled(config)) throw new HttpError(404);
     const cohort = cohortOf(res);
     const links = linkBatch(req, res);
-    const { sent, failed } = await sendSignInLinks(config, cohort.name, links);
+    const { sent, failed } = await sendSignInLinks(config, deps.mailTransport, cohort.name, links);
     redirect(req, res, `/cohorts/${cohort.id}/members?notice=mailSent&sent=${sent}&failed=${failed.length}`);
   });
 

@@ -2,9 +2,9 @@ import ExcelJS from 'exceljs';
 import { eq } from 'drizzle-orm';
 import nodemailer from 'nodemailer';
 import type { Response } from 'superagent';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { neutraliseFormula } from '../../server/http/spreadsheet.ts';
-import { setMailTransportFactory } from '../../server/cohorts/mail.ts';
+import type { TransportFactory } from '../../server/cohorts/mail.ts';
 import { addMember } from '../../server/cohorts/queries.ts';
 import { moduleProgress, oneTimeTokens, users } from '../../server/db/schema.ts';
 import { makeUser } from '../helpers.ts';
@@ -147,8 +147,6 @@ describe('POST /cohorts/:id/links.csv', () => {
 });
 
 describe('POST /cohorts/:id/links/send', () => {
-  afterEach(() => setMailTransportFactory(null));
-
   it('is not offered without SMTP', async () => {
     const { trainer, cohortId } = await trainerWithCohort();
     const done = await upload(trainer.agent, cohortId, 'email\nnew@school.org\n', { action: 'confirm' });
@@ -159,7 +157,7 @@ describe('POST /cohorts/:id/links/send', () => {
 
   it('sends each new member their link in their language when SMTP is configured', async () => {
     const sent: { to: string; from: string; subject: string; text: string }[] = [];
-    setMailTransportFactory((url) => {
+    const recording: TransportFactory = (url) => {
       expect(url).toBe('smtp://mail.example.org:2525');
       const transport = nodemailer.createTransport({ jsonTransport: true });
       return {
@@ -169,8 +167,11 @@ describe('POST /cohorts/:id/links/send', () => {
           return info;
         },
       };
+    };
+    const { trainer, cohortId } = await trainerWithCohort({
+      env: { SMTP_URL: 'smtp://mail.example.org:2525', MAIL_FROM: 'pd@example.org' },
+      mailTransport: recording,
     });
-    const { trainer, cohortId } = await trainerWithCohort({ env: { SMTP_URL: 'smtp://mail.example.org:2525', MAIL_FROM: 'pd@example.org' } });
     const done = await upload(trainer.agent, cohortId, 'email,name,language\nolga@school.ru,Ольга,ru\nann@school.org,Ann,en\n', { action: 'confirm' });
     expect(done.text).toContain(`action="/cohorts/${cohortId}/links/send"`);
     const res = await trainer.agent.post(`/cohorts/${cohortId}/links/send`);
@@ -189,13 +190,13 @@ describe('POST /cohorts/:id/links/send', () => {
   });
 
   it('reports addresses the mail server refused', async () => {
-    setMailTransportFactory(() => ({
+    const refusing: TransportFactory = () => ({
       sendMail: async (m) => {
         if (m.to.startsWith('bad')) throw new Error('550 mailbox unavailable');
         return {};
       },
-    }));
-    const { trainer, cohortId } = await trainerWithCohort({ env: { SMTP_URL: 'smtp://mail.example.org' } });
+    });
+    const { trainer, cohortId } = await trainerWithCohort({ env: { SMTP_URL: 'smtp://mail.example.org' }, mailTransport: refusing });
     await upload(trainer.agent, cohortId, 'email\nbad@school.org\ngood@school.org\n', { action: 'confirm' });
     const res = await trainer.agent.post(`/cohorts/${cohortId}/links/send`);
     expect(res.headers.location).toContain('sent=1&failed=1');
