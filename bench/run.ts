@@ -13,6 +13,7 @@ import { ROOT } from './lib/seed.ts';
 // npm run bench -- --profile           writes the server's CPU profile to bench/results/
 // npm run bench -- --json out.json      also writes the whole report as JSON
 // npm run bench -- --identity           without Accept-Encoding (what compression costs)
+// npm run bench -- --log-level info     the platform writes its access log (silent otherwise)
 // npm run bench -- crash               durability: SIGKILL the server mid-completions (3 times;
 //                                      --cycles, --kill-after, --teachers, --connections)
 // A full run (not --quick, not --only) writes its figures into docs/PERFORMANCE.md; --write
@@ -34,6 +35,7 @@ const { values, positionals } = parseArgs({
     profile: { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
     identity: { type: 'boolean', default: false },
+    'log-level': { type: 'string' },
     write: { type: 'boolean' },
     'no-write': { type: 'boolean', default: false },
     json: { type: 'string' },
@@ -83,11 +85,12 @@ if (command === 'crash') {
     cpuProfileDir: values.profile ? path.join(ROOT, 'bench/results') : undefined,
     keep: values.keep,
     identity: values.identity,
+    logLevel: values['log-level'],
     log,
   });
   console.log(`\n${consoleTable(report)}\n\n${evidenceLine(report)}`);
   if (values.json) fs.writeFileSync(values.json, JSON.stringify(report, null, 2));
-  if (write(!quick && !only && !values.identity)) {
+  if (write(!quick && !only && !values.identity && !values['log-level'])) {
     writeBlock(DOC, 'pages', pagesBlock(report));
     console.log(`\nwritten to ${path.relative(process.cwd(), DOC)}`);
   }

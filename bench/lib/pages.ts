@@ -18,6 +18,7 @@ export interface PagesOptions {
   cpuProfileDir?: string;
   keep?: boolean; // keep the seeded database folder
   identity?: boolean; // no Accept-Encoding: shows what compression costs
+  logLevel?: string; // the platform's LOG_LEVEL (silent unless asked: shows what access logging costs)
   log?: (line: string) => void;
 }
 
@@ -127,7 +128,7 @@ export async function runPages(options: PagesOptions): Promise<PagesReport> {
     const baselineBefore = await measureBaseline();
     log(`baseline: ${baselineBefore.rps.toFixed(0)} req/s, ${baselineBefore.cpuMs?.toFixed(2)} CPU ms/req, p99 ${baselineBefore.p99} ms`);
 
-    const platform = await startPlatform({ databasePath: seed.databasePath, cpuProfileDir: options.cpuProfileDir });
+    const platform = await startPlatform({ databasePath: seed.databasePath, cpuProfileDir: options.cpuProfileDir, logLevel: options.logLevel });
     const loads: { scenario: Scenario; load: LoadResult }[] = [];
     const acks: Ack[] = [];
     let window: { from: number; to: number } | undefined;

@@ -89,12 +89,12 @@ async function spawnServer(name: string, script: string, env: Record<string, str
 }
 
 /** The real platform (server/main.ts) on the given database file. */
-export function startPlatform(options: { databasePath: string; cpuProfileDir?: string }): Promise<ServerProcess> {
+export function startPlatform(options: { databasePath: string; cpuProfileDir?: string; logLevel?: string }): Promise<ServerProcess> {
   const nodeArgs = options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : [];
   return spawnServer(
     'platform',
     path.join(ROOT, 'server/main.ts'),
-    { DATABASE_PATH: options.databasePath, COURSES_PATH: path.join(ROOT, 'courses') },
+    { DATABASE_PATH: options.databasePath, COURSES_PATH: path.join(ROOT, 'courses'), ...(options.logLevel ? { LOG_LEVEL: options.logLevel } : {}) },
     nodeArgs,
   );
 }
