@@ -59,5 +59,8 @@ export function sendHtml(res: Response, { body, encoding }: EncodedBody): void {
   res.vary('HX-Request-Type');
   res.vary('Accept-Encoding');
   if (encoding !== 'identity') res.setHeader('Content-Encoding', encoding);
+  // A signed-in person's page is theirs: a school's shared proxy must not keep it, and the browser
+  // asks again each time (a 304 when nothing changed). Pages that say more (no-store) keep theirs.
+  if (res.locals.user && !res.getHeader('Cache-Control')) res.setHeader('Cache-Control', 'private, no-cache');
   res.type('html').send(body);
 }

@@ -85,6 +85,9 @@ describe('content pages cached for signed-out visitors', () => {
     const visitorAgain = await request(ctx.app).get(MODULE);
     expect(visitorAgain.text).not.toContain('Aili Kuusela');
     expect(visitorAgain.text).toBe(visitor.text);
+    // Shared caches (a school's proxy) may keep the visitor page, never the teacher's.
+    expect(teacher.headers['cache-control']).toBe('private, no-cache');
+    expect(visitorAgain.headers['cache-control']).toBeUndefined();
   });
 
   it('keeps languages and htmx fragments apart', async () => {
