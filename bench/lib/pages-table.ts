@@ -20,6 +20,7 @@ function rows(report: PagesReport): string[][] {
   return all.map(([label, s]) => [
     label,
     num(s.rps),
+    num(s.baselineRps),
     num(s.ratio, 2),
     num(s.p50, 1),
     num(s.p99, 1),
@@ -30,7 +31,7 @@ function rows(report: PagesReport): string[][] {
   ]);
 }
 
-const HEAD = ['scenario', 'req/s', '× baseline', 'p50 ms', 'p99 ms', 'server CPU ms/req', 'bad status', 'errors', 'target'];
+const HEAD = ['scenario', 'req/s', 'baseline req/s around it', '× baseline', 'p50 ms', 'p99 ms', 'server CPU ms/req', 'bad status', 'errors', 'target'];
 
 export function consoleTable(report: PagesReport): string {
   const table = [HEAD, ...rows(report)];
