@@ -1,5 +1,5 @@
 import type { RequestHandler, Response } from 'express';
-import { getCatalogue } from '../courses/catalogue.ts';
+import { type Catalogue, getCatalogue } from '../courses/catalogue.ts';
 import type { Db } from '../db/client.ts';
 import { chooseEncoding, type EncodedBody, type Encoding, encodeBody, isPartialRequest, sendHtml } from './html-response.ts';
 
@@ -79,7 +79,7 @@ export class PageCache {
   }
 }
 
-const caches = new WeakMap<object, PageCache>();
+const caches = new WeakMap<Catalogue, PageCache>();
 
 function cacheFor(db: Db): PageCache {
   const catalogue = getCatalogue(db);

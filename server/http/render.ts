@@ -1,6 +1,5 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type ejs from 'ejs';
 import type { Request, Response } from 'express';
 import { compileView } from './templates.ts';
 import { chooseEncoding, encodeBody, isPartialRequest, sendHtml } from './html-response.ts';
@@ -14,16 +13,8 @@ export function configureViews(options: { cache: boolean }): void {
   cacheTemplates = options.cache;
 }
 
-const compiled = new Map<string, ejs.TemplateFunction>();
-
-export function renderFile(view: string, data: Record<string, unknown>): string {
-  const filename = path.join(VIEWS, `${view}.ejs`);
-  let template = cacheTemplates ? compiled.get(filename) : undefined;
-  if (!template) {
-    template = compileView(filename, { root: VIEWS, cache: cacheTemplates });
-    if (cacheTemplates) compiled.set(filename, template);
-  }
-  return template(data) as string;
+function renderFile(view: string, data: Record<string, unknown>): string {
+  return compileView(path.join(VIEWS, `${view}.ejs`), { root: VIEWS, cache: cacheTemplates })(data) as string;
 }
 
 interface RenderOptions {

@@ -135,14 +135,21 @@ function readPrepared(file: string, cache: boolean): string {
   return text;
 }
 
-/** Compiles a view file (its includes are prepared the same way when they are first used). */
+/**
+ * A view file's template function (its includes are prepared the same way when first used). With
+ * cache, views and includes share EJS's own cache of compiled functions, keyed by file name.
+ */
 export function compileView(filename: string, options: CompileOptions): ejs.TemplateFunction {
+  const known = options.cache ? (ejs.cache.get(filename) as ejs.TemplateFunction | undefined) : undefined;
+  if (known) return known;
   const read = (file: string) => readPrepared(file, options.cache);
-  return ejs.compile(read(filename), {
+  const template = ejs.compile(read(filename), {
     filename,
     root: options.root,
     cache: options.cache,
     _with: false,
     includer: (_original: string, parsed: string) => ({ template: read(path.resolve(parsed)) }),
   }) as ejs.TemplateFunction;
+  if (options.cache) ejs.cache.set(filename, template);
+  return template;
 }
