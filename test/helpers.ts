@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import request from 'supertest';
 import type { Express } from 'express';
 import { createApp } from '../server/app.ts';
@@ -27,11 +27,13 @@ export interface TestContext {
 }
 
 /** A fresh in-memory database, migrated, with the sample courses loaded (unless courses: false). */
-export function createTestApp(options: { courses?: boolean | string; env?: Record<string, string>; mailTransport?: TransportFactory } = {}): TestContext {
+export function createTestApp(
+  options: { courses?: boolean | string; env?: Record<string, string>; mailTransport?: TransportFactory; logger?: Logger } = {},
+): TestContext {
   const config = testConfig(options.env);
   const db = openMigratedDatabase(':memory:');
   if (options.courses !== false) loadCourses(db, typeof options.courses === 'string' ? options.courses : config.coursesPath);
-  const app = createApp({ db, config, logger: pino({ level: 'silent' }), mailTransport: options.mailTransport });
+  const app = createApp({ db, config, logger: options.logger ?? pino({ level: 'silent' }), mailTransport: options.mailTransport });
   return { db, app, config };
 }
 

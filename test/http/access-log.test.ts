@@ -2,9 +2,7 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { createApp } from '../../server/app.ts';
-import { openMigratedDatabase } from '../../server/db/client.ts';
-import { makeUser, signedIn, testConfig } from '../helpers.ts';
+import { createTestApp, makeUser, signedIn } from '../helpers.ts';
 
 function appLoggingTo(lines: Record<string, unknown>[], level = 'info') {
   const sink = new Writable({
@@ -13,9 +11,7 @@ function appLoggingTo(lines: Record<string, unknown>[], level = 'info') {
       done();
     },
   });
-  const config = testConfig({ LOG_LEVEL: level });
-  const db = openMigratedDatabase(':memory:');
-  return { db, app: createApp({ db, config, logger: pino({ level }, sink) }) };
+  return createTestApp({ courses: false, env: { LOG_LEVEL: level }, logger: pino({ level }, sink) });
 }
 
 describe('access log', () => {
