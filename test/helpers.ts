@@ -59,6 +59,7 @@ export async function makeUser(
       region: fields.region ?? '',
       country: fields.country ?? '',
       language: fields.language ?? 'en',
+      emailVerifiedAt: Date.now(),
     },
     ['teacher', ...(fields.roles ?? [])],
   );

@@ -77,7 +77,7 @@ export function linkRoutes(deps: Deps): Router {
     try {
       id = db.transaction((tx) => {
         if (!consumeToken(db, row.id)) throw new HttpError(404, 'auth:setup.invalid');
-        const created = createUser(db, { ...parsed.data, passwordHash }, ['teacher', 'trainer', 'admin']);
+        const created = createUser(db, { ...parsed.data, passwordHash, emailVerifiedAt: Date.now() }, ['teacher', 'trainer', 'admin']);
         if (created === null) tx.rollback();
         return created!;
       });

@@ -11,6 +11,10 @@ export interface NewUser {
   region?: string;
   country?: string;
   language?: 'en' | 'ru';
+  /** When the address was proven; null for accounts whose owner has not yet shown they read it. */
+  emailVerifiedAt?: number | null;
+  /** The trainer whose import made the account (see users.createdBy). */
+  createdBy?: number | null;
 }
 
 export function findUserByEmail(db: Db, email: string) {

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { type AnySQLiteColumn, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 // Times are integer milliseconds since the epoch: cheap to compare and aggregate over
 // millions of rows, and identical in SQLite and PostgreSQL (bigint).
@@ -17,6 +17,10 @@ export const users = sqliteTable(
     language: text('language', { enum: ['en', 'ru'] })
       .notNull()
       .default('en'),
+    // When the owner proved the address (a verification or sign-in link); null while unproven.
+    emailVerifiedAt: integer('email_verified_at'),
+    // The trainer whose cohort import created the account: only they may hand out its sign-in links.
+    createdBy: integer('created_by').references((): AnySQLiteColumn => users.id, { onDelete: 'set null' }),
     createdAt: integer('created_at').notNull(),
   },
   (t) => [
@@ -57,12 +61,18 @@ export const sessions = sqliteTable(
   (t) => [index('sessions_user_idx').on(t.userId), index('sessions_expires_idx').on(t.expiresAt)],
 );
 
-/** One-time links: account set-up for the first administrator, and sign-in links for new learners. */
+export const TOKEN_PURPOSES = ['setup', 'signin', 'reset', 'verify'] as const;
+export type TokenPurpose = (typeof TOKEN_PURPOSES)[number];
+
+/**
+ * One-time links: account set-up for the first administrator, sign-in links for new learners,
+ * password resets and e-mail address verification.
+ */
 export const oneTimeTokens = sqliteTable(
   'one_time_tokens',
   {
     id: text('id').primaryKey(), // SHA-256 of the token (hex)
-    purpose: text('purpose', { enum: ['setup', 'signin'] }).notNull(),
+    purpose: text('purpose', { enum: TOKEN_PURPOSES }).notNull(),
     userId: integer('user_id').references(() => users.id, { onDelete: 'cascade' }),
     createdBy: integer('created_by').references(() => users.id, { onDelete: 'set null' }),
     expiresAt: integer('expires_at'), // null: valid until used (the setup link)
@@ -70,6 +80,20 @@ export const oneTimeTokens = sqliteTable(
     createdAt: integer('created_at').notNull(),
   },
   (t) => [index('one_time_tokens_user_idx').on(t.userId)],
+);
+
+/**
+ * Rate-limit counters, in the database so that every app instance counts the same attempts.
+ * A fixed window per key: hits since reset_at - window.
+ */
+export const rateLimits = sqliteTable(
+  'rate_limits',
+  {
+    key: text('key').primaryKey(),
+    hits: integer('hits').notNull(),
+    resetAt: integer('reset_at').notNull(),
+  },
+  (t) => [index('rate_limits_reset_idx').on(t.resetAt)],
 );
 
 export const courses = sqliteTable(
@@ -296,6 +320,9 @@ export const cohortTrainers = sqliteTable(
   (t) => [primaryKey({ columns: [t.cohortId, t.userId] }), index('cohort_trainers_user_idx').on(t.userId)],
 );
 
+export const MEMBER_STATUSES = ['invited', 'active', 'declined'] as const;
+export type MemberStatus = (typeof MEMBER_STATUSES)[number];
+
 export const cohortMembers = sqliteTable(
   'cohort_members',
   {
@@ -305,6 +332,10 @@ export const cohortMembers = sqliteTable(
     userId: integer('user_id')
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
+    // An existing account is invited and joins only when its owner accepts; until then its
+    // trainers see "invited" and nothing else. Declined invitations stay, so a re-import does not re-invite.
+    status: text('status', { enum: MEMBER_STATUSES }).notNull().default('active'),
+    invitedBy: integer('invited_by').references(() => users.id, { onDelete: 'set null' }),
     addedAt: integer('added_at').notNull(),
   },
   (t) => [primaryKey({ columns: [t.cohortId, t.userId] }), index('cohort_members_user_idx').on(t.userId)],
