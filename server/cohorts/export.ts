@@ -1,5 +1,4 @@
-import { neutraliseFormula } from '../http/spreadsheet.ts';
-import { stringify } from 'csv-stringify/sync';
+import { CSV_BOM, type CsvSeparator, csvRow, csvSeparator, neutraliseFormula, sheetNamer } from '../http/spreadsheet.ts';
 import ExcelJS from 'exceljs';
 import type { Response } from 'express';
 import type { TFunction } from 'i18next';
@@ -44,18 +43,15 @@ export function progressTable(data: { columns: Column[]; learners: Learner[] }, 
   return { headers, rows };
 }
 
-function csvValue(v: CellValue): string | number {
-  if (v === null) return '';
-  if (v instanceof Date) return v.toISOString().slice(0, 16).replace('T', ' ');
-  return neutraliseFormula(v);
+function csvValue(v: CellValue): string | number | null {
+  return v instanceof Date ? v.toISOString().slice(0, 16).replace('T', ' ') : v;
 }
 
-/**
- * CSV text with a byte-order mark, so Excel opens UTF-8 (Cyrillic names) correctly. Rows end in CRLF;
- * a value with a lone CR or LF is quoted too, which csv-stringify would not do by itself.
- */
-export function toCsv(headers: string[], rows: CellValue[][]): string {
-  return `\uFEFF${stringify([headers.map(neutraliseFormula), ...rows.map((r) => r.map(csvValue))], { record_delimiter: 'windows', quoted_match: /[\r\n]/ })}`;
+/** CSV text with a byte-order mark; every text field quoted and neutralised (see csvField). */
+export function toCsv(headers: string[], rows: CellValue[][], sep: CsvSeparator = ','): string {
+  let out = CSV_BOM + csvRow(headers, sep);
+  for (const row of rows) out += csvRow(row.map(csvValue), sep);
+  return out;
 }
 
 export function fileStem(cohort: Pick<Cohort, 'id' | 'name'>): string {
@@ -68,11 +64,12 @@ export function fileStem(cohort: Pick<Cohort, 'id' | 'name'>): string {
   return `cohort-${cohort.id}${slug ? `-${slug}` : ''}`;
 }
 
+/** Sends a CSV download, separated by `,` or `;` as csvSeparator picks from the request. */
 export function sendCsv(res: Response, filename: string, headers: string[], rows: CellValue[][]): void {
   res.attachment(filename);
   res.type('text/csv; charset=utf-8');
   res.setHeader('Cache-Control', 'no-store');
-  res.send(toCsv(headers, rows));
+  res.send(toCsv(headers, rows, csvSeparator(res)));
 }
 
 /** Streams an XLSX workbook (one sheet, header row frozen); text cells are neutralised like the CSV. */
@@ -81,7 +78,7 @@ export async function sendXlsx(res: Response, filename: string, sheetName: strin
   res.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
   res.setHeader('Cache-Control', 'no-store');
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: res, useStyles: true, useSharedStrings: false });
-  const sheet = workbook.addWorksheet(sheetName.replace(/[\\/?*[\]:]/g, ' ').slice(0, 31) || 'Progress', { views: [{ state: 'frozen', ySplit: 1 }] });
+  const sheet = workbook.addWorksheet(sheetNamer()(sheetName, 'Progress'), { views: [{ state: 'frozen', ySplit: 1 }] });
   sheet.columns = headers.map((h, i) => ({ header: neutraliseFormula(h), key: String(i), width: i < 2 ? 28 : Math.min(Math.max(h.length + 2, 10), 40) }));
   sheet.getRow(1).font = { bold: true };
   sheet.getRow(1).commit();

@@ -211,5 +211,7 @@ export function moodleCsv(): string {
       );
     }
   }
-  return stringify(rows, { record_delimiter: '\n' });
+  // Moodle reads this (fgetcsv), not a spreadsheet program: always ',' and no formula guard that
+  // would alter the text, but every field quoted, in case the file is opened in Excel anyway.
+  return stringify(rows, { record_delimiter: '\n', quoted_string: true });
 }

@@ -17,25 +17,16 @@ import {
   summaryRows,
   teacherHeader,
 } from './export-common.ts';
-import { neutraliseFormula } from '../http/spreadsheet.ts';
+import { CSV_BOM, type CsvSeparator, csvField, csvRow, csvSeparator } from '../http/spreadsheet.ts';
 import type { ComplianceReport, frameworkLabels, ReportMetadata } from './report.ts';
 import type { Filters } from './schemas.ts';
 import { teacherChunks } from './teachers.ts';
 
 type Labels = ReturnType<typeof frameworkLabels>;
 
-const NEEDS_QUOTES = /[",\r\n]/;
-
-/** One RFC 4180 cell: text neutralised against formula injection, quoted when it must be. */
-export function csvCell(value: CellValue): string {
-  if (typeof value === 'number') return String(value);
-  const text = neutraliseFormula(value);
-  return NEEDS_QUOTES.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
-
-export function csvLines(rows: CellValue[][]): string {
+export function csvLines(rows: CellValue[][], sep: CsvSeparator): string {
   let out = '';
-  for (const row of rows) out += `${row.map(csvCell).join(',')}\r\n`;
+  for (const row of rows) out += csvRow(row, sep);
   return out;
 }
 
@@ -48,15 +39,20 @@ export class CsvEncoder {
   private buffer: Buffer;
   private at = 0;
   private fresh = true;
+  private readonly sepByte: number;
 
-  constructor(private readonly size = 256 * 1024) {
+  constructor(
+    private readonly sep: CsvSeparator,
+    private readonly size = 256 * 1024,
+  ) {
     this.buffer = Buffer.allocUnsafe(size);
+    this.sepByte = sep.charCodeAt(0);
   }
 
   cell(value: CellValue): void {
-    const text = csvCell(value);
+    const text = csvField(value, this.sep);
     this.room(text.length * 3 + 3); // UTF-8 is at most 3 bytes per UTF-16 unit
-    if (!this.fresh) this.buffer[this.at++] = 0x2c; // ,
+    if (!this.fresh) this.buffer[this.at++] = this.sepByte;
     this.fresh = false;
     this.at += this.buffer.write(text, this.at, 'utf8');
   }
@@ -107,7 +103,7 @@ async function streamCsv(res: Response, produce: (write: (data: string | Buffer)
     if (!body.write(data)) await drained(body);
   };
   try {
-    body.write('\ufeff');
+    body.write(CSV_BOM);
     await produce(write);
   } finally {
     body.end();
@@ -118,21 +114,24 @@ async function streamCsv(res: Response, produce: (write: (data: string | Buffer)
 /** The grouped report as CSV: metadata, the 18 competencies, the 3 levels, then one row per group. */
 export async function sendGroupedCsv(res: Response, report: ComplianceReport, labels: Labels, t: TFunction): Promise<void> {
   downloadHeaders(res, 'text/csv; charset=utf-8', 'ict-cft-compliance', 'csv', report.metadata.generatedAt);
+  const sep = csvSeparator(res);
+  const head = [
+    ...metadataRows(report.metadata, t),
+    [],
+    summaryHeader(t),
+    ...summaryRows(report, labels.competencies),
+    [],
+    levelHeader(t),
+    ...levelRows(report, labels.levels),
+    [],
+    groupHeader(report.metadata, t),
+  ];
   await streamCsv(res, async (write) => {
-    await write(
-      csvLines([
-        ...metadataRows(report.metadata, t),
-        [],
-        summaryHeader(t),
-        ...summaryRows(report, labels.competencies),
-        [],
-        levelHeader(t),
-        ...levelRows(report, labels.levels),
-        [],
-        groupHeader(report.metadata, t),
-      ]),
-    );
-    for (let i = 0; i < report.groups.length; i += 500) await write(csvLines(report.groups.slice(i, i + 500).map((g) => groupRow(g, t))));
+    await write(csvLines(head, sep));
+    for (let i = 0; i < report.groups.length; i += 500) {
+      const rows = report.groups.slice(i, i + 500).map((g) => groupRow(g, t));
+      await write(csvLines(rows, sep));
+    }
   });
 }
 
@@ -142,9 +141,10 @@ export async function sendGroupedCsv(res: Response, report: ComplianceReport, la
  */
 export async function sendTeachersCsv(res: Response, db: Db, filters: Filters, metadata: ReportMetadata, modules: Map<number, string>, t: TFunction) {
   downloadHeaders(res, 'text/csv; charset=utf-8', 'ict-cft-compliance-teachers', 'csv', metadata.generatedAt);
+  const sep = csvSeparator(res);
   await streamCsv(res, async (write) => {
-    await write(csvLines([...metadataRows(metadata, t), [], teacherHeader(t)]));
-    const csv = new CsvEncoder();
+    await write(csvLines([...metadataRows(metadata, t), [], teacherHeader(t)], sep));
+    const csv = new CsvEncoder(sep);
     const encode = (value: CellValue) => csv.cell(value);
     for (const chunk of teacherChunks(db, filters)) {
       if (res.destroyed) return;

@@ -17,7 +17,7 @@ import {
   teacherHeader,
   teacherRow,
 } from './export-common.ts';
-import { neutraliseFormula } from '../http/spreadsheet.ts';
+import { neutraliseFormula, sheetNamer } from '../http/spreadsheet.ts';
 import { type ComplianceReport, type frameworkLabels, MATRIX } from './report.ts';
 import type { Filters } from './schemas.ts';
 import { teacherChunks } from './teachers.ts';
@@ -55,7 +55,7 @@ async function caughtUp(sheet: Sheet, res: Response): Promise<void> {
 
 /** The sheet's first row is its header, frozen so it stays in view while scrolling. */
 function sheet(workbook: ExcelJS.stream.xlsx.WorkbookWriter, name: string, widths: number[]): Sheet {
-  const ws = workbook.addWorksheet(name.slice(0, 31), { views: [{ state: 'frozen', ySplit: 1 }] });
+  const ws = workbook.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1 }] });
   ws.columns = widths.map((width) => ({ width }));
   return ws;
 }
@@ -70,8 +70,9 @@ export async function sendXlsx(res: Response, db: Db, filters: Filters, report: 
   downloadHeaders(res, XLSX_TYPE, 'ict-cft-compliance', 'xlsx', report.metadata.generatedAt);
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: res, useStyles: true, useSharedStrings: false });
   workbook.creator = t('reports:title');
+  const name = sheetNamer();
 
-  const summary = sheet(workbook, t('reports:xlsx.summary'), [42, 18, 10, 18, 10, 18, 10]);
+  const summary = sheet(workbook, name(t('reports:xlsx.summary')), [42, 18, 10, 18, 10, 18, 10]);
   const matrixHeader: CellValue[] = [t('reports:columns.aspect')];
   for (const level of labels.levels) matrixHeader.push(`${level.code} ${level.title}`, '%');
   const matrixRows: CellValue[][] = MATRIX.map((row, a) => [
@@ -92,12 +93,12 @@ export async function sendXlsx(res: Response, db: Db, filters: Filters, report: 
   ]);
   summary.commit();
 
-  const groups = sheet(workbook, t('reports:xlsx.groups'), [32, 10, ...Array(42).fill(9)]);
+  const groups = sheet(workbook, name(t('reports:xlsx.groups')), [32, 10, ...Array(42).fill(9)]);
   addRows(groups, [groupHeader(report.metadata, t)], true);
   for (const group of report.groups) addRows(groups, [groupRow(group, t)]);
   groups.commit();
 
-  const teachers = sheet(workbook, t('reports:xlsx.teachers'), [24, 30, 24, 20, 14, ...Array(18).fill(12), ...Array(18).fill(24)]);
+  const teachers = sheet(workbook, name(t('reports:xlsx.teachers')), [24, 30, 24, 20, 14, ...Array(18).fill(12), ...Array(18).fill(24)]);
   addRows(teachers, [teacherHeader(t)], true);
   for (const chunk of teacherChunks(db, filters)) {
     if (res.destroyed) return; // the client went away: nothing more to send

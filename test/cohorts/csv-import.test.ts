@@ -112,6 +112,6 @@ describe('planImport', () => {
 
 describe('toCsv', () => {
   it('quotes values with line breaks so each learner stays on one row', () => {
-    expect(toCsv(['name'], [['one\ntwo'], ['three\rfour'], [5]])).toBe('\uFEFFname\r\n"one\ntwo"\r\n"three\rfour"\r\n5\r\n');
+    expect(toCsv(['name'], [['one\ntwo'], ['three\rfour'], [5]])).toBe('\uFEFF"name"\r\n"one\ntwo"\r\n"three\rfour"\r\n5\r\n');
   });
 });

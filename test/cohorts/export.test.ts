@@ -50,16 +50,22 @@ describe('GET /cohorts/:id/progress.csv', () => {
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
     expect(res.headers['content-disposition']).toMatch(/^attachment; filename="?cohort-\d+-yakutsk-spring-progress\.csv/);
-    expect(res.text.startsWith('\uFEFFName,Email,School,Region,Country,Progress (%),Modules completed,Modules in total,Last activity,Overdue,1.1 ')).toBe(true);
+    expect(
+      res.text.startsWith(
+        '\uFEFF"Name","Email","School","Region","Country","Progress (%)","Modules completed","Modules in total","Last activity","Overdue","1.1 ',
+      ),
+    ).toBe(true);
     const lines = res.text.slice(1).trim().split('\r\n');
     expect(lines).toHaveLength(8);
-    expect(res.text).toContain(`"'=HYPERLINK(""http://evil.example"",""Click"")",p0@school.org,"'=cmd|""/c calc""!A1"`);
-    expect(res.text).toContain("'+1+1,p1@school.org");
-    expect(res.text).toContain("'-2+3,p2@school.org");
-    expect(res.text).toContain("'@SUM(A1:A9),p3@school.org");
-    expect(res.text).toContain("'\tTabbed,p4@school.org");
-    expect(res.text).toContain('"\'\rReturn",p5@school.org');
-    expect(lines.find((l) => l.startsWith('Plain Name'))).toMatch(/^Plain Name,p6@school.org,Safe School,,,10,1,10,2026-01-02 03:04,no,Done,Not started/);
+    expect(res.text).toContain(`"'=HYPERLINK(""http://evil.example"",""Click"")","p0@school.org","'=cmd|""/c calc""!A1"`);
+    expect(res.text).toContain(`"'+1+1","p1@school.org"`);
+    expect(res.text).toContain(`"'-2+3","p2@school.org"`);
+    expect(res.text).toContain(`"'@SUM(A1:A9)","p3@school.org"`);
+    expect(res.text).toContain(`"'\tTabbed","p4@school.org"`);
+    expect(res.text).toContain(`"'\rReturn","p5@school.org"`);
+    expect(lines.find((l) => l.startsWith('"Plain Name"'))).toMatch(
+      /^"Plain Name","p6@school.org","Safe School",,,10,1,10,"2026-01-02 03:04","no","Done","Not started"/,
+    );
   });
 
   it('exports all members, not just the first page, and honours the filters', async () => {
@@ -114,13 +120,13 @@ describe('POST /cohorts/:id/links.csv', () => {
       .replace(/^\uFEFF/, '')
       .trim()
       .split('\r\n');
-    expect(lines[0]).toBe('email,name,link');
+    expect(lines[0]).toBe('"email","name","link"');
     expect(lines).toHaveLength(3);
-    const byEmail = (email: string) => lines.find((l) => l.startsWith(`${email},`)) ?? '';
-    expect(byEmail('new1@school.org')).toMatch(/^new1@school.org,New One,http:\/\/localhost:3000\/signin\/[a-z0-9]+$/);
-    expect(byEmail('new2@school.org')).toMatch(/^new2@school.org,'=New Two,http/);
+    const byEmail = (email: string) => lines.find((l) => l.startsWith(`"${email}",`)) ?? '';
+    expect(byEmail('new1@school.org')).toMatch(/^"new1@school.org","New One","http:\/\/localhost:3000\/signin\/[a-z0-9]+"$/);
+    expect(byEmail('new2@school.org')).toMatch(/^"new2@school.org","'=New Two","http/);
     expect(res.text).not.toContain('active@school.org');
-    const link = byEmail('new1@school.org').split(',')[2]!;
+    const link = byEmail('new1@school.org').split(',')[2]!.slice(1, -1);
     expect((await trainer.agent.get(new URL(link).pathname)).status).toBe(200);
 
     const one = ctx.db.select().from(users).where(eq(users.email, 'new2@school.org')).get()!;
@@ -141,7 +147,7 @@ describe('POST /cohorts/:id/links.csv', () => {
       .type('form')
       .send({ users: String(outsider.id) })
       .buffer(true);
-    expect(res.text.replace(/^\uFEFF/, '').trim()).toBe('email,name,link');
+    expect(res.text.replace(/^\uFEFF/, '').trim()).toBe('"email","name","link"');
     expect(ctx.db.select().from(oneTimeTokens).where(eq(oneTimeTokens.userId, outsider.id)).all()).toHaveLength(0);
   });
 });

@@ -118,17 +118,17 @@ describe('GET /admin/reports/compliance?format=csv|xlsx|json', () => {
     const body: Buffer = res.body;
     expect([...body.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const text = body.toString('utf8');
-    expect(text).toMatch(/Generated at,\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z/);
+    expect(text).toMatch(/"Generated at","\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z"/);
     expect(text).toContain(FRAMEWORK.citation);
-    expect(text).toContain(`Licence,CC BY-SA 3.0 IGO,${FRAMEWORK.licence.url}`);
-    expect(text).toContain('Filters,None (every teacher)');
+    expect(text).toContain(`"Licence","CC BY-SA 3.0 IGO","${FRAMEWORK.licence.url}"`);
+    expect(text).toContain('"Filters","None (every teacher)"');
   });
 
-  it('writes the report in the reader’s language', async () => {
+  it('writes the report in the reader’s language, separated by ; as Excel in Russian expects', async () => {
     // Its own agent: ?lang=ru leaves a cookie that would turn the other tests Russian.
     const res = await (await adminAgent(f.ctx)).get('/admin/reports/compliance?format=csv&lang=ru');
-    expect(res.text).toContain('Учтено учителей,5');
-    expect(res.text).toContain('KA.1,Понимание политики,4,80');
+    expect(res.text).toContain('"Учтено учителей";5');
+    expect(res.text).toContain('"KA.1";"Понимание политики";4;80');
   });
 
   it('neutralises a school name that is a formula, in CSV and XLSX', async () => {
