@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -15,9 +16,45 @@ const envSchema = z.object({
   SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
   MAIL_FROM: z.string().min(3).optional(),
   LOOKUP_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(60),
+  TRUST_PROXY: z
+    .string()
+    .transform((value, ctx) => {
+      const parsed = parseTrustProxy(value);
+      if (parsed === null) ctx.addIssue({ code: 'custom', message: TRUST_PROXY_HELP });
+      return parsed ?? z.NEVER;
+    })
+    .optional(),
 });
 
 export type Env = z.input<typeof envSchema>;
+
+/** Trust nothing (false), a number of proxy hops, or proxy addresses, CIDR ranges and Express's named ranges. */
+export type TrustProxy = false | number | string[];
+
+const TRUST_PROXY_HELP = 'expected a hop count (1, 2) or a comma-separated list of addresses, CIDR ranges, loopback, linklocal or uniquelocal';
+const PROXY_RANGES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+// A count larger than the real chain of proxies lets a client name its own address: small ones only.
+const MAX_HOPS = 10;
+
+function isProxyAddress(entry: string): boolean {
+  if (PROXY_RANGES.has(entry)) return true;
+  const [address = '', bits, ...rest] = entry.split('/');
+  const version = isIP(address);
+  if (version === 0 || rest.length > 0) return false;
+  return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (version === 4 ? 32 : 128));
+}
+
+/** TRUST_PROXY as Express takes it, or null when it is not valid. */
+function parseTrustProxy(value: string): TrustProxy | null {
+  const text = value.trim();
+  if (/^\d+$/.test(text)) {
+    const hops = Number(text);
+    if (hops > MAX_HOPS) return null;
+    return hops === 0 ? false : hops;
+  }
+  const entries = text.split(',').map((entry) => entry.trim());
+  return entries.every(isProxyAddress) ? entries : null;
+}
 
 export interface Config {
   env: 'development' | 'production' | 'test';
@@ -33,6 +70,8 @@ export interface Config {
   mailFrom: string;
   /** Certificate look-ups per minute per address (against enumeration of codes). */
   lookupRateLimit: number;
+  /** Express's 'trust proxy': which proxies may name the client address (X-Forwarded-For). */
+  trustProxy: TrustProxy;
 }
 
 export class ConfigError extends Error {}
@@ -64,6 +103,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM ?? `no-reply@${new URL(baseUrl).hostname}`,
     lookupRateLimit: e.LOOKUP_RATE_LIMIT,
+    trustProxy: e.TRUST_PROXY ?? false,
   };
 }
 

@@ -119,6 +119,27 @@ describe('configuration', () => {
     expect(loadConfig({ BASE_URL: 'https://pd.example.org' }).secureCookies).toBe(true);
     expect(loadConfig({ NODE_ENV: 'production' }).secureCookies).toBe(true);
   });
+
+  it('trusts no proxy unless TRUST_PROXY names a hop count or proxy addresses', () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: '0' }).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(loadConfig({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.5, 10.1.0.0/16,loopback' }).trustProxy).toEqual(['10.0.0.5', '10.1.0.0/16', 'loopback']);
+    expect(loadConfig({ TRUST_PROXY: '::1,fd00::/8,uniquelocal,linklocal' }).trustProxy).toEqual(['::1', 'fd00::/8', 'uniquelocal', 'linklocal']);
+  });
+
+  it('refuses an invalid TRUST_PROXY with one line naming the variable', () => {
+    for (const value of ['true', 'yes', '11', '-1', '1.5', '10.0.0.0/33', 'fd00::/129', '10.0.0', '10.0.0.1,', 'loopback,everyone']) {
+      expect(() => loadConfig({ TRUST_PROXY: value }), value).toThrow(ConfigError);
+      try {
+        loadConfig({ TRUST_PROXY: value });
+      } catch (err) {
+        expect((err as Error).message.split('\n')).toHaveLength(1);
+        expect((err as Error).message).toMatch(/^Invalid configuration: TRUST_PROXY=".*": expected a hop count/);
+      }
+    }
+  });
 });
 
 describe('migrations', () => {
