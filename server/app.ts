@@ -5,7 +5,7 @@ import pino, { type Logger } from 'pino';
 import { sessionMiddleware } from './auth/middleware.ts';
 import { authRoutes } from './auth/routes.ts';
 import { certificateRoutes } from './certificates/routes.ts';
-import { smtpTransport, type TransportFactory } from './cohorts/mail.ts';
+import { smtpTransport, type TransportFactory } from './mail/transport.ts';
 import { cohortRoutes } from './cohorts/routes.ts';
 import { reportRoutes } from './reports/routes.ts';
 import type { Config } from './config.ts';
@@ -17,6 +17,7 @@ import { courseRoutes } from './courses/routes.ts';
 import { learningRoutes } from './learning/routes.ts';
 import { healthRoutes } from './http/health.ts';
 import { languageMiddleware } from './http/i18n.ts';
+import { NOT_STORED_PATHS, noStore } from './http/no-store.ts';
 import { viewHelpers } from './http/locals.ts';
 import { configureViews } from './http/render.ts';
 import { sameOriginWrites, securityHeaders } from './http/security.ts';
@@ -34,21 +35,25 @@ export interface AppDeps {
 export function createApp({ db, config, logger = pino({ level: config.logLevel }), mailTransport = smtpTransport }: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  // Only proxies named by TRUST_PROXY may set the client address (rate limits count by it).
+  app.set('trust proxy', config.trustProxy);
   app.set('query parser', 'simple');
   configureViews({ cache: config.env !== 'development' });
 
   app.use(accessLog(logger));
   app.use(securityHeaders(config.secureCookies));
+  app.use(NOT_STORED_PATHS, noStore);
   app.use(compression());
   app.use('/static', staticRouter());
   app.use(cookieParser());
+  // What every page needs (language, t, view helpers); the error handler runs them when an error came first.
+  const pageLocals = [languageMiddleware(config.secureCookies), viewHelpers(config)];
+  app.use(pageLocals);
+  app.use(sessionMiddleware(db, config.secureCookies));
+  app.use(sameOriginWrites(config.baseUrl));
+  // Bodies are read last: a cross-site write is refused unread, and a body error (413, bad JSON) gets the reader's page.
   app.use(express.urlencoded({ extended: false, limit: '200kb' }));
   app.use(express.json({ limit: '200kb' }));
-  app.use(languageMiddleware(config.secureCookies));
-  app.use(sessionMiddleware(db, config.secureCookies));
-  app.use(viewHelpers(config));
-  app.use(sameOriginWrites(config.baseUrl));
 
   const deps = { db, config, logger, mailTransport };
   app.use(healthRoutes(deps));
@@ -61,7 +66,7 @@ export function createApp({ db, config, logger = pino({ level: config.logLevel }
   app.use(reportRoutes(deps));
 
   app.use(notFound);
-  app.use(errorHandler(logger, config.env === 'development'));
+  app.use(errorHandler(logger, { showStack: config.env === 'development', pageLocals }));
   return app;
 }
 

@@ -1,12 +1,12 @@
 import type { RequestHandler } from 'express';
 import type { Db } from '../db/client.ts';
-import { SESSION_COOKIE, clearSessionCookie, setSessionCookie } from './cookies.ts';
+import { clearSessionCookie, sessionCookieName, setSessionCookie } from './cookies.ts';
 import { validateSessionToken } from './sessions.ts';
 
 /** Loads the session named by the cookie into res.locals (user, session) on every request. */
 export function sessionMiddleware(db: Db, secureCookies: boolean): RequestHandler {
   return (req, res, next) => {
-    const token: unknown = req.cookies?.[SESSION_COOKIE];
+    const token: unknown = req.cookies?.[sessionCookieName(secureCookies)];
     if (typeof token !== 'string' || token.length === 0 || token.length > 100) return next();
     const result = validateSessionToken(db, token);
     if (!result) {

@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import type { Config } from '../config.ts';
-import { hasRole } from '../auth/guards.ts';
+import { hasRole, safeNext } from '../auth/guards.ts';
 import type { Role } from '../db/schema.ts';
 import { competencyTitle } from '../framework/ict-cft.ts';
 import { asset } from './static.ts';
@@ -42,6 +42,20 @@ function helpersFor(lang: 'en' | 'ru') {
 // The language's helpers are made once, not for every request.
 const HELPERS = { en: helpersFor('en'), ru: helpersFor('ru') };
 
+/**
+ * The current page in another language: the same path and query, only `lang` replaced. The path
+ * comes from the request, so one like //evil.example/x or /\evil would make an off-site link:
+ * safeNext lets only local paths through.
+ */
+export function languageHref(originalUrl: string, lang: string): string {
+  const q = originalUrl.indexOf('?');
+  const path = safeNext(q < 0 ? originalUrl : originalUrl.slice(0, q), '/');
+  const query = new URLSearchParams(q < 0 ? '' : originalUrl.slice(q + 1));
+  query.delete('lang');
+  query.append('lang', lang);
+  return `${path}?${query}`;
+}
+
 /** Values every view may use: the asset helper, the current path, dates in the reader's language. */
 export function viewHelpers(config: Config): RequestHandler {
   return (req, res, next) => {
@@ -54,6 +68,7 @@ export function viewHelpers(config: Config): RequestHandler {
     res.locals.formatNumber = helpers.formatNumber;
     res.locals.competencyTitle = helpers.competencyTitle;
     res.locals.hasRole = (role: Role) => hasRole(res.locals.user, role);
+    res.locals.languageHref = (lang: string) => languageHref(req.originalUrl, lang);
     next();
   };
 }

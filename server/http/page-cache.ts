@@ -2,6 +2,7 @@ import type { RequestHandler, Response } from 'express';
 import { type Catalogue, getCatalogue } from '../courses/catalogue.ts';
 import type { Db } from '../db/client.ts';
 import { chooseEncoding, type EncodedBody, type Encoding, encodeBody, isPartialRequest, sendHtml } from './html-response.ts';
+import { mustNotStore } from './no-store.ts';
 
 // Course content pages (catalogue, course, module, framework) are the same for every signed-out
 // visitor who reads them in the same language: nothing on them depends on a person. They change
@@ -102,7 +103,7 @@ interface PendingPage {
  */
 export function sharedWhenSignedOut(db: Db): RequestHandler {
   return async (req, res, next) => {
-    if ((req.method !== 'GET' && req.method !== 'HEAD') || res.locals.user) return next();
+    if ((req.method !== 'GET' && req.method !== 'HEAD') || res.locals.user || mustNotStore(res)) return next();
     const cache = cacheFor(db);
     const key = `${res.locals.lang}|${isPartialRequest(req) ? 'fragment' : 'page'}|${req.originalUrl}`;
     const page = cache.get(key, chooseEncoding(req));
@@ -115,6 +116,6 @@ export function sharedWhenSignedOut(db: Db): RequestHandler {
 /** Called by render() with a page it is about to send: cached when the route asked for it. */
 export function storeIfShared(res: Response, html: string, encoding: Encoding, status: number): Promise<EncodedBody> | undefined {
   const pending = res.locals.pendingPage as PendingPage | undefined;
-  if (!pending || status !== 200) return undefined;
+  if (!pending || status !== 200 || mustNotStore(res)) return undefined;
   return pending.cache.set(pending.key, html, encoding);
 }

@@ -52,27 +52,30 @@ function helmetMiddleware(secure: boolean) {
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+/** Scheme, host and port of a URL ("null" and garbage give null, so they never match). */
 function originOf(value: string | undefined): string | null {
   if (!value) return null;
   try {
-    return new URL(value).host;
+    return new URL(value).origin;
   } catch {
     return null;
   }
 }
 
 /**
- * Rejects cross-site writes: the Origin (or, when a browser omits it, the Referer) must name
- * this host or BASE_URL's. With SameSite=Lax cookies this replaces CSRF tokens, as Lucia advises.
+ * Rejects cross-site writes: the Origin (or, when a browser omits it, the Referer) must be
+ * BASE_URL's origin, scheme and port included. The Host header is not trusted: on an intranet a
+ * rebound DNS name sends a Host of the attacker's choosing. With SameSite=Lax cookies this
+ * replaces CSRF tokens, as Lucia advises.
  */
 export function sameOriginWrites(baseUrl: string): RequestHandler {
-  const baseHost = new URL(baseUrl).host;
+  const allowed = new URL(baseUrl).origin;
   return (req: Request, _res, next) => {
     if (SAFE_METHODS.has(req.method)) return next();
     // Referer counts only when Origin is absent; an Origin of "null" (sandboxed frames, some redirects) is refused.
     const origin = req.get('Origin');
     const claimed = origin !== undefined ? originOf(origin) : originOf(req.get('Referer'));
-    if (claimed && (claimed === req.get('Host') || claimed === baseHost)) return next();
+    if (claimed === allowed) return next();
     next(new HttpError(403, 'errors:crossSite'));
   };
 }

@@ -12,6 +12,11 @@ export function fieldErrors(error: z.ZodError): FieldErrors {
   return out;
 }
 
+/** A form or JSON field as text: anything but a string (an object, an array of repeats) counts as empty. */
+export function formText(value: unknown): string {
+  return typeof value === 'string' ? value : '';
+}
+
 /** Parses input with a schema: either the data or per-field error keys, never a throw. */
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown): { ok: true; data: z.output<S> } | { ok: false; errors: FieldErrors } {
   const result = schema.safeParse(input ?? {});

@@ -54,11 +54,11 @@ describe('same-origin writes', () => {
     expect(countUsers(db)).toBe(1);
   });
 
-  it('accepts an Origin naming the request’s own Host', async () => {
+  it('refuses an Origin that names only the request’s own Host, not BASE_URL (DNS rebinding)', async () => {
     const { app, db } = createTestApp({ courses: false });
     const res = await request(app).post('/signup').set('Host', 'pd.school.example').set('Origin', 'http://pd.school.example').type('form').send(signupForm());
-    expect(res.status).toBe(303);
-    expect(countUsers(db)).toBe(1);
+    expect(res.status).toBe(403);
+    expect(countUsers(db)).toBe(0);
   });
 
   it('accepts an Origin naming BASE_URL’s host behind https', async () => {
@@ -189,7 +189,7 @@ describe('escaping what people typed', () => {
     expect(refused.text).toContain(IMG_ESCAPED);
   });
 
-  it('shows a hostile name and school escaped on /admin/users and the sign-in link page', async () => {
+  it('shows a hostile name and school escaped on /admin/users and the reset link page', async () => {
     const ctx = createTestApp({ courses: false });
     const { agent: admin } = await userAgent(ctx, { roles: ['admin'] });
     const target = await makeUser(ctx.db, { name: SCRIPT, school: IMG, region: IMG });
@@ -199,11 +199,11 @@ describe('escaping what people typed', () => {
     expect(list.text).not.toContain('<img src=x');
     expect(list.text).toContain(SCRIPT_ESCAPED);
     expect(list.text).toContain(IMG_ESCAPED);
-    const link = await admin.post(`/admin/users/${target.id}/signin-link`);
+    const link = await admin.post(`/admin/users/${target.id}/reset-link`);
     expect(link.status).toBe(200);
     expect(link.text).not.toContain(SCRIPT);
     expect(link.text).toContain(SCRIPT_ESCAPED);
-    const url = /value="http:\/\/localhost:3000(\/signin\/[a-z2-7]+)"/.exec(link.text)?.[1] as string;
+    const url = /value="http:\/\/localhost:3000(\/password-reset\/[a-z2-7]+)"/.exec(link.text)?.[1] as string;
     const setPassword = await request(ctx.app).get(url);
     expect(setPassword.status).toBe(200);
     expect(setPassword.text).not.toContain(SCRIPT);

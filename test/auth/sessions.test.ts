@@ -120,7 +120,7 @@ describe('session cookie', () => {
     const user = await makeUser(db);
     const res = await request(app).post('/login').set('Origin', 'https://x.example').type('form').send({ email: user.email, password: PASSWORD });
     expect(res.status).toBe(303);
-    const line = cookieLine(res, 'session') ?? '';
+    const line = cookieLine(res, '__Host-session') ?? '';
     expect(line).toMatch(/;\s*Secure/i);
     expect(line).toMatch(/;\s*HttpOnly/i);
     expect(line).toMatch(/;\s*SameSite=Lax/i);
@@ -131,7 +131,7 @@ describe('session cookie', () => {
     const user = await makeUser(db);
     const res = await agent(app).post('/login').type('form').send({ email: user.email, password: PASSWORD });
     expect(res.status).toBe(303);
-    expect(cookieLine(res, 'session')).toMatch(/;\s*Secure/i);
+    expect(cookieLine(res, '__Host-session')).toMatch(/;\s*Secure/i);
   });
 
   it('holds a value that the sessions table never contains', async () => {
