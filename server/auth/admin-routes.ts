@@ -6,8 +6,12 @@ import { HttpError } from '../http/errors.ts';
 import { redirect, render } from '../http/render.ts';
 import { parseInput } from '../http/validation.ts';
 import { requireRole, signedInUser } from './guards.ts';
-import { createSignInLinkToken, findUserById, grantRole, listUsers, revokeRole } from './queries.ts';
+import { ADMIN_RESET_LINK_LIFETIME, createOneTimeToken, createSignInLinkToken, findUserById, grantRole, listUsers, revokeRole, rolesOf } from './queries.ts';
 import { signInLinkUrl } from './link-routes.ts';
+import { resetLinkUrl } from './reset-routes.ts';
+
+// Notices are chosen by the server; the query only names one, so its text never reaches the page.
+const NOTICES = new Set(['roleSaved', 'lastAdmin', 'hasPassword']);
 
 const PER_PAGE = 50;
 const listQuery = z.object({
@@ -27,7 +31,7 @@ export function adminUserRoutes({ db, config }: Deps): Router {
     if (!parsedQuery.success) throw new HttpError(422, 'errors:invalidInput');
     const query = parsedQuery.data;
     const { rows, total } = listUsers(db, { q: query.q, page: query.page, perPage: PER_PAGE });
-    const notice = typeof req.query.notice === 'string' ? req.query.notice : null;
+    const notice = typeof req.query.notice === 'string' && NOTICES.has(req.query.notice) ? req.query.notice : null;
     return render(req, res, 'admin/users', { rows, total, query, pages: Math.max(1, Math.ceil(total / PER_PAGE)), notice }, { fragment: 'admin/_users-table' });
   });
 
@@ -46,8 +50,21 @@ export function adminUserRoutes({ db, config }: Deps): Router {
     const id = userId.safeParse(req.params.id);
     const user = id.success ? findUserById(db, id.data) : undefined;
     if (!user) throw new HttpError(404);
+    // Only a pending learner account gets a sign-in link; any other account gets a reset link (below).
+    if (user.passwordHash !== null || rolesOf(db, user.id).some((r) => r !== 'teacher')) return redirect(req, res, '/admin/users?notice=hasPassword');
     const token = createSignInLinkToken(db, user.id, signedInUser(res).id);
-    return render(req, res, 'admin/signin-link', { person: user, link: signInLinkUrl(config.baseUrl, token) });
+    return render(req, res, 'admin/signin-link', { person: user, link: signInLinkUrl(config.baseUrl, token), kind: 'signinLink' });
+  });
+
+  // A reset link for any account, shown once for the administrator to hand over. It revokes nothing
+  // until used; then, like every password change, it ends the account's sessions and other links.
+  router.post('/admin/users/:id/reset-link', (req, res) => {
+    const id = userId.safeParse(req.params.id);
+    const user = id.success ? findUserById(db, id.data) : undefined;
+    if (!user) throw new HttpError(404);
+    const now = Date.now();
+    const token = createOneTimeToken(db, 'reset', { userId: user.id, createdBy: signedInUser(res).id, expiresAt: now + ADMIN_RESET_LINK_LIFETIME }, now);
+    return render(req, res, 'admin/signin-link', { person: user, link: resetLinkUrl(config.baseUrl, token), kind: 'resetLink' });
   });
 
   return router;

@@ -15,11 +15,11 @@ import {
   findUsableToken,
   findUserByEmail,
   findUserById,
-  setPasswordHash,
+  signInLinkStillAllowed,
 } from './queries.ts';
 import { perAddressLimiter } from './rate-limit.ts';
 import { setPasswordSchema, signupSchema } from './schemas.ts';
-import { invalidateUserSessions } from './sessions.ts';
+import { setPasswordWithLink } from './set-password.ts';
 import { signIn } from './sign-in.ts';
 
 /**
@@ -40,7 +40,7 @@ export function linkRoutes(deps: Deps): Router {
   const { db } = deps;
   const router = Router();
   // Tokens carry 160 random bits; the limiter only keeps noise down.
-  router.use(['/setup', '/signin'], perAddressLimiter(30));
+  router.use(['/setup', '/signin'], perAddressLimiter(db, 'one-time-links', 30));
 
   const setupToken = (req: Request) => {
     const token = String(req.params.token);
@@ -92,7 +92,8 @@ export function linkRoutes(deps: Deps): Router {
   const signinToken = (req: Request) => {
     const row = findUsableToken(db, String(req.params.token), 'signin');
     const user = row?.userId ? findUserById(db, row.userId) : undefined;
-    if (!row || !user) throw new HttpError(404, 'auth:signinLink.invalid');
+    // A role or password gained since the link was made voids it, as does its maker losing the right.
+    if (!row || !user || !signInLinkStillAllowed(db, user.id, row.createdBy)) throw new HttpError(404, 'auth:signinLink.invalid');
     return { row, user };
   };
 
@@ -108,10 +109,10 @@ export function linkRoutes(deps: Deps): Router {
       return render(req, res, 'auth/set-password', { name: user.name, email: user.email, errors: parsed.errors, token: req.params.token }, { status: 422 });
     }
     const passwordHash = await hashPassword(parsed.data.password);
-    if (!consumeToken(db, row.id)) throw new HttpError(404, 'auth:signinLink.invalid');
-    setPasswordHash(db, user.id, passwordHash);
-    // Setting a password is a password change: sessions started with the old one end.
-    invalidateUserSessions(db, user.id);
+    // A sign-in link reaches its owner at the address the trainer imported, so using it proves the address.
+    if (!setPasswordWithLink(deps, { tokenId: row.id, userId: user.id, passwordHash, provesAddress: true })) {
+      throw new HttpError(404, 'auth:signinLink.invalid');
+    }
     signIn(deps, res, user);
     redirect(req, res, '/dashboard');
   });

@@ -1,6 +1,6 @@
-import { and, asc, count, eq, gt, isNull, or, sql } from 'drizzle-orm';
-import type { Db } from '../db/client.ts';
-import { oneTimeTokens, sessions, userRoles, users, type Role } from '../db/schema.ts';
+import { and, asc, count, eq, gt, inArray, isNotNull, isNull, ne, or, sql } from 'drizzle-orm';
+import type { Db, DbOrTx } from '../db/client.ts';
+import { enrolments, oneTimeTokens, sessions, userRoles, users, type Role, type TokenPurpose } from '../db/schema.ts';
 import { generateToken, hashToken } from './tokens.ts';
 
 export interface NewUser {
@@ -42,10 +42,6 @@ export function createUser(db: Db, input: NewUser, roles: Role[] = ['teacher'], 
 
 export function updateProfile(db: Db, userId: number, fields: Partial<Pick<NewUser, 'name' | 'school' | 'region' | 'country' | 'language'>>) {
   db.update(users).set(fields).where(eq(users.id, userId)).run();
-}
-
-export function setPasswordHash(db: Db, userId: number, passwordHash: string) {
-  db.update(users).set({ passwordHash }).where(eq(users.id, userId)).run();
 }
 
 export function rolesOf(db: Db, userId: number): Role[] {
@@ -112,16 +108,26 @@ function escapeLike(s: string): string {
  */
 export function matchesPerson(q: string) {
   const pattern = `%${escapeLike(q.toLowerCase())}%`;
-  return or(sql`casefold(${users.name}) LIKE ${pattern} ESCAPE '\\'`, sql`${users.email} LIKE ${pattern} ESCAPE '\\'`);
+  return or(sql`casefold(${users.name}) LIKE ${pattern} ESCAPE '\\'`, matchesEmail(q));
+}
+
+/** Email contains the text (emails are stored lower-case). */
+export function matchesEmail(q: string) {
+  return sql`${users.email} LIKE ${`%${escapeLike(q.toLowerCase())}%`} ESCAPE '\\'`;
 }
 
 const HOUR = 3600 * 1000;
 export const SIGNIN_LINK_LIFETIME = 72 * HOUR;
+/** A reset link mailed on request: short, because it arrives in a mailbox that may be read by others later. */
+export const RESET_LINK_LIFETIME = HOUR;
+/** A reset link an administrator hands over through other channels (shown once on a page). */
+export const ADMIN_RESET_LINK_LIFETIME = 24 * HOUR;
+export const VERIFY_LINK_LIFETIME = 72 * HOUR;
 
 /** A one-time link token; only its hash is stored. Returns the token to put in the URL. */
 export function createOneTimeToken(
-  db: Db,
-  purpose: 'setup' | 'signin',
+  db: DbOrTx,
+  purpose: TokenPurpose,
   opts: { userId?: number; createdBy?: number; expiresAt?: number | null },
   now = Date.now(),
 ): string {
@@ -144,7 +150,7 @@ export function createSignInLinkToken(db: Db, userId: number, createdBy: number,
 }
 
 /** A token that is unused and unexpired, or undefined. */
-export function findUsableToken(db: Db, token: string, purpose: 'setup' | 'signin', now = Date.now()) {
+export function findUsableToken(db: DbOrTx, token: string, purpose: TokenPurpose, now = Date.now()) {
   return db
     .select()
     .from(oneTimeTokens)
@@ -160,7 +166,7 @@ export function findUsableToken(db: Db, token: string, purpose: 'setup' | 'signi
 }
 
 /** Marks a token used; false when another request used it first (single use even under races). */
-export function consumeToken(db: Db, tokenId: string, now = Date.now()): boolean {
+export function consumeToken(db: DbOrTx, tokenId: string, now = Date.now()): boolean {
   return (
     db
       .update(oneTimeTokens)
@@ -168,6 +174,77 @@ export function consumeToken(db: Db, tokenId: string, now = Date.now()): boolean
       .where(and(eq(oneTimeTokens.id, tokenId), isNull(oneTimeTokens.usedAt)))
       .run().changes === 1
   );
+}
+
+/**
+ * Links of one purpose made for an account since a moment; `mailedOnly` counts those the account
+ * asked for itself (created_by null): the per-account limit on reset and verification mails.
+ * Revoked links are marked used, not deleted, so they still count.
+ */
+export function countRecentTokens(db: DbOrTx, userId: number, purpose: TokenPurpose, since: number, opts: { mailedOnly?: boolean } = {}): number {
+  return (
+    db
+      .select({ n: count() })
+      .from(oneTimeTokens)
+      .where(
+        and(
+          eq(oneTimeTokens.userId, userId),
+          eq(oneTimeTokens.purpose, purpose),
+          gt(oneTimeTokens.createdAt, since),
+          opts.mailedOnly ? isNull(oneTimeTokens.createdBy) : undefined,
+        ),
+      )
+      .get()?.n ?? 0
+  );
+}
+
+/** The links that let someone choose this account's password. */
+const PASSWORD_LINKS: TokenPurpose[] = ['setup', 'signin', 'reset'];
+
+/**
+ * The one way a password is set (sign-in link, reset link, profile change): the new hash, every
+ * unused sign-in or reset link of the account revoked, and every session but `keepSessionId`
+ * ended, together. Revoked links are marked used rather than deleted: they keep counting against
+ * the per-account reset limit, and the record of who made which link stays.
+ */
+export function setPasswordRevokingAccess(db: DbOrTx, userId: number, passwordHash: string, opts: { keepSessionId?: string; now?: number } = {}): void {
+  const now = opts.now ?? Date.now();
+  db.transaction((tx) => {
+    tx.update(users).set({ passwordHash }).where(eq(users.id, userId)).run();
+    tx.update(oneTimeTokens)
+      .set({ usedAt: now })
+      .where(and(eq(oneTimeTokens.userId, userId), inArray(oneTimeTokens.purpose, PASSWORD_LINKS), isNull(oneTimeTokens.usedAt)))
+      .run();
+    tx.delete(sessions)
+      .where(and(eq(sessions.userId, userId), opts.keepSessionId ? ne(sessions.id, opts.keepSessionId) : undefined))
+      .run();
+  });
+}
+
+/** Records that the owner proved the address; false when it was proven already. */
+export function markEmailVerified(db: DbOrTx, userId: number, now = Date.now()): boolean {
+  return (
+    db
+      .update(users)
+      .set({ emailVerifiedAt: now })
+      .where(and(eq(users.id, userId), isNull(users.emailVerifiedAt)))
+      .run().changes === 1
+  );
+}
+
+/** When the account's address was proven: null while unproven, undefined for an unknown account. */
+export function emailVerifiedAtOf(db: DbOrTx, userId: number): number | null | undefined {
+  return db.select({ at: users.emailVerifiedAt }).from(users).where(eq(users.id, userId)).get()?.at;
+}
+
+/** Courses the person completed (withdrawn or not): the certificates that wait for a verified address. */
+export function completedCourseIds(db: DbOrTx, userId: number): number[] {
+  return db
+    .select({ courseId: enrolments.courseId })
+    .from(enrolments)
+    .where(and(eq(enrolments.userId, userId), isNotNull(enrolments.completedAt)))
+    .all()
+    .map((r) => r.courseId);
 }
 
 export function deleteUnusedSetupTokens(db: Db) {
@@ -178,4 +255,31 @@ export function deleteUnusedSetupTokens(db: Db) {
 
 export function countSessions(db: Db, userId: number): number {
   return db.select({ n: count() }).from(sessions).where(eq(sessions.userId, userId)).get()?.n ?? 0;
+}
+
+/**
+ * Who may hand out a sign-in link for an account: only for a pending account (no password yet)
+ * without a staff role, and, for a trainer, only one their own import created. Checked when a link
+ * is made and again when it is used, so a role or password gained since voids older links.
+ */
+export function signInLinkAllowed(by: { id: number; admin: boolean }) {
+  return and(
+    isNull(users.passwordHash),
+    sql`NOT EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = ${users.id} AND r.role IN ('trainer', 'admin'))`,
+    by.admin ? undefined : eq(users.createdBy, by.id),
+  );
+}
+
+/**
+ * Whether a sign-in link made by `creatorId` may still sign in to `userId`: the same rule as when
+ * it was made, applied to the account and the creator's roles as they are now.
+ */
+export function signInLinkStillAllowed(db: Db, userId: number, creatorId: number | null): boolean {
+  if (creatorId === null) return false;
+  const admin = rolesOf(db, creatorId).includes('admin');
+  return !!db
+    .select({ id: users.id })
+    .from(users)
+    .where(and(eq(users.id, userId), signInLinkAllowed({ id: creatorId, admin })))
+    .get();
 }

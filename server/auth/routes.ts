@@ -4,16 +4,19 @@ import { HttpError } from '../http/errors.ts';
 import { rememberLanguage } from '../http/i18n.ts';
 import { signIn } from './sign-in.ts';
 import { redirect, render } from '../http/render.ts';
-import { parseInput, type FieldErrors } from '../http/validation.ts';
+import { formText, parseInput, type FieldErrors } from '../http/validation.ts';
 import { clearSessionCookie } from './cookies.ts';
 import { currentUser, requireUser, safeNext, signedInUser } from './guards.ts';
 import { hashPassword, verifyAgainstNothing, verifyPassword } from './passwords.ts';
-import { createUser, findUserByEmail, findUserById, setPasswordHash, updateProfile } from './queries.ts';
-import { loginLimiters, perAddressLimiter } from './rate-limit.ts';
+import { findUserByEmail, findUserById, setPasswordRevokingAccess, updateProfile } from './queries.ts';
+import { type LoginRefusal, loginLimiters, perAddressLimiter } from './rate-limit.ts';
 import { loginSchema, passwordChangeSchema, profileSchema, signupSchema } from './schemas.ts';
-import { invalidateOtherSessions, invalidateSession, type Session } from './sessions.ts';
+import { invalidateSession, type Session } from './sessions.ts';
+import { signUp } from './sign-up.ts';
 import { adminUserRoutes } from './admin-routes.ts';
 import { linkRoutes } from './link-routes.ts';
+import { resetRoutes } from './reset-routes.ts';
+import { verifyRoutes } from './verify-routes.ts';
 
 // Passwords are never sent back into a form.
 function keptValues(body: Record<string, unknown> | undefined): Record<string, string> {
@@ -33,15 +36,20 @@ export function authRoutes(deps: Deps): Router {
     return signupForm(req, res, { language: res.locals.lang }, {});
   });
 
-  router.post('/signup', perAddressLimiter(20, 15 * 60 * 1000), async (req, res) => {
+  // 60 in 15 minutes: a 40-person workshop behind one school address can all sign up at once.
+  router.post('/signup', perAddressLimiter(db, 'signup', 60, 15 * 60 * 1000), async (req, res) => {
     const parsed = parseInput(signupSchema, req.body);
     if (!parsed.ok) return signupForm(req, res, keptValues(req.body), parsed.errors, 422);
-    const input = parsed.data;
-    const id = createUser(db, { ...input, passwordHash: await hashPassword(input.password) });
-    if (id === null) return signupForm(req, res, keptValues(req.body), { email: 'validation.emailTaken' }, 422);
-    signIn(deps, res, { id, language: input.language });
+    const outcome = await signUp(deps, parsed.data);
+    // Without mail a taken address cannot be hidden (a newcomer must get in at once); one generic message says the least.
+    if (outcome.kind === 'notPossible') return signupForm(req, res, keptValues(req.body), { form: 'auth:signup.notPossible' }, 422);
+    if (outcome.kind === 'checkMail') return redirect(req, res, '/signup/check-mail');
+    signIn(deps, res, { id: outcome.id, language: parsed.data.language });
     redirect(req, res, '/dashboard');
   });
+
+  // The same page whether the address was new or known: it says only that a message was sent.
+  router.get('/signup/check-mail', (req, res) => render(req, res, 'auth/check-mail', {}));
 
   const loginForm = (req: Request, res: Response, values: Record<string, string>, errors: FieldErrors, status?: number) =>
     render(req, res, 'auth/login', { values, errors }, { status, fragment: 'auth/_login-form' });
@@ -52,9 +60,18 @@ export function authRoutes(deps: Deps): Router {
     return loginForm(req, res, { next }, {});
   });
 
-  router.post('/login', ...loginLimiters(), async (req, res) => {
+  const loginValues = (req: Request) => ({ email: formText(req.body?.email), next: safeNext(req.body?.next) });
+  // A refused sign-in gets the form back (429, Retry-After set by the limiter) saying how long to wait;
+  // even the right password waits, or the lock would tell a guesser when they found it.
+  const refuse: LoginRefusal = (req, res, limit, resetTime) => {
+    const minutes = Math.max(1, Math.ceil(((resetTime?.getTime() ?? Date.now()) - Date.now()) / 60_000));
+    const locked = { message: `auth:login.locked.${limit}`, minutes };
+    return render(req, res, 'auth/login', { values: loginValues(req), errors: {}, locked }, { status: 429, fragment: 'auth/_login-form' });
+  };
+
+  router.post('/login', ...loginLimiters(db, refuse), async (req, res) => {
     const parsed = parseInput(loginSchema, req.body);
-    const values = { email: String(req.body?.email ?? ''), next: safeNext(req.body?.next) };
+    const values = loginValues(req);
     // One message for every failure, so the form never reveals whether an email has an account.
     const fail = () => loginForm(req, res, values, { form: 'auth:login.failed' }, 401);
     if (!parsed.ok) return fail();
@@ -102,12 +119,14 @@ export function authRoutes(deps: Deps): Router {
     if (row?.passwordHash && !(await verifyPassword(row.passwordHash, parsed.data.current))) {
       return profilePage(req, res, { passwordErrors: { current: 'validation.currentPassword' } }, 422);
     }
-    setPasswordHash(db, user.id, await hashPassword(parsed.data.password));
-    invalidateOtherSessions(db, user.id, (res.locals.session as Session).id);
+    const passwordHash = await hashPassword(parsed.data.password);
+    setPasswordRevokingAccess(db, user.id, passwordHash, { keepSessionId: (res.locals.session as Session).id });
     redirect(req, res, '/profile?saved=password');
   });
 
   router.use(linkRoutes(deps));
+  router.use(resetRoutes(deps));
+  router.use(verifyRoutes(deps));
   router.use(adminUserRoutes(deps));
   return router;
 }

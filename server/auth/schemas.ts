@@ -37,3 +37,4 @@ export const passwordChangeSchema = z.object({
   password: newPassword,
 });
 export const setPasswordSchema = z.object({ password: newPassword });
+export const resetRequestSchema = z.object({ email: emailField });

@@ -1,4 +1,4 @@
-import { and, eq, lt, ne, sql } from 'drizzle-orm';
+import { eq, lt, sql } from 'drizzle-orm';
 import { type Db, preparedPerConnection } from '../db/client.ts';
 import { sessions, users, type Role } from '../db/schema.ts';
 import { generateToken, hashToken } from './tokens.ts';
@@ -13,6 +13,8 @@ export interface SessionUser {
   name: string;
   language: 'en' | 'ru';
   roles: Role[];
+  /** Null while the owner has not proven the address (see isVerified in verification.ts). */
+  emailVerifiedAt: number | null;
 }
 
 export interface Session {
@@ -41,6 +43,7 @@ const lookup = preparedPerConnection((db) =>
       email: users.email,
       name: users.name,
       language: users.language,
+      emailVerifiedAt: users.emailVerifiedAt,
       roles: sql<string | null>`(SELECT group_concat(role) FROM user_roles WHERE user_id = ${users.id})`,
     })
     .from(sessions)
@@ -72,6 +75,7 @@ export function validateSessionToken(db: Db, token: string, now = Date.now()): {
       name: row.name,
       language: row.language,
       roles: (row.roles ? row.roles.split(',') : []) as Role[],
+      emailVerifiedAt: row.emailVerifiedAt,
     },
     renewed,
   };
@@ -81,17 +85,7 @@ export function invalidateSession(db: Db, sessionId: string): void {
   db.delete(sessions).where(eq(sessions.id, sessionId)).run();
 }
 
-/** After a password change every other device is signed out. */
-export function invalidateOtherSessions(db: Db, userId: number, keepSessionId: string): void {
-  db.delete(sessions)
-    .where(and(eq(sessions.userId, userId), ne(sessions.id, keepSessionId)))
-    .run();
-}
-
-/** After a password is set through a one-time link, no earlier session survives. */
-export function invalidateUserSessions(db: Db, userId: number): void {
-  db.delete(sessions).where(eq(sessions.userId, userId)).run();
-}
+// Ending sessions after a password change: setPasswordRevokingAccess in queries.ts, together with the links.
 
 export function deleteExpiredSessions(db: Db, now = Date.now()): number {
   return db.delete(sessions).where(lt(sessions.expiresAt, now)).run().changes;

@@ -1,3 +1,4 @@
+import { emailVerifiedAtOf } from '../auth/queries.ts';
 import type { Db, Tx } from '../db/client.ts';
 import { COMPETENCIES } from '../framework/ict-cft.ts';
 import { uniqueCode } from './code.ts';
@@ -22,8 +23,10 @@ const byFrameworkOrder = (a: string, b: string) => (FRAMEWORK_ORDER.get(a) ?? 99
 /**
  * Issues the completion certificate for (user, course) inside the caller's transaction (the one
  * that records the completion). Idempotent: an existing current certificate is returned with
- * created: false. Null when the course awards no certificate. The learner's name, the course's
- * title, language, hours and competencies are copied as they are now: a certificate never changes.
+ * created: false. Null when the course awards no certificate, or while the learner's address is
+ * unverified: a certificate must not name an account nobody has shown to own; verifying issues
+ * it then (server/auth/verification.ts). The learner's name, the course's title, language, hours
+ * and competencies are copied as they are now: a certificate never changes.
  */
 export function issueCertificate(
   tx: Tx,
@@ -34,6 +37,7 @@ export function issueCertificate(
   if (!course.certificate) return null;
   const existing = findCurrentCertificate(tx, input.userId, input.courseId);
   if (existing) return { code: existing.code, created: false };
+  if (emailVerifiedAtOf(tx, input.userId) === null) return null;
   const learnerName = findUserName(tx, input.userId);
   if (learnerName === undefined) throw new Error(`issueCertificate: no user ${input.userId}`);
 

@@ -1,21 +1,9 @@
-import nodemailer from 'nodemailer';
 import type { Config } from '../config.ts';
-import { isLanguage, translator } from '../http/i18n.ts';
+import { sendMessage } from '../mail/send.ts';
+import type { TransportFactory } from '../mail/transport.ts';
 
-// Sign-in links by e-mail, only when SMTP_URL is configured. The transport factory comes with the
-// app's dependencies (createApp({ mailTransport })): tests give one that records the messages.
-
-export interface MailTransport {
-  sendMail(message: { from: string; to: string; subject: string; text: string }): Promise<unknown>;
-}
-export type TransportFactory = (smtpUrl: string) => MailTransport;
-
-/** nodemailer's SMTP transport for SMTP_URL: what the platform uses unless told otherwise. */
-export const smtpTransport: TransportFactory = (smtpUrl) => nodemailer.createTransport(smtpUrl);
-
-export function mailEnabled(config: Pick<Config, 'smtpUrl'>): boolean {
-  return !!config.smtpUrl;
-}
+// The transport lives in server/mail/; re-exported here for the cohort routes that import it.
+export { mailEnabled, smtpTransport, type MailTransport, type TransportFactory } from '../mail/transport.ts';
 
 export interface LinkRecipient {
   email: string;
@@ -34,20 +22,26 @@ export async function sendSignInLinks(
   recipients: LinkRecipient[],
 ): Promise<{ sent: number; failed: string[] }> {
   if (!config.smtpUrl) throw new Error('SMTP is not configured');
-  const transport = makeTransport(config.smtpUrl);
   let sent = 0;
   const failed: string[] = [];
   for (let i = 0; i < recipients.length; i += CONCURRENCY) {
     const batch = recipients.slice(i, i + CONCURRENCY);
-    const results = await Promise.allSettled(
-      batch.map((r) => {
-        const t = translator(isLanguage(r.language) ? r.language : 'en');
-        const params = { name: r.name, cohort: cohortName, site: config.issuerName, link: r.link };
-        return transport.sendMail({ from: config.mailFrom, to: r.email, subject: t('cohorts:mail.subject', params), text: t('cohorts:mail.body', params) });
-      }),
+    const results = await Promise.all(
+      batch.map((r) =>
+        sendMessage(
+          { config, mailTransport: makeTransport },
+          {
+            to: r.email,
+            language: r.language,
+            subjectKey: 'cohorts:mail.subject',
+            bodyKey: 'cohorts:mail.body',
+            params: { name: r.name, cohort: cohortName, link: r.link },
+          },
+        ),
+      ),
     );
-    results.forEach((result, j) => {
-      if (result.status === 'fulfilled') sent++;
+    results.forEach((ok, j) => {
+      if (ok) sent++;
       else failed.push(batch[j]!.email);
     });
   }

@@ -37,7 +37,8 @@ export function assertCanLearn(db: Db | Tx, userId: number, course: CatalogueCou
 
 /**
  * Completes a module inside the caller's transaction: progress, evidence for each competency,
- * the learning record, and (on the last module) course completion and its certificate. Only
+ * the learning record, and (on the last module) course completion and its certificate (which waits,
+ * certificateCode null, while the learner's address is unverified: see issueCertificate). Only
  * the call that actually changes the module's status writes anything, so repeats and
  * concurrent requests never double count.
  */

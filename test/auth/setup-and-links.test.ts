@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { prepareSetupLink } from '../../server/auth/link-routes.ts';
 import { verifyPassword } from '../../server/auth/passwords.ts';
 import { createUser } from '../../server/auth/queries.ts';
+import { createSession } from '../../server/auth/sessions.ts';
 import { openDatabase } from '../../server/db/client.ts';
 import { ROOT, agent, createTestApp, makeUser, signedIn, userAgent } from '../helpers.ts';
 import { DAY, cookieValue, countUsers, pathOf, rolesOfUser, sessionRows, sha256Hex, signupForm, userByEmail } from './support.ts';
@@ -306,12 +307,13 @@ describe('GET and POST /signin/:token', () => {
 
   it('ends the sessions the person had before, as any password change does', async () => {
     const ctx = await adminAndLearner();
-    const { user, agent: old } = await userAgent(ctx);
-    const link = pathOf(await makeLink(ctx.adminAgent, user.id));
+    // A session from before (the account's password was cleared since, say): it must not survive.
+    const { token: oldToken } = createSession(ctx.db, ctx.learnerId);
+    const link = pathOf(await makeLink(ctx.adminAgent, ctx.learnerId));
     const res = await agent(ctx.app).post(link).type('form').send({ password: 'my own passphrase 7' });
     expect(res.status).toBe(303);
-    expect(sessionRows(ctx.db, user.id).map((r) => r.id)).toEqual([sha256Hex(cookieValue(res, 'session') ?? '')]);
-    await old.get('/profile').expect(303);
+    expect(sessionRows(ctx.db, ctx.learnerId).map((r) => r.id)).toEqual([sha256Hex(cookieValue(res, 'session') ?? '')]);
+    await request(ctx.app).get('/profile').set('Cookie', `session=${oldToken}`).expect(303);
   });
 
   it('works once: a second GET or POST answers 404', async () => {

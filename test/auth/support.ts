@@ -85,3 +85,35 @@ export function signupForm(fields: Record<string, string> = {}): Record<string, 
     ...fields,
   };
 }
+
+export interface TokenRow {
+  id: string;
+  purpose: string;
+  user_id: number | null;
+  created_by: number | null;
+  expires_at: number | null;
+  used_at: number | null;
+  created_at: number;
+}
+
+/** One-time token rows, oldest first (optionally of one account). */
+export function tokenRowsOf(db: Db, userId?: number): TokenRow[] {
+  const sql = `SELECT * FROM one_time_tokens ${userId === undefined ? '' : 'WHERE user_id = ?'} ORDER BY created_at, rowid`;
+  const stmt = db.$client.prepare(sql);
+  return (userId === undefined ? stmt.all() : stmt.all(userId)) as TokenRow[];
+}
+
+/** When the account's address was verified (null while not), straight from the table. */
+export function verifiedAt(db: Db, userId: number): number | null {
+  return (db.$client.prepare('SELECT email_verified_at AS at FROM users WHERE id = ?').get(userId) as { at: number | null }).at;
+}
+
+/** The token at the end of a one-time link (…/verify/<token>). */
+export function tokenOf(link: string): string {
+  return new URL(link).pathname.split('/').at(-1) as string;
+}
+
+/** Waits long enough for a message that was (wrongly) sent in the background to have arrived. */
+export function settle(ms = 300): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -134,6 +134,7 @@ export async function createAccount(
       region: fields.region ?? '',
       country: fields.country ?? '',
       language: fields.language ?? 'en',
+      emailVerifiedAt: Date.now(),
     },
     ['teacher', ...(fields.roles ?? [])],
   );

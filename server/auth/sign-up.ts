@@ -1,0 +1,46 @@
+import type { Deps } from '../app.ts';
+import { sendMessage } from '../mail/send.ts';
+import { mailEnabled } from '../mail/transport.ts';
+import { hashPassword } from './passwords.ts';
+import { createUser, findUserByEmail, type NewUser } from './queries.ts';
+import { sendVerificationMail } from './verification.ts';
+
+export type SignUpOutcome =
+  /** No mail configured: the account exists and nothing can prove the address, so it starts verified. */
+  | { kind: 'created'; id: number }
+  /** Mail configured: a new address got an unverified account and a link, a known one a warning. */
+  | { kind: 'checkMail' }
+  /** No mail configured and the address has an account. */
+  | { kind: 'notPossible' };
+
+/**
+ * Sign-up that does not tell a visitor whether an address is registered. With mail, both a new
+ * and a known address get the same answer ("check your e-mail"), and the owner of a known one
+ * learns of the attempt by mail. The password is hashed either way, so timing tells nothing,
+ * and mail is sent in the background in both cases, for the same reason.
+ */
+export async function signUp(deps: Deps, input: Omit<NewUser, 'passwordHash'> & { password: string }): Promise<SignUpOutcome> {
+  const { password, ...fields } = input;
+  const passwordHash = await hashPassword(password);
+  const withMail = mailEnabled(deps.config);
+  const id = createUser(deps.db, { ...fields, passwordHash, emailVerifiedAt: withMail ? null : Date.now() });
+  if (!withMail) return id === null ? { kind: 'notPossible' } : { kind: 'created', id };
+  if (id !== null) {
+    sendVerificationMail(deps, { id, email: fields.email.toLowerCase(), name: fields.name, language: fields.language ?? 'en' }).catch((err: unknown) =>
+      deps.logger.error({ err }, 'verification mail failed'),
+    );
+    return { kind: 'checkMail' };
+  }
+  const owner = findUserByEmail(deps.db, fields.email);
+  if (owner) {
+    const base = deps.config.baseUrl;
+    void sendMessage(deps, {
+      to: owner.email,
+      language: owner.language,
+      subjectKey: 'auth:mail.signupExisting.subject',
+      bodyKey: 'auth:mail.signupExisting.body',
+      params: { name: owner.name, loginLink: `${base}/login`, resetLink: `${base}/password-reset` },
+    });
+  }
+  return { kind: 'checkMail' };
+}
