@@ -45,7 +45,7 @@ export function certificateRoutes(deps: Deps): Router {
   const { db, config } = deps;
   const router = Router();
   // One budget per address for everything that looks a certificate up, against enumeration.
-  const lookups = perAddressLimiter(config.lookupRateLimit);
+  const lookups = perAddressLimiter(db, 'certificate-lookups', config.lookupRateLimit);
 
   const lookupPage = (
     req: Request,
@@ -81,10 +81,12 @@ export function certificateRoutes(deps: Deps): Router {
   router.get('/certificates/:code.pdf', lookups, requireUser, async (req, res) => {
     const user = signedInUser(res);
     const cert = certificateOr404(db, req.params.code);
-    if (!canDownloadPdf(db, user, cert)) throw new HttpError(403);
+    // Someone else's certificate PDF answers like a missing one (the public page stays public).
+    if (!canDownloadPdf(db, user, cert)) throw new HttpError(404);
     const pdf = await renderCertificatePdf({ ...cert, status: certificateStatus(cert) }, { baseUrl: config.baseUrl });
     res.setHeader('Content-Disposition', `inline; filename="${fileName(cert.code, 'pdf')}"`);
-    res.setHeader('Cache-Control', 'private, no-cache');
+    // It may be a trainer's copy of someone else's certificate: never kept in any cache.
+    res.setHeader('Cache-Control', 'no-store');
     res.type('application/pdf').send(pdf);
   });
 

@@ -2,12 +2,12 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { cohortMembers, cohortTrainers } from '../db/schema.ts';
 
-/** True when the trainer is assigned to a cohort the learner belongs to (their trainer). */
+/** True when the trainer is assigned to a cohort the learner has joined (their trainer); an invitation is not enough. */
 export function isTrainerOf(db: Db, trainerId: number, learnerId: number): boolean {
   const row = db
     .select({ one: sql<number>`1` })
     .from(cohortTrainers)
-    .innerJoin(cohortMembers, eq(cohortMembers.cohortId, cohortTrainers.cohortId))
+    .innerJoin(cohortMembers, and(eq(cohortMembers.cohortId, cohortTrainers.cohortId), eq(cohortMembers.status, 'active')))
     .where(and(eq(cohortTrainers.userId, trainerId), eq(cohortMembers.userId, learnerId)))
     .limit(1)
     .get();

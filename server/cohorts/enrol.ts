@@ -1,10 +1,10 @@
 import { signInLinkUrl } from '../auth/link-routes.ts';
 import { createSignInLinkToken, createUser } from '../auth/queries.ts';
-import type { Db } from '../db/client.ts';
+import type { Db, DbOrTx } from '../db/client.ts';
 import { enrolInCourse } from '../learning/enrolment.ts';
 import { type CsvRow, displayName, type Plan, planImport } from './csv-import.ts';
 import { cohortStructure } from './progress.ts';
-import { addMember, findUsersForImport, membersWithoutPassword, removeMember } from './queries.ts';
+import { addMember, answerInvitation, findUsersForImport, inviteMember, type KnownAccount, membersNeedingLinks, removeMember } from './queries.ts';
 
 // Writing memberships: the CSV import, moving a member, and fresh sign-in links.
 
@@ -16,24 +16,48 @@ export interface NewAccount {
 }
 
 /** What a CSV would do, reading the database but writing nothing. */
-export function previewImport(db: Db, cohortId: number, rows: CsvRow[]): Plan {
-  const emails = rows.filter((r) => !r.error).map((r) => r.email);
-  return planImport(rows, findUsersForImport(db, cohortId, emails));
+export function previewImport(db: DbOrTx, cohortId: number, rows: CsvRow[]): Plan {
+  return planImport(rows, accountsOf(db, cohortId, rows));
+}
+
+function accountsOf(db: DbOrTx, cohortId: number, rows: CsvRow[]) {
+  return findUsersForImport(
+    db,
+    cohortId,
+    rows.filter((r) => !r.error).map((r) => r.email),
+  );
+}
+
+export interface Importer {
+  id: number;
+  admin: boolean;
+}
+
+/**
+ * How an existing account joins: administrators add it directly, and so may a trainer for a
+ * pending account their own import made; anyone else's account is only invited, and joins when
+ * its owner accepts, so a CSV never hands a trainer someone's data without their consent.
+ */
+function joinsDirectly(account: KnownAccount, by: Importer): boolean {
+  return by.admin || (account.pending && !account.staff && account.createdBy === by.id);
 }
 
 /**
  * Applies a CSV in one transaction: creates missing accounts (no password; a one-time sign-in
- * link each), adds memberships and enrols every new member in each of the cohort's courses.
- * Rows already in the cohort are left alone, so running the same file twice changes nothing.
+ * link each), adds memberships and enrols every new member in each of the cohort's courses, and
+ * invites existing accounts (see joinsDirectly). Rows already in the cohort (in any state) are
+ * left alone, so running the same file twice changes nothing.
  */
-export function applyImport(db: Db, input: { cohortId: number; rows: CsvRow[]; trainerId: number; baseUrl: string; now?: number }) {
+export function applyImport(db: Db, input: { cohortId: number; rows: CsvRow[]; by: Importer; baseUrl: string; now?: number }) {
   const now = input.now ?? Date.now();
   const { courses } = cohortStructure(db, input.cohortId);
   return db.transaction(
     (tx) => {
       // Planned again inside the transaction, so what is written matches the database as it is now.
-      const plan = previewImport(db, input.cohortId, input.rows);
+      const accounts = accountsOf(tx, input.cohortId, input.rows);
+      const plan = planImport(input.rows, accounts);
       const created: NewAccount[] = [];
+      const invited: number[] = [];
       for (const row of plan.rows) {
         if (row.outcome !== 'new' && row.outcome !== 'existing') continue;
         let userId = row.userId;
@@ -42,21 +66,45 @@ export function applyImport(db: Db, input: { cohortId: number; rows: CsvRow[]; t
           // createUser opens its own transaction: better-sqlite3 nests it as a savepoint of this one.
           userId = createUser(
             db,
-            { email: row.email, name, passwordHash: null, school: row.school, region: row.region, country: row.country, language: row.language ?? 'en' },
+            {
+              email: row.email,
+              name,
+              passwordHash: null,
+              school: row.school,
+              region: row.region,
+              country: row.country,
+              language: row.language ?? 'en',
+              createdBy: input.by.id,
+            },
             ['teacher'],
             now,
           );
           if (userId === null) throw new Error(`account ${row.email} appeared during the import`);
-          const token = createSignInLinkToken(db, userId, input.trainerId, now);
+          const token = createSignInLinkToken(db, userId, input.by.id, now);
           created.push({ id: userId, email: row.email, name, link: signInLinkUrl(input.baseUrl, token) });
+        } else if (!joinsDirectly(accounts.get(row.email)!, input.by)) {
+          inviteMember(tx, input.cohortId, userId as number, input.by.id, now);
+          invited.push(userId as number);
+          continue;
         }
         addMember(tx, input.cohortId, userId as number, now);
         for (const course of courses) enrolInCourse(tx, { userId: userId as number, course, baseUrl: input.baseUrl, now });
       }
-      return { plan, created };
+      return { plan, created, invited };
     },
     { behavior: 'immediate' },
   );
+}
+
+/** The owner accepts or declines an invitation; accepting enrols them in the cohort's courses. */
+export function answerCohortInvitation(db: Db, input: { cohortId: number; userId: number; accept: boolean; baseUrl: string; now?: number }): boolean {
+  const now = input.now ?? Date.now();
+  const { courses } = cohortStructure(db, input.cohortId);
+  return db.transaction((tx) => {
+    if (!answerInvitation(tx, input.cohortId, input.userId, input.accept ? 'active' : 'declined', now)) return false;
+    if (input.accept) for (const course of courses) enrolInCourse(tx, { userId: input.userId, course, baseUrl: input.baseUrl, now });
+    return true;
+  });
 }
 
 /** Moves a member: the old membership goes, the new one comes with enrolments in the target's courses. */
@@ -71,10 +119,15 @@ export function moveMember(db: Db, input: { from: number; to: number; userId: nu
 }
 
 /**
- * New one-time sign-in links for the cohort's members who have no password yet (optionally only
- * some of them). Tokens are stored hashed, so a link can only be shown when it is made.
+ * New one-time sign-in links for the cohort's members this person may give one to (see
+ * signInLinkAllowed), optionally only some of them. Tokens are stored hashed, so a link can only be
+ * shown when it is made.
  */
-export function freshSignInLinks(db: Db, input: { cohortId: number; trainerId: number; baseUrl: string; only?: number[] }) {
-  const people = membersWithoutPassword(db, input.cohortId, input.only);
-  return db.transaction(() => people.map((p) => ({ ...p, link: signInLinkUrl(input.baseUrl, createSignInLinkToken(db, p.id, input.trainerId)) })));
+export function freshSignInLinks(db: Db, input: { cohortId: number; by: Importer; baseUrl: string; only?: number[] }) {
+  return db.transaction((tx) =>
+    membersNeedingLinks(tx, input.cohortId, input.by, input.only).map((p) => ({
+      ...p,
+      link: signInLinkUrl(input.baseUrl, createSignInLinkToken(db, p.id, input.by.id)),
+    })),
+  );
 }

@@ -3,16 +3,23 @@ import type { Deps } from '../app.ts';
 import { hasRole, signedInUser } from '../auth/guards.ts';
 import { HttpError } from '../http/errors.ts';
 import { redirect, render } from '../http/render.ts';
+import { formText } from '../http/validation.ts';
 import { decodeText, decodeUpload, MAX_UPLOAD_BYTES, parseCsv, type Problem } from './csv-import.ts';
-import { applyImport, freshSignInLinks, moveMember, previewImport } from './enrol.ts';
+import { applyImport, freshSignInLinks, type Importer, moveMember, previewImport } from './enrol.ts';
+import { sendInvitations } from './invitations.ts';
 import { fileStem, sendCsv } from './export.ts';
 import { mailEnabled, sendSignInLinks } from './mail.ts';
 import { cohortOf, managesCohort, uploadCsv, uploadProblem } from './middleware.ts';
 import { PER_PAGE } from './progress.ts';
-import { countWithoutPassword, findCohort, isMember, listMembers, movableTargets, removeMember, trainersOf } from './queries.ts';
+import { countNeedingLinks, findCohort, listMembers, memberStatus, movableTargets, removeMember, trainersOf } from './queries.ts';
 import { idParam, importAction, linkBatchSchema, membersQuery, moveSchema } from './schemas.ts';
 
 const NOTICES = new Set(['trainerAdded', 'removed', 'moved', 'mailSent']);
+
+function importer(res: Response): Importer {
+  const user = signedInUser(res);
+  return { id: user.id, admin: hasRole(user, 'admin') };
+}
 
 /** The members page: import form, sign-in links, the member list with remove/move, the trainers. */
 export function membersPage(deps: Deps, req: Request, res: Response, extra: Record<string, unknown> = {}, status?: number) {
@@ -36,7 +43,7 @@ export function membersPage(deps: Deps, req: Request, res: Response, extra: Reco
       pages: Math.max(1, Math.ceil(total / PER_PAGE)),
       targets: movableTargets(db, { userId: user.id, all: hasRole(user, 'admin'), except: cohort.id }),
       trainers: trainersOf(db, cohort.id),
-      awaiting: countWithoutPassword(db, cohort.id),
+      awaiting: countNeedingLinks(db, cohort.id, importer(res)),
       mail: mailEnabled(config),
       notice,
       counts,
@@ -69,10 +76,10 @@ export function memberRoutes(deps: Deps): Router {
 
   router.get('/cohorts/:id/members', (req, res) => membersPage(deps, req, res));
 
-  router.post('/cohorts/:id/members', uploadCsv, (req, res) => {
+  router.post('/cohorts/:id/members', uploadCsv, async (req, res) => {
     const cohort = cohortOf(res);
     const fail = (error: Problem, status: number) =>
-      membersPage(deps, req, res, { importError: error, csv: req.file ? '' : String(req.body?.csv ?? '').slice(0, MAX_UPLOAD_BYTES) }, status);
+      membersPage(deps, req, res, { importError: error, csv: req.file ? '' : formText(req.body?.csv).slice(0, MAX_UPLOAD_BYTES) }, status);
     const problem = uploadProblem(res);
     if (problem) return fail(problem, problem.status);
     const input = csvText(req);
@@ -81,11 +88,14 @@ export function memberRoutes(deps: Deps): Router {
     if (!parsed.ok) return fail(parsed.error, 422);
     res.setHeader('Cache-Control', 'no-store');
     if (importAction.parse(req.body ?? {}).action === 'confirm') {
-      const { plan, created } = applyImport(db, { cohortId: cohort.id, rows: parsed.rows, trainerId: signedInUser(res).id, baseUrl: config.baseUrl });
-      return render(req, res, 'cohorts/imported', { cohort, plan, created, csv: input.text, mail: mailEnabled(config) });
+      const by = importer(res);
+      const { plan, created, invited } = applyImport(db, { cohortId: cohort.id, rows: parsed.rows, by, baseUrl: config.baseUrl });
+      if (invited.length) await sendInvitations(deps, { cohort, inviter: signedInUser(res), userIds: invited });
+      return render(req, res, 'cohorts/imported', { cohort, plan, created, invited: invited.length, csv: input.text, mail: mailEnabled(config) });
     }
     const plan = previewImport(db, cohort.id, parsed.rows);
-    return render(req, res, 'cohorts/preview', { cohort, plan, csv: input.text });
+    // Only administrators may learn which addresses have accounts: a trainer sees one "to add" count.
+    return render(req, res, 'cohorts/preview', { cohort, plan, csv: input.text, showAccounts: importer(res).admin });
   });
 
   // The rows a file could not use, as CSV (line,email,error): re-parsed from the carried-forward text.
@@ -99,9 +109,11 @@ export function memberRoutes(deps: Deps): Router {
     sendCsv(res, `${fileStem(cohort)}-errors.csv`, ['line', 'email', 'error'], rows);
   });
 
-  const memberParam = (req: Request, res: Response) => {
+  /** The member named in the URL; moving needs one who joined, removing works for invitations too. */
+  const memberParam = (req: Request, res: Response, joinedOnly = false) => {
     const userId = idParam.safeParse(req.params.userId);
-    if (!userId.success || !isMember(db, cohortOf(res).id, userId.data)) throw new HttpError(404);
+    const status = userId.success ? memberStatus(db, cohortOf(res).id, userId.data) : undefined;
+    if (!userId.success || !status || (joinedOnly && status !== 'active')) throw new HttpError(404);
     return userId.data;
   };
 
@@ -114,17 +126,19 @@ export function memberRoutes(deps: Deps): Router {
 
   router.post('/cohorts/:id/members/:userId/move', (req, res) => {
     const cohort = cohortOf(res);
-    const userId = memberParam(req, res);
+    const userId = memberParam(req, res, true);
     const to = moveSchema.safeParse(req.body ?? {});
-    if (!to.success || to.data.to === cohort.id || !findCohort(db, to.data.to)) throw new HttpError(422, 'cohorts:members.badTarget');
-    if (!managesCohort(db, res, to.data.to)) throw new HttpError(403);
+    // A cohort the user does not manage is answered like one that does not exist.
+    if (!to.success || to.data.to === cohort.id || !findCohort(db, to.data.to) || !managesCohort(db, res, to.data.to)) {
+      throw new HttpError(422, 'cohorts:members.badTarget');
+    }
     moveMember(db, { from: cohort.id, to: to.data.to, userId, baseUrl: config.baseUrl });
     redirect(req, res, `/cohorts/${cohort.id}/members?notice=moved`);
   });
 
   const linkBatch = (req: Request, res: Response) => {
     const only = linkBatchSchema.parse(req.body ?? {}).users;
-    return freshSignInLinks(db, { cohortId: cohortOf(res).id, trainerId: signedInUser(res).id, baseUrl: config.baseUrl, only });
+    return freshSignInLinks(db, { cohortId: cohortOf(res).id, by: importer(res), baseUrl: config.baseUrl, only });
   };
 
   router.post('/cohorts/:id/links.csv', (req, res) => {

@@ -8,14 +8,17 @@ import { MAX_UPLOAD_BYTES, type Problem } from './csv-import.ts';
 import { type Cohort, findCohort } from './queries.ts';
 import { idParam } from './schemas.ts';
 
-/** Loads /cohorts/:id for its trainers and administrators: 404 when it does not exist, 403 for anyone else. */
+/**
+ * Loads /cohorts/:id for its trainers and administrators. Anyone else gets the same 404 as for a
+ * cohort that does not exist, so ids cannot be probed.
+ */
 export function cohortAccess(db: Db): RequestHandler {
   return (req, res, next) => {
     const id = idParam.safeParse(req.params.id);
     const cohort = id.success ? findCohort(db, id.data) : undefined;
     if (!cohort) return next(new HttpError(404));
     const user = signedInUser(res);
-    if (!hasRole(user, 'admin') && !isCohortTrainer(db, user.id, cohort.id)) return next(new HttpError(403));
+    if (!hasRole(user, 'admin') && !isCohortTrainer(db, user.id, cohort.id)) return next(new HttpError(404));
     res.locals.cohort = cohort;
     next();
   };

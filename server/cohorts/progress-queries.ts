@@ -3,6 +3,7 @@ import { and, asc, desc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm'
 import type { Db } from '../db/client.ts';
 import { certificates, cohortMembers, moduleProgress, users } from '../db/schema.ts';
 import { matchesPerson } from '../auth/queries.ts';
+import { activeMember } from './queries.ts';
 import type { Sort, StatusFilter } from './schemas.ts';
 
 // The dashboard's aggregate queries. Whatever the cohort size, a page costs a fixed handful of
@@ -32,7 +33,7 @@ function perMember(db: Db, cohortId: number, moduleIds: number[]) {
       lastActivity: sql<number | null>`max(${moduleProgress.lastActivityAt})`.as('last_activity'),
     })
     .from(moduleProgress)
-    .innerJoin(cohortMembers, and(eq(cohortMembers.userId, moduleProgress.userId), eq(cohortMembers.cohortId, cohortId)))
+    .innerJoin(cohortMembers, and(eq(cohortMembers.userId, moduleProgress.userId), eq(cohortMembers.cohortId, cohortId), activeMember))
     .where(inArray(moduleProgress.moduleId, moduleIds))
     .groupBy(moduleProgress.userId)
     .as('p');
@@ -63,6 +64,7 @@ export function memberRows(
   };
   const where = and(
     eq(cohortMembers.cohortId, cohortId),
+    activeMember,
     opts.filter.school ? eq(users.school, opts.filter.school) : undefined,
     opts.filter.q ? matchesPerson(opts.filter.q) : undefined,
     opts.filter.status ? status[opts.filter.status] : undefined,
@@ -127,7 +129,7 @@ export function progressCells(db: Db, cohortId: number, moduleIds: number[], use
   return db
     .select(cols)
     .from(moduleProgress)
-    .innerJoin(cohortMembers, and(eq(cohortMembers.userId, moduleProgress.userId), eq(cohortMembers.cohortId, cohortId)))
+    .innerJoin(cohortMembers, and(eq(cohortMembers.userId, moduleProgress.userId), eq(cohortMembers.cohortId, cohortId), activeMember))
     .where(inArray(moduleProgress.moduleId, moduleIds))
     .all();
 }
@@ -141,7 +143,7 @@ export function moduleTotals(db: Db, cohortId: number, moduleIds: number[]) {
       started: sql<number>`count(*)`,
     })
     .from(moduleProgress)
-    .innerJoin(cohortMembers, and(eq(cohortMembers.userId, moduleProgress.userId), eq(cohortMembers.cohortId, cohortId)))
+    .innerJoin(cohortMembers, and(eq(cohortMembers.userId, moduleProgress.userId), eq(cohortMembers.cohortId, cohortId), activeMember))
     .where(inArray(moduleProgress.moduleId, moduleIds))
     .groupBy(moduleProgress.moduleId)
     .all();
@@ -152,7 +154,7 @@ export function currentCertificates(db: Db, cohortId: number, courseIds: number[
   if (courseIds.length === 0 || userIds?.length === 0) return [];
   const who = userIds
     ? inArray(certificates.userId, userIds)
-    : sql`${certificates.userId} IN (SELECT user_id FROM cohort_members WHERE cohort_id = ${cohortId})`;
+    : sql`${certificates.userId} IN (SELECT user_id FROM cohort_members WHERE cohort_id = ${cohortId} AND status = 'active')`;
   return db
     .select({ userId: certificates.userId, courseId: certificates.courseId, code: certificates.code })
     .from(certificates)
@@ -166,7 +168,7 @@ export function schoolsOf(db: Db, cohortId: number): string[] {
     .selectDistinct({ school: users.school })
     .from(cohortMembers)
     .innerJoin(users, eq(users.id, cohortMembers.userId))
-    .where(and(eq(cohortMembers.cohortId, cohortId), sql`${users.school} <> ''`))
+    .where(and(eq(cohortMembers.cohortId, cohortId), activeMember, sql`${users.school} <> ''`))
     .orderBy(asc(users.school))
     .limit(1000)
     .all()

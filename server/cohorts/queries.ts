@@ -1,7 +1,7 @@
-import { and, asc, count, desc, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
-import { matchesPerson } from '../auth/queries.ts';
+import { and, asc, count, desc, eq, inArray, ne, or, sql } from 'drizzle-orm';
+import { matchesEmail, matchesPerson, signInLinkAllowed } from '../auth/queries.ts';
 import { type Db, type DbOrTx, preparedPerConnection } from '../db/client.ts';
-import { cohortCourses, cohortMembers, cohortTrainers, cohorts, userRoles, users } from '../db/schema.ts';
+import { cohortCourses, cohortMembers, cohortTrainers, cohorts, type MemberStatus, userRoles, users } from '../db/schema.ts';
 import type { CohortInput } from './schemas.ts';
 
 // Cohorts, trainers and members. The dashboard's aggregate queries are in progress-queries.ts.
@@ -35,7 +35,7 @@ export function listCohorts(db: Db, opts: { userId: number; all: boolean; page: 
       description: cohorts.description,
       startDate: cohorts.startDate,
       dueDate: cohorts.dueDate,
-      members: sql<number>`(SELECT count(*) FROM cohort_members WHERE cohort_id = ${cohorts.id})`,
+      members: sql<number>`(SELECT count(*) FROM cohort_members WHERE cohort_id = ${cohorts.id} AND status = 'active')`,
       courseIds: sql<string | null>`(SELECT group_concat(course_id) FROM cohort_courses WHERE cohort_id = ${cohorts.id})`,
     })
     .from(cohorts)
@@ -93,25 +93,57 @@ export function addTrainer(db: Db, cohortId: number, userId: number): boolean {
   return db.insert(cohortTrainers).values({ cohortId, userId }).onConflictDoNothing().run().changes === 1;
 }
 
+/** What an import needs to know of an existing account: never shown to a trainer (see enrol.ts). */
+export interface KnownAccount {
+  id: number;
+  member: boolean; // any membership of this cohort, invited and declined included
+  pending: boolean; // no password yet
+  createdBy: number | null;
+  staff: boolean; // holds the trainer or admin role
+}
+
 /** Existing accounts among the emails, and whether each already belongs to the cohort. */
-export function findUsersForImport(db: DbOrTx, cohortId: number, emails: string[]): Map<string, { id: number; member: boolean }> {
-  const out = new Map<string, { id: number; member: boolean }>();
+export function findUsersForImport(db: DbOrTx, cohortId: number, emails: string[]): Map<string, KnownAccount> {
+  const out = new Map<string, KnownAccount>();
   // Chunks keep each statement well under SQLite's bound-parameter limit.
   for (let i = 0; i < emails.length; i += 500) {
     const chunk = emails.slice(i, i + 500);
     const rows = db
-      .select({ id: users.id, email: users.email, member: sql<number>`${cohortMembers.userId} IS NOT NULL` })
+      .select({
+        id: users.id,
+        email: users.email,
+        member: sql<number>`${cohortMembers.userId} IS NOT NULL`,
+        pending: sql<number>`${users.passwordHash} IS NULL`,
+        createdBy: users.createdBy,
+        staff: sql<number>`EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = ${users.id} AND r.role IN ('trainer', 'admin'))`,
+      })
       .from(users)
       .leftJoin(cohortMembers, and(eq(cohortMembers.userId, users.id), eq(cohortMembers.cohortId, cohortId)))
       .where(inArray(users.email, chunk))
       .all();
-    for (const r of rows) out.set(r.email, { id: r.id, member: !!r.member });
+    for (const r of rows) out.set(r.email, { id: r.id, member: !!r.member, pending: !!r.pending, createdBy: r.createdBy, staff: !!r.staff });
   }
   return out;
 }
 
 export function addMember(db: DbOrTx, cohortId: number, userId: number, now = Date.now()): boolean {
-  return db.insert(cohortMembers).values({ cohortId, userId, addedAt: now }).onConflictDoNothing().run().changes === 1;
+  return db.insert(cohortMembers).values({ cohortId, userId, status: 'active', addedAt: now }).onConflictDoNothing().run().changes === 1;
+}
+
+/** An invitation to an existing account: it joins only when its owner accepts. */
+export function inviteMember(db: DbOrTx, cohortId: number, userId: number, invitedBy: number, now = Date.now()): boolean {
+  return db.insert(cohortMembers).values({ cohortId, userId, status: 'invited', invitedBy, addedAt: now }).onConflictDoNothing().run().changes === 1;
+}
+
+/** The owner's answer to an invitation; false when there is no open invitation (answered, withdrawn, never made). */
+export function answerInvitation(db: DbOrTx, cohortId: number, userId: number, answer: 'active' | 'declined', now = Date.now()): boolean {
+  return (
+    db
+      .update(cohortMembers)
+      .set({ status: answer, addedAt: now })
+      .where(and(eq(cohortMembers.cohortId, cohortId), eq(cohortMembers.userId, userId), eq(cohortMembers.status, 'invited')))
+      .run().changes === 1
+  );
 }
 
 /** Only the membership goes: enrolments, progress and certificates stay with the person. */
@@ -124,33 +156,49 @@ export function removeMember(db: DbOrTx, cohortId: number, userId: number): bool
   );
 }
 
-export function isMember(db: DbOrTx, cohortId: number, userId: number): boolean {
-  return !!db
-    .select({ one: sql<number>`1` })
+/** The membership's status (invited, active, declined), or undefined when there is none. */
+export function memberStatus(db: DbOrTx, cohortId: number, userId: number): MemberStatus | undefined {
+  return db
+    .select({ status: cohortMembers.status })
     .from(cohortMembers)
     .where(and(eq(cohortMembers.cohortId, cohortId), eq(cohortMembers.userId, userId)))
-    .get();
+    .get()?.status;
 }
 
 export function countMembers(db: DbOrTx, cohortId: number): number {
-  return db.select({ n: count() }).from(cohortMembers).where(eq(cohortMembers.cohortId, cohortId)).get()?.n ?? 0;
+  return (
+    db
+      .select({ n: count() })
+      .from(cohortMembers)
+      .where(and(eq(cohortMembers.cohortId, cohortId), activeMember))
+      .get()?.n ?? 0
+  );
 }
 
+/** Only members who joined count or show: an invitation gives a trainer nothing of the person. */
+export const activeMember = eq(cohortMembers.status, 'active');
+
+/**
+ * The member list. Invited and declined people show only the address the trainer typed and their
+ * status: their name, school and password state are theirs until they join.
+ */
 export function listMembers(db: Db, cohortId: number, opts: { q: string; page: number; perPage: number }) {
-  const where = and(eq(cohortMembers.cohortId, cohortId), opts.q ? matchesPerson(opts.q) : undefined);
+  const joined = sql`${cohortMembers.status} = 'active'`;
+  const where = and(eq(cohortMembers.cohortId, cohortId), opts.q ? matchesMember(opts.q) : undefined);
   const rows = db
     .select({
       id: users.id,
-      name: users.name,
+      status: cohortMembers.status,
+      name: sql<string>`CASE WHEN ${joined} THEN ${users.name} ELSE '' END`,
       email: users.email,
-      school: users.school,
-      hasPassword: sql<number>`${users.passwordHash} IS NOT NULL`,
+      school: sql<string>`CASE WHEN ${joined} THEN ${users.school} ELSE '' END`,
+      hasPassword: sql<number>`CASE WHEN ${joined} THEN ${users.passwordHash} IS NOT NULL ELSE 1 END`,
       addedAt: cohortMembers.addedAt,
     })
     .from(cohortMembers)
     .innerJoin(users, eq(users.id, cohortMembers.userId))
     .where(where)
-    .orderBy(asc(users.name), asc(users.id))
+    .orderBy(sql`${cohortMembers.status} <> 'active'`, asc(users.name), asc(users.id))
     .limit(opts.perPage)
     .offset((opts.page - 1) * opts.perPage)
     .all();
@@ -158,26 +206,36 @@ export function listMembers(db: Db, cohortId: number, opts: { q: string; page: n
   return { rows, total };
 }
 
-/** Members who have not set a password yet (optionally only some of them): they need a sign-in link. */
-export function membersWithoutPassword(db: Db, cohortId: number, onlyUserIds: number[] = []) {
+/** Search by name only among joined members; by address among everyone the trainer listed. */
+function matchesMember(q: string) {
+  return or(and(activeMember, matchesPerson(q)), matchesEmail(q));
+}
+
+/** Joined members who may be given a sign-in link by this person (optionally only some of them). */
+export function membersNeedingLinks(db: DbOrTx, cohortId: number, by: { id: number; admin: boolean }, onlyUserIds: number[] = []) {
   return db
     .select({ id: users.id, name: users.name, email: users.email, language: users.language })
     .from(cohortMembers)
     .innerJoin(users, eq(users.id, cohortMembers.userId))
     .where(
-      and(eq(cohortMembers.cohortId, cohortId), isNull(users.passwordHash), onlyUserIds.length ? inArray(users.id, onlyUserIds.slice(0, 10_000)) : undefined),
+      and(
+        eq(cohortMembers.cohortId, cohortId),
+        activeMember,
+        signInLinkAllowed(by),
+        onlyUserIds.length ? inArray(users.id, onlyUserIds.slice(0, 10_000)) : undefined,
+      ),
     )
     .orderBy(asc(users.name), asc(users.id))
     .all();
 }
 
-export function countWithoutPassword(db: Db, cohortId: number): number {
+export function countNeedingLinks(db: Db, cohortId: number, by: { id: number; admin: boolean }): number {
   return (
     db
       .select({ n: count() })
       .from(cohortMembers)
       .innerJoin(users, eq(users.id, cohortMembers.userId))
-      .where(and(eq(cohortMembers.cohortId, cohortId), isNull(users.passwordHash)))
+      .where(and(eq(cohortMembers.cohortId, cohortId), activeMember, signInLinkAllowed(by)))
       .get()?.n ?? 0
   );
 }
@@ -189,11 +247,42 @@ const memberCohorts = preparedPerConnection((db) =>
     .select({ id: cohorts.id, name: cohorts.name, dueDate: cohorts.dueDate })
     .from(cohortMembers)
     .innerJoin(cohorts, eq(cohorts.id, cohortMembers.cohortId))
-    .where(eq(cohortMembers.userId, sql.placeholder('userId')))
+    .where(and(eq(cohortMembers.userId, sql.placeholder('userId')), activeMember))
     .orderBy(sql`${cohorts.dueDate} IS NULL`, asc(cohorts.dueDate), asc(cohorts.name))
     .prepare(),
 );
 
 export function cohortsOfMember(db: Db, userId: number): { id: number; name: string; dueDate: string | null }[] {
   return memberCohorts(db).all({ userId });
+}
+
+/**
+ * Open invitations for the owner's dashboard. An address not yet proven sees none: a trainer's
+ * invitation names the person at that address, who may not be the one who registered it.
+ */
+export function openInvitations(db: Db, userId: number) {
+  return db
+    .select({ cohortId: cohorts.id, name: cohorts.name, description: cohorts.description, dueDate: cohorts.dueDate, invitedBy: users.name })
+    .from(cohortMembers)
+    .innerJoin(cohorts, eq(cohorts.id, cohortMembers.cohortId))
+    .leftJoin(users, eq(users.id, cohortMembers.invitedBy))
+    .where(
+      and(
+        eq(cohortMembers.userId, userId),
+        eq(cohortMembers.status, 'invited'),
+        sql`EXISTS (SELECT 1 FROM users me WHERE me.id = ${userId} AND me.email_verified_at IS NOT NULL)`,
+      ),
+    )
+    .orderBy(asc(cohortMembers.addedAt))
+    .all();
+}
+
+/** The people an import invited, for the invitation e-mails. */
+export function inviteesOf(db: Db, userIds: number[]) {
+  if (userIds.length === 0) return [];
+  return db
+    .select({ email: users.email, name: users.name, language: users.language, verified: sql<number>`${users.emailVerifiedAt} IS NOT NULL` })
+    .from(users)
+    .where(inArray(users.id, userIds.slice(0, 10_000)))
+    .all();
 }

@@ -5,6 +5,7 @@ import { getCatalogue } from '../courses/catalogue.ts';
 import { redirect, render } from '../http/render.ts';
 import { parseInput, type FieldErrors } from '../http/validation.ts';
 import { fileStem, progressTable, sendCsv, sendXlsx } from './export.ts';
+import { invitationRoutes } from './invitations.ts';
 import { memberRoutes, membersPage } from './member-routes.ts';
 import { cohortAccess, cohortOf } from './middleware.ts';
 import { dashboard, dashboardHref, exportData, isoToday, PER_PAGE, sortDirection } from './progress.ts';
@@ -26,6 +27,7 @@ function keptValues(body: unknown): FormValues {
 export function cohortRoutes(deps: Deps): Router {
   const { db, config } = deps;
   const router = Router();
+  router.use(invitationRoutes(deps));
   router.use('/cohorts', requireRole('trainer'));
   router.use('/cohorts/:id', cohortAccess(db));
 

@@ -33,7 +33,8 @@ export const idParam = z.coerce.number().int().positive().max(Number.MAX_SAFE_IN
 
 export const importAction = z.object({
   action: z.enum(['preview', 'confirm']).catch('preview').default('preview'),
-  csv: z.string().default(''),
+  // Two csv fields (or an object) are no list at all: the form then says nothing was given.
+  csv: z.string().catch('').default(''),
 });
 
 export const moveSchema = z.object({ to: idParam });

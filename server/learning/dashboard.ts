@@ -2,7 +2,7 @@ import type { Response } from 'express';
 import type { Deps } from '../app.ts';
 import { signedInUser } from '../auth/guards.ts';
 import { certificatesOfUser } from '../certificates/issue.ts';
-import { cohortsOfMember } from '../cohorts/queries.ts';
+import { cohortsOfMember, openInvitations } from '../cohorts/queries.ts';
 import { getCatalogue } from '../courses/catalogue.ts';
 import { buildMatrix } from '../framework/matrix.ts';
 import { evidenceOfUser } from './evidence.ts';
@@ -30,6 +30,7 @@ export function dashboardLocals({ db }: Deps, res: Response) {
     continueWith: lastActive ? { course: lastActive.course, module: lastActive.progress.next! } : null,
     certificates: certificatesOfUser(db, user.id),
     cohorts: cohortsOfMember(db, user.id),
+    invitations: openInvitations(db, user.id),
     matrix: buildMatrix(res.locals.lang, evidenceOfUser(db, user.id)),
   };
 }

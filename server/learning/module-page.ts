@@ -14,11 +14,11 @@ export interface QuizFeedback {
 }
 
 /**
- * Everything the module page and its fragments (status box, quiz) render from. An enrolled
- * teacher's first visit records the view; later visits write nothing.
+ * Everything the module page and its fragments (status box, quiz) render from. Reading writes
+ * nothing: the page itself reports the first view (recordView, from a POST the page makes).
  */
 export function modulePageLocals(
-  { db, config }: Deps,
+  { db }: Deps,
   res: Response,
   course: CatalogueCourse,
   module: CatalogueModule,
@@ -26,20 +26,8 @@ export function modulePageLocals(
   extra: Record<string, unknown> = {},
 ) {
   const user = currentUser(res);
-  let state = learnerCourseState(db, user?.id, course);
-  let moduleState = state.progress.modules[module.index]!;
-  if (user && state.enrolled && moduleState.status === 'not_started') {
-    const now = Date.now();
-    const first = db.transaction((tx) => {
-      const created = markViewed(tx, user.id, module.id, now);
-      if (created) recordStatement(tx, { baseUrl: config.baseUrl, userId: user.id, verb: 'experienced', course, module, now });
-      return created;
-    });
-    if (first) {
-      state = learnerCourseState(db, user.id, course);
-      moduleState = state.progress.modules[module.index]!;
-    }
-  }
+  const state = learnerCourseState(db, user?.id, course);
+  const moduleState = state.progress.modules[module.index]!;
   let feedback: QuizFeedback | null = null;
   if (user && attemptId !== null && module.quiz) {
     const attempt = findAttempt(db, attemptId, user.id);
@@ -60,4 +48,17 @@ export function modulePageLocals(
     certificateCode: null as string | null,
     ...extra,
   };
+}
+
+/**
+ * An enrolled teacher's first view of a module: the progress row and an xAPI "experienced"
+ * statement, once. Locked modules and courses the teacher is not in record nothing.
+ */
+export function recordView({ db, config }: Deps, userId: number, course: CatalogueCourse, module: CatalogueModule): void {
+  const state = learnerCourseState(db, userId, course);
+  if (!state.enrolled || state.progress.modules[module.index]?.status !== 'not_started') return;
+  const now = Date.now();
+  db.transaction((tx) => {
+    if (markViewed(tx, userId, module.id, now)) recordStatement(tx, { baseUrl: config.baseUrl, userId, verb: 'experienced', course, module, now });
+  });
 }

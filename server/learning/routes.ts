@@ -9,7 +9,7 @@ import { parseInput } from '../http/validation.ts';
 import { completeModule } from './completion.ts';
 import { dashboardLocals } from './dashboard.ts';
 import { enrolInCourse } from './enrolment.ts';
-import { modulePageLocals } from './module-page.ts';
+import { modulePageLocals, recordView } from './module-page.ts';
 import { withdraw } from './queries.ts';
 import { submitQuiz } from './quiz.ts';
 import { recordStatement, statementsBetween, statementsOfUser } from './records.ts';
@@ -51,6 +51,13 @@ export function learningRoutes(deps: Deps): Router {
       if (withdraw(tx, user.id, course.id, now)) recordStatement(tx, { baseUrl: config.baseUrl, userId: user.id, verb: 'exited', course, now });
     });
     redirect(req, res, '/dashboard');
+  });
+
+  // Sent by the module page once it has loaded (a GET never writes). No body to answer with.
+  router.post('/courses/:course/:module/viewed', requireUser, (req, res) => {
+    const { course, module } = moduleOr404(req);
+    recordView(deps, signedInUser(res).id, course, module);
+    res.status(204).end();
   });
 
   router.post('/courses/:course/:module/complete', requireUser, (req, res) => {

@@ -33,7 +33,8 @@ function teacherConditions(f: Filters): SQL {
   if (f.country) conditions.push(sql`u.country = ${f.country}`);
   if (f.region) conditions.push(sql`u.region = ${f.region}`);
   if (f.school) conditions.push(sql`u.school = ${f.school}`);
-  if (f.cohort !== undefined) conditions.push(sql`EXISTS (SELECT 1 FROM cohort_members cm WHERE cm.user_id = u.id AND cm.cohort_id = ${f.cohort})`);
+  if (f.cohort !== undefined)
+    conditions.push(sql`EXISTS (SELECT 1 FROM cohort_members cm WHERE cm.user_id = u.id AND cm.cohort_id = ${f.cohort} AND cm.status = 'active')`);
   if (f.course !== undefined) {
     conditions.push(sql`EXISTS (SELECT 1 FROM enrolments en WHERE en.user_id = u.id AND en.course_id = ${f.course} AND en.status = 'active')`);
   }
@@ -125,7 +126,7 @@ export function complianceCounts(
   const grouped =
     group === 'cohort'
       ? sql`SELECT 0, CAST(c.id AS TEXT), c.name, ${AGGREGATES}
-          FROM per_user p JOIN cohort_members cm ON cm.user_id = p.id JOIN cohorts c ON c.id = cm.cohort_id
+          FROM per_user p JOIN cohort_members cm ON cm.user_id = p.id AND cm.status = 'active' JOIN cohorts c ON c.id = cm.cohort_id
           ${filters.cohort !== undefined ? sql`WHERE c.id = ${filters.cohort}` : sql``}
           GROUP BY c.id, c.name`
       : sql`SELECT 0, p.g, p.g, ${AGGREGATES} FROM per_user p GROUP BY p.g`;

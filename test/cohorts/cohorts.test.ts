@@ -134,7 +134,7 @@ describe('POST /cohorts/:id/trainers', () => {
     const { ctx, cohortId } = await trainerWithCohort();
     const admin = await userAgent(ctx, { roles: ['admin'] });
     const second = await userAgent(ctx, { roles: ['trainer'] });
-    expect((await second.agent.get(`/cohorts/${cohortId}`)).status).toBe(403);
+    expect((await second.agent.get(`/cohorts/${cohortId}`)).status).toBe(404);
     const res = await admin.agent.post(`/cohorts/${cohortId}/trainers`).type('form').send({ email: second.user.email.toUpperCase() });
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe(`/cohorts/${cohortId}/members?notice=trainerAdded`);
@@ -161,7 +161,7 @@ describe('POST /cohorts/:id/trainers', () => {
 });
 
 describe('access to /cohorts/:id and everything under it', () => {
-  it('answers 403 to a trainer who is not assigned to the cohort, on every route, and changes nothing', async () => {
+  it('answers 404, as for a cohort that does not exist, to a trainer who is not assigned to it, on every route, and changes nothing', async () => {
     const { ctx, trainer, cohortId } = await trainerWithCohort({ env: { SMTP_URL: 'smtp://mail.invalid:2525' } });
     await upload(trainer.agent, cohortId, 'email,name\nmember@example.org,Member\n', { action: 'confirm' });
     const member = ctx.db.select().from(cohortMembers).where(eq(cohortMembers.cohortId, cohortId)).get()!;
@@ -199,7 +199,7 @@ describe('access to /cohorts/:id and everything under it', () => {
     ] as const;
     for (const [method, path, send] of attempts) {
       const res = await send();
-      expect(res.status, `${method} ${path}`).toBe(403);
+      expect(res.status, `${method} ${path}`).toBe(404);
       expect(res.text, `${method} ${path}`).not.toContain('member@example.org');
     }
     expect(counts(ctx.db, cohortId)).toEqual(before);

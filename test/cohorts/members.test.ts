@@ -70,7 +70,7 @@ describe('POST /cohorts/:id/members/:userId/move', () => {
           .type('form')
           .send({ to: String(theirs) })
       ).status,
-    ).toBe(403);
+    ).toBe(422);
     expect(
       (
         await trainer.agent

@@ -67,23 +67,37 @@ describe.skipIf(!chromiumAvailable)('trainer journey (browser)', () => {
       await page.locator('#f-file').setInputFiles({ name: 'teachers.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') });
       await Promise.all([page.waitForNavigation(), page.locator('#import-form button[value="preview"]').click()]);
 
-      // The preview says what happens to each row, and nothing is saved yet.
+      // The preview says what happens to each row, and nothing is saved yet. It does not tell the
+      // trainer which addresses already have accounts.
       expect(await page.locator('h1').textContent()).toBe('Check the list before enrolling');
       const allRows = page.locator('#rows + .table-scroll tbody tr');
       expect(await allRows.count()).toBe(4);
       const outcomeOf = async (text: string) => (await allRows.filter({ hasText: text }).locator('td').nth(4).textContent())?.trim();
-      expect(await outcomeOf('nina.novikova@example.org')).toBe('New account');
-      expect(await outcomeOf('noah.new@example.org')).toBe('New account');
-      expect(await outcomeOf(existing.email)).toBe('Existing account, will be added');
+      expect(await outcomeOf('nina.novikova@example.org')).toBe('Will be added or invited');
+      expect(await outcomeOf('noah.new@example.org')).toBe('Will be added or invited');
+      expect(await outcomeOf(existing.email)).toBe('Will be added or invited');
       expect(await outcomeOf('not-an-email')).toMatch(/^Error\s+This is not a valid email address\.$/);
       a11y.push(...(await reviewPage(page, 'cohort-preview')));
 
-      // Confirm: three teachers enrolled, a one-time sign-in link for each new account.
+      // Confirm: two new accounts enrolled with a one-time sign-in link each; Erin, who had an
+      // account, is invited.
       await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Confirm: enrol 3 teachers' }).click()]);
       expect(await page.locator('h1').textContent()).toBe('Teachers enrolled');
-      expect(await page.locator('.alert-success').textContent()).toContain('3 teachers were added to Arctic MIL spring');
+      expect(await page.locator('.alert-success').textContent()).toContain('2 teachers were added to Arctic MIL spring');
+      expect(await page.locator('.alert-success').textContent()).toContain('1 invited: they join when they accept');
       expect(await page.locator('input.copy-field').count()).toBe(2);
       a11y.push(...(await reviewPage(page, 'cohort-imported')));
+
+      // Erin accepts the invitation on her dashboard, in her own browser.
+      const erinPage = await openPage(browser, server.url);
+      await signIn(erinPage.page, existing.email);
+      await erinPage.page.goto(`${server.url}/dashboard`);
+      expect(await erinPage.page.locator('#invitations').textContent()).toContain('Arctic MIL spring');
+      a11y.push(...(await reviewPage(erinPage.page, 'dashboard-invitation')));
+      await Promise.all([erinPage.page.waitForURL('**/dashboard**'), erinPage.page.getByRole('button', { name: 'Join' }).click()]);
+      expect(await erinPage.page.locator('#invitations').count()).toBe(0);
+      expect(erinPage.problems).toEqual([]);
+      await erinPage.context.close();
 
       // The progress dashboard: one row per learner, one status cell per module.
       await Promise.all([page.waitForURL(`**${cohortPath}`), page.getByRole('link', { name: 'Go to the progress dashboard' }).click()]);

@@ -55,7 +55,7 @@ describe('POST /courses/:course/enrol', () => {
     const { user, agent } = await userAgent(ctx);
     await agent.post('/courses/media-information-literacy/enrol');
     const mod = catalogue().course('media-information-literacy')!.modules[0]!;
-    await agent.get(`/courses/media-information-literacy/${mod.slug}`);
+    await agent.post(`/courses/media-information-literacy/${mod.slug}/viewed`);
     await agent.post('/courses/media-information-literacy/unenrol');
     const dash = await agent.get('/dashboard');
     expect(dash.text).not.toContain('href="/courses/media-information-literacy"');

@@ -1,0 +1,57 @@
+import { and, eq } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { getCatalogue } from '../../server/courses/catalogue.ts';
+import { learningRecords, moduleProgress } from '../../server/db/schema.ts';
+import { VERBS } from '../../server/learning/records.ts';
+import { createTestApp, userAgent } from '../helpers.ts';
+
+// A GET changes nothing: the module page reports its first view with a POST it makes once loaded.
+
+const ctx = createTestApp();
+const course = () => getCatalogue(ctx.db).course('ict-primary-education')!;
+
+function rowsOf(userId: number) {
+  return {
+    progress: ctx.db.select().from(moduleProgress).where(eq(moduleProgress.userId, userId)).all(),
+    experienced: ctx.db
+      .select()
+      .from(learningRecords)
+      .where(and(eq(learningRecords.userId, userId), eq(learningRecords.verb, VERBS.experienced)))
+      .all(),
+  };
+}
+
+describe('GET /courses/:course/:module', () => {
+  it('writes nothing for an enrolled teacher, and asks the page to report the view', async () => {
+    const { user, agent } = await userAgent(ctx);
+    await agent.post('/courses/ict-primary-education/enrol');
+    const module = course().modules[0]!;
+    const before = rowsOf(user.id);
+    const res = await agent.get(`/courses/ict-primary-education/${module.slug}`);
+    expect(res.status).toBe(200);
+    expect(rowsOf(user.id)).toEqual(before);
+    expect(res.text).toContain(`hx-post="/courses/ict-primary-education/${module.slug}/viewed" hx-trigger="load"`);
+  });
+});
+
+describe('POST /courses/:course/:module/viewed', () => {
+  it('records the first view once: one progress row and one statement', async () => {
+    const { user, agent } = await userAgent(ctx);
+    await agent.post('/courses/ict-primary-education/enrol');
+    const module = course().modules[0]!;
+    for (let i = 0; i < 3; i++) expect((await agent.post(`/courses/ict-primary-education/${module.slug}/viewed`)).status).toBe(204);
+    const { progress, experienced } = rowsOf(user.id);
+    expect(progress).toEqual([expect.objectContaining({ moduleId: module.id, status: 'in_progress' })]);
+    expect(experienced).toHaveLength(1);
+    // Once viewed, the page no longer asks.
+    expect((await agent.get(`/courses/ict-primary-education/${module.slug}`)).text).not.toContain('/viewed"');
+  });
+
+  it('records nothing for a teacher who is not enrolled, and 404s for an unknown module', async () => {
+    const { user, agent } = await userAgent(ctx);
+    const module = course().modules[0]!;
+    expect((await agent.post(`/courses/ict-primary-education/${module.slug}/viewed`)).status).toBe(204);
+    expect((await agent.post('/courses/ict-primary-education/no-such-module/viewed')).status).toBe(404);
+    expect(rowsOf(user.id)).toEqual({ progress: [], experienced: [] });
+  });
+});
