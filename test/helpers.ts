@@ -4,7 +4,7 @@ import pino, { type Logger } from 'pino';
 import request from 'supertest';
 import type { Express } from 'express';
 import { createApp } from '../server/app.ts';
-import type { TransportFactory } from '../server/cohorts/mail.ts';
+import type { TransportFactory } from '../server/mail/transport.ts';
 import { hashPassword } from '../server/auth/passwords.ts';
 import { createUser } from '../server/auth/queries.ts';
 import { loadConfig, type Config } from '../server/config.ts';

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { type Ack, checkCompletions, type EvidenceCheck } from './evidence.ts';
 import { runLoad } from './load.ts';
 import { machine, type Machine } from './pages.ts';
-import { completionRequests } from './scenarios.ts';
+import { completionRequests, SESSION_COOKIE } from './scenarios.ts';
 import { type CompletionPair, seedDatabase } from './seed.ts';
 import { type ServerProcess, startPlatform } from './server-process.ts';
 
@@ -85,7 +85,9 @@ export async function runCrash(options: CrashOptions): Promise<CrashReport> {
       }
       // The restarted server must serve a teacher whose completion was acknowledged before a kill.
       const pair = seed.pools.completions.find((p) => p.userId === acks[0]?.userId && p.moduleId === acks[0]?.moduleId);
-      const res = pair ? await fetch(`${server.url}${pair.path.replace(/\/(quiz|complete)$/, '')}`, { headers: { cookie: `session=${pair.token}` } }) : null;
+      const res = pair
+        ? await fetch(`${server.url}${pair.path.replace(/\/(quiz|complete)$/, '')}`, { headers: { cookie: `${SESSION_COOKIE}=${pair.token}` } })
+        : null;
       const restartedHealthy = res?.status === 200 && (await res.text()).includes('module-status');
       const e = evidence!;
       const lost = e.acknowledged - e.found;

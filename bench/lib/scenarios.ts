@@ -1,4 +1,5 @@
 import type { NextRequest } from './load.ts';
+import { sessionCookieName } from '../../server/auth/cookies.ts';
 import type { CompletionPair, Pools } from './seed.ts';
 
 // What each scenario requests. Every signed-in request carries the session cookie of a
@@ -18,7 +19,9 @@ export interface Scenario {
 }
 
 const is200 = (status: number) => status === 200;
-const cookie = (token: string) => ({ cookie: `session=${token}` });
+// The bench server runs with NODE_ENV=production, where the session cookie carries the __Host- prefix.
+export const SESSION_COOKIE = sessionCookieName(true);
+const cookie = (token: string) => ({ cookie: `${SESSION_COOKIE}=${token}` });
 
 /** Round robin over a pool, so consecutive requests belong to different teachers. */
 function cycle<T>(list: T[], build: (item: T, n: number) => NextRequest): () => NextRequest {
