@@ -1,5 +1,6 @@
 import { emailVerifiedAtOf } from '../auth/queries.ts';
 import type { Db, Tx } from '../db/client.ts';
+import { issuerNameFor } from '../config.ts';
 import { COMPETENCIES } from '../framework/ict-cft.ts';
 import { uniqueCode } from './code.ts';
 import {
@@ -28,10 +29,7 @@ const byFrameworkOrder = (a: string, b: string) => (FRAMEWORK_ORDER.get(a) ?? 99
  * it then (server/auth/verification.ts). The learner's name, the course's title, language, hours
  * and competencies are copied as they are now: a certificate never changes.
  */
-export function issueCertificate(
-  tx: Tx,
-  input: { userId: number; courseId: number; issuerName: string; now: number },
-): { code: string; created: boolean } | null {
+export function issueCertificate(tx: Tx, input: { userId: number; courseId: number; now: number } & IssuerNames): { code: string; created: boolean } | null {
   const course = findCourse(tx, input.courseId);
   if (!course) throw new Error(`issueCertificate: no course ${input.courseId}`);
   if (!course.certificate) return null;
@@ -51,10 +49,21 @@ export function issueCertificate(
     courseLanguage: course.language,
     hours: course.hours,
     competencies: courseCompetencyCodes(tx, course.id).sort(byFrameworkOrder),
-    issuerName: input.issuerName,
+    issuerName: issuerNameIn(input, course.language),
     issuedAt: input.now,
   });
   return { code, created: true };
+}
+
+/** The issuer's name, and optionally its Russian name (ISSUER_NAME_RU) for Russian courses. */
+export interface IssuerNames {
+  issuerName: string;
+  issuerNameRu?: string;
+}
+
+/** A certificate names its issuer in the course's language. */
+function issuerNameIn(names: IssuerNames, language: string): string {
+  return issuerNameFor({ issuerName: names.issuerName, issuerNameRu: names.issuerNameRu ?? names.issuerName }, language);
 }
 
 export type ReissueResult = { ok: true; code: string } | { ok: false; reason: 'unknown' | 'replaced' | 'revoked' };
@@ -63,7 +72,7 @@ export type ReissueResult = { ok: true; code: string } | { ok: false; reason: 'u
  * Re-issues a certificate after a name correction: a new certificate with the learner's current
  * name (same course facts), and the old one pointing at it. Both writes share one transaction.
  */
-export function reissueCertificate(db: Db, code: string, input: { issuerName: string; now: number }): ReissueResult {
+export function reissueCertificate(db: Db, code: string, input: { now: number } & IssuerNames): ReissueResult {
   return db.transaction((tx): ReissueResult => {
     const old = findCertificate(tx, code);
     if (!old) return { ok: false, reason: 'unknown' };
@@ -82,7 +91,7 @@ export function reissueCertificate(db: Db, code: string, input: { issuerName: st
       courseLanguage: old.courseLanguage,
       hours: old.hours,
       competencies: old.competencies,
-      issuerName: input.issuerName,
+      issuerName: issuerNameIn(input, old.courseLanguage),
       issuedAt: input.now,
     });
     return { ok: true, code: newCode };

@@ -71,23 +71,9 @@ export function verificationKey(db: Db, id: string): KeyObject | undefined {
   return row ? crypto.createPublicKey(row.publicKeyPem) : undefined;
 }
 
+/** The issuer's Open Badges Profile URL, and the controller of the keys in eddsa-jcs-2022 proofs signed before did:web. */
 export function issuerId(baseUrl: string): string {
   return `${baseUrl}/issuer`;
-}
-
-/** GET /issuer: the Open Badges issuer Profile, with its keys as Multikey verification methods. */
-export function issuerProfile(db: Db, config: { baseUrl: string; issuerName: string }) {
-  const id = issuerId(config.baseUrl);
-  const keys = publishedKeys(db);
-  return {
-    '@context': ['https://www.w3.org/ns/credentials/v2', 'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json', 'https://w3id.org/security/multikey/v1'],
-    id,
-    type: ['Profile'],
-    name: config.issuerName,
-    url: config.baseUrl,
-    verificationMethod: keys.map((k) => ({ id: `${id}#${k.id}`, type: 'Multikey', controller: id, publicKeyMultibase: k.id })),
-    assertionMethod: keys.map((k) => `${id}#${k.id}`),
-  };
 }
 
 /** GET /issuer/keys: the same keys as a JSON Web Key Set. */

@@ -8,8 +8,10 @@ import { HttpError } from '../http/errors.ts';
 import { render } from '../http/render.ts';
 import type { FieldErrors } from '../http/validation.ts';
 import { formatCode, normaliseCode } from './code.ts';
+import { signedCredential } from './credential.ts';
 import { certificateStatus, competencyList } from './present.ts';
 import { type CertificateRow, findCertificate, findUserName } from './queries.ts';
+import { verifyCredential } from './verification.ts';
 
 // The verification page, shared by the public route and the admin actions that re-render it.
 
@@ -34,10 +36,10 @@ export function noticeFrom(value: unknown): string | null {
   return typeof value === 'string' && NOTICES.has(value) ? value : null;
 }
 
-export function renderCertificatePage(
+export async function renderCertificatePage(
   req: Request,
   res: Response,
-  db: Db,
+  { db, baseUrl }: { db: Db; baseUrl: string },
   cert: CertificateRow,
   extra: { notice?: string | null; errors?: FieldErrors; values?: Record<string, string>; status?: number } = {},
 ): Promise<void> {
@@ -61,6 +63,8 @@ export function renderCertificatePage(
     replacedByDisplay: cert.replacedByCode ? formatCode(cert.replacedByCode) : null,
     competencies: competencyList(cert.competencies, lang),
   };
+  // The page reports the checks a verifier makes of this certificate's credential, made the same way.
+  const { checks } = await verifyCredential(db, await signedCredential(db, cert, { baseUrl }), { baseUrl });
   // Administrators see the private side (reason, names) and the actions; nobody else does.
   const admin = isAdmin
     ? {
@@ -76,6 +80,7 @@ export function renderCertificatePage(
     'certificates/show',
     {
       cert: view,
+      checks,
       admin,
       canDownloadPdf: canDownloadPdf(db, user, cert),
       notice: extra.notice ?? null,

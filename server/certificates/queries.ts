@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, isNull, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, isNotNull, isNull, lt, sql } from 'drizzle-orm';
 import { type Db, type DbOrTx, preparedPerConnection } from '../db/client.ts';
 import { certificates, courses, issuerKeys, moduleCompetencies, modules, users } from '../db/schema.ts';
 
@@ -106,4 +106,23 @@ export function findIssuerKey(db: Db, id: string): IssuerKeyRow | undefined {
 
 export function insertIssuerKey(db: Db, row: IssuerKeyRow): void {
   db.insert(issuerKeys).values(row).onConflictDoNothing().run();
+}
+
+/** Certificates with id in [fromId, toId) that were revoked: the set bits of one status list. */
+export function revokedInRange(db: DbOrTx, fromId: number, toId: number): { id: number; revokedAt: number }[] {
+  return db
+    .select({ id: certificates.id, revokedAt: sql<number>`${certificates.revokedAt}` })
+    .from(certificates)
+    .where(and(gte(certificates.id, fromId), lt(certificates.id, toId), isNotNull(certificates.revokedAt)))
+    .all();
+}
+
+/** Whether any certificate falls in [fromId, toId): only such status lists exist. */
+export function anyCertificateInRange(db: DbOrTx, fromId: number, toId: number): boolean {
+  return !!db
+    .select({ id: certificates.id })
+    .from(certificates)
+    .where(and(gte(certificates.id, fromId), lt(certificates.id, toId)))
+    .limit(1)
+    .get();
 }

@@ -8,13 +8,15 @@ import { render } from '../http/render.ts';
 import { type FieldErrors, parseInput } from '../http/validation.ts';
 import { certificateAdminRoutes } from './admin-routes.ts';
 import { normaliseCode } from './code.ts';
-import { revocationList, signedCredential, type VerificationResult, verifyCredential } from './credential.ts';
-import { issuerJwks, issuerProfile } from './keys.ts';
+import { revocationList, signedCredential } from './credential.ts';
+import { issuerRoutes } from './issuer-routes.ts';
 import { canDownloadPdf, certificateOr404, noticeFrom, renderCertificatePage } from './page.ts';
 import { renderCertificatePdf } from './pdf.ts';
 import { certificateStatus, fileName } from './present.ts';
+import { publicJson } from './public-json.ts';
 import { findCertificate } from './queries.ts';
 import { CREDENTIAL_MAX_BYTES, lookupQuery, verifySchema } from './schemas.ts';
+import { type VerificationResult, verifyCredential } from './verification.ts';
 
 // Route order matters: Express 5 (path-to-regexp 8) matches /certificates/:code.pdf with
 // code = "ABC" for /certificates/ABC.pdf, but /certificates/:code would take "ABC.pdf" whole,
@@ -33,14 +35,6 @@ const receiveUpload: RequestHandler = (req, res, next) => {
   });
 };
 
-function json(res: Response, body: unknown, type: string, filename?: string): void {
-  // Wallets and verifiers in browsers fetch these from other origins.
-  res.setHeader('Access-Control-Allow-Origin', '*');
-  res.setHeader('Cache-Control', 'no-cache');
-  if (filename) res.setHeader('Content-Disposition', `inline; filename="${filename}"`);
-  res.type(type).send(JSON.stringify(body, null, 2));
-}
-
 export function certificateRoutes(deps: Deps): Router {
   const { db, config } = deps;
   const router = Router();
@@ -54,8 +48,7 @@ export function certificateRoutes(deps: Deps): Router {
     status?: number,
   ) => render(req, res, 'certificates/index', { values: {}, errors: {}, result: null, ...locals }, { status });
 
-  router.get('/issuer', (_req, res) => json(res, issuerProfile(db, config), 'application/ld+json'));
-  router.get('/issuer/keys', (_req, res) => json(res, issuerJwks(db), 'application/jwk-set+json'));
+  router.use(issuerRoutes(deps));
 
   router.get('/certificates', (req, res) => {
     const raw = lookupQuery.parse(req.query).code;
@@ -67,14 +60,14 @@ export function certificateRoutes(deps: Deps): Router {
 
   router.get('/certificates/verify', (req, res) => lookupPage(req, res, {}));
 
-  router.post('/certificates/verify', lookups, receiveUpload, (req, res) => {
+  router.post('/certificates/verify', lookups, receiveUpload, async (req, res) => {
     const pasted = typeof req.body?.credential === 'string' ? req.body.credential : '';
     if (res.locals.uploadError) return lookupPage(req, res, { errors: { credential: res.locals.uploadError } }, 422);
     const uploaded = req.file ? req.file.buffer.toString('utf8') : '';
     const parsed = parseInput(verifySchema, { credential: uploaded.trim() ? uploaded : pasted });
     const values = { credential: pasted.length <= CREDENTIAL_MAX_BYTES ? pasted : '' };
     if (!parsed.ok) return lookupPage(req, res, { values, errors: parsed.errors }, 422);
-    const result = verifyCredential(db, parsed.data.credential, { baseUrl: config.baseUrl });
+    const result = await verifyCredential(db, parsed.data.credential, { baseUrl: config.baseUrl });
     return lookupPage(req, res, { values, result });
   });
 
@@ -90,20 +83,20 @@ export function certificateRoutes(deps: Deps): Router {
     res.type('application/pdf').send(pdf);
   });
 
-  router.get('/certificates/:code.json', lookups, (req, res) => {
+  router.get('/certificates/:code.json', lookups, async (req, res) => {
     const cert = certificateOr404(db, req.params.code);
-    json(res, signedCredential(db, cert, config), 'application/ld+json', fileName(cert.code, 'json'));
+    publicJson(res, await signedCredential(db, cert, config), 'application/ld+json', fileName(cert.code, 'json'));
   });
 
   router.get('/certificates/:code/status', lookups, (req, res) => {
-    json(res, revocationList(certificateOr404(db, req.params.code), config), 'application/json');
+    publicJson(res, revocationList(certificateOr404(db, req.params.code), config), 'application/json');
   });
 
   router.get('/certificates/:code', lookups, (req, res) => {
     const code = normaliseCode(req.params.code);
     const cert = code ? findCertificate(db, code) : undefined;
     if (!cert) return render(req, res, 'certificates/not-found', { code: String(req.params.code).slice(0, 40) }, { status: 404 });
-    return renderCertificatePage(req, res, db, cert, { notice: noticeFrom(req.query.notice) });
+    return renderCertificatePage(req, res, { db, baseUrl: config.baseUrl }, cert, { notice: noticeFrom(req.query.notice) });
   });
 
   router.use(certificateAdminRoutes(deps));

@@ -1,8 +1,10 @@
+import crypto from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import request from 'supertest';
 import { issueCertificate } from '../../server/certificates/issue.ts';
+import { publicKeyMultibase, rawPublicKey } from '../../server/certificates/keys.ts';
 import { getCatalogue } from '../../server/courses/catalogue.ts';
-import { certificates, cohortMembers, cohorts, cohortTrainers, enrolments } from '../../server/db/schema.ts';
+import { certificates, cohortMembers, cohorts, cohortTrainers, enrolments, issuerKeys } from '../../server/db/schema.ts';
 import { ORIGIN, PASSWORD, type TestContext } from '../helpers.ts';
 
 export const EN_COURSE = 'ict-primary-education';
@@ -22,7 +24,7 @@ export function completeCourse(ctx: TestContext, userId: number, slug = EN_COURS
       .values({ userId, courseId: course.id, enrolledAt: now - 86_400_000, completedAt: now, lastActivityAt: now })
       .onConflictDoNothing()
       .run();
-    return issueCertificate(tx, { userId, courseId: course.id, issuerName: ctx.config.issuerName, now });
+    return issueCertificate(tx, { userId, courseId: course.id, issuerName: ctx.config.issuerName, issuerNameRu: ctx.config.issuerNameRu, now });
   });
 }
 
@@ -55,4 +57,20 @@ export async function sessionCookie(ctx: TestContext, email: string): Promise<st
   const res = await request(ctx.app).post('/login').set('Origin', ORIGIN).type('form').send({ email, password: PASSWORD });
   const cookies = ([] as string[]).concat(res.headers['set-cookie'] ?? []);
   return cookies.map((c) => c.split(';')[0]).join('; ');
+}
+
+/** Stores another issuer key pair, as a key rotation would; returns its key id. */
+export function addIssuerKey(ctx: TestContext, createdAt: number): string {
+  const pair = crypto.generateKeyPairSync('ed25519');
+  const id = publicKeyMultibase(rawPublicKey(pair.publicKey));
+  ctx.db
+    .insert(issuerKeys)
+    .values({
+      id,
+      publicKeyPem: pair.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+      privateKeyPem: pair.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+      createdAt,
+    })
+    .run();
+  return id;
 }

@@ -1,11 +1,14 @@
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { formatCode } from '../../server/certificates/code.ts';
-import { revokeCertificate } from '../../server/certificates/issue.ts';
+import { issueCertificate, revokeCertificate } from '../../server/certificates/issue.ts';
 import { renderCertificatePdf } from '../../server/certificates/pdf.ts';
+import { issuerNameFor } from '../../server/config.ts';
+import { enrolments } from '../../server/db/schema.ts';
 import { competencyByCode } from '../../server/framework/ict-cft.ts';
-import { createTestApp, makeUser, type TestContext, userAgent } from '../helpers.ts';
+import { createTestApp, makeUser, type TestContext, testConfig, userAgent } from '../helpers.ts';
 import { certify, EN_COURSE, makeCohort, RU_COURSE, sampleCourse } from './fixtures.ts';
+import { readPdfMetadata } from './pdf-metadata.ts';
 import { readPdf } from './pdf-text.ts';
 
 async function getPdf(agent: ReturnType<typeof request.agent>, code: string) {
@@ -102,6 +105,7 @@ describe('certificate PDF content', () => {
     const { code, pdf } = await ownerPdf(ctx, 'Анна Иванова', RU_COURSE);
     const course = sampleCourse(ctx, RU_COURSE);
     const text = pdf.lines.join('\n');
+    const flat = pdf.lines.join(' ').replace(/\s+/g, ' '); // as read aloud: wrapped lines joined
     expect(text).toContain('Сертификат о прохождении курса');
     expect(text).toContain(`Объём обучения: ${course.hours} часов`);
     expect(text).toContain('5 марта 2025 г.');
@@ -110,9 +114,9 @@ describe('certificate PDF content', () => {
     expect(text.replace(/\n/g, '')).toContain(`${ctx.config.baseUrl}/certificates/${code}`);
     for (const c of course.competencies) {
       expect(pdf.lines).toContain(c);
-      expect(text.replace(/\n/g, ' ')).toContain(competencyByCode(c)?.titleRu);
+      expect(flat).toContain(competencyByCode(c)?.titleRu);
     }
-    expect(text.replace(/\n/g, ' ')).toContain(course.title);
+    expect(flat).toContain(course.title);
   });
 
   it('uses English labels for an English course', async () => {
@@ -150,5 +154,73 @@ describe('certificate PDF content', () => {
     expect(facts.lines).toContain('Someone Else');
     expect(facts.lines).toContain('Study time: 1 hour');
     expect(facts.lines).not.toContain('Máret Ánte Sárá');
+  });
+});
+
+describe('certificate PDF in the course language', () => {
+  const env = { ISSUER_NAME: 'Arctic Teacher Institute', ISSUER_NAME_RU: 'Арктический институт учителей' };
+
+  /** Completes a course and issues its certificate as the platform does: issueCertificate picks the issuer's name by the course's language. */
+  async function issuedPdf(slug: string) {
+    const ctx = createTestApp({ env });
+    const { user, agent } = await userAgent(ctx, { name: 'Анна Иванова' });
+    const course = sampleCourse(ctx, slug);
+    const now = Date.UTC(2025, 2, 5, 10);
+    const issued = ctx.db.transaction((tx) => {
+      tx.insert(enrolments)
+        .values({ userId: user.id, courseId: course.id, enrolledAt: now - 86_400_000, completedAt: now, lastActivityAt: now })
+        .run();
+      return issueCertificate(tx, { userId: user.id, courseId: course.id, issuerName: ctx.config.issuerName, issuerNameRu: ctx.config.issuerNameRu, now });
+    });
+    const res = await getPdf(agent, issued!.code);
+    expect(res.status).toBe(200);
+    return { course, pdf: res.body as Buffer };
+  }
+
+  it('prints a Russian course’s heading, wording and issuer in Russian, and nothing of the English certificate', async () => {
+    const { pdf } = await issuedPdf(RU_COURSE);
+    const { lines } = readPdf(pdf);
+    const flat = lines.join(' ');
+    expect(lines).toContain('Сертификат о прохождении курса');
+    expect(lines).toContain('АРКТИЧЕСКИЙ ИНСТИТУТ УЧИТЕЛЕЙ'); // the heading above the title
+    expect(lines).toContain('Арктический институт учителей'); // beside “Кем выдан”
+    expect(lines).toContain('Кем выдан');
+    for (const english of ['Certificate of Completion', 'This is to certify that', 'Issued by', 'Arctic Teacher Institute', 'ARCTIC TEACHER INSTITUTE']) {
+      expect(flat).not.toContain(english);
+    }
+    expect(flat).toContain('«Структура ИКТ-компетентности учителей. Рекомендации ЮНЕСКО. Версия 3» (ИИТО ЮНЕСКО, 2019)');
+  });
+
+  it('keeps the English issuer name for an English course', async () => {
+    const { pdf } = await issuedPdf(EN_COURSE);
+    const { lines } = readPdf(pdf);
+    expect(lines).toContain('Certificate of Completion');
+    expect(lines).toContain('Arctic Teacher Institute');
+    expect(lines.join(' ')).not.toContain('Арктический');
+  });
+
+  it('tags the PDF with its language and title for screen readers, the text as structure', async () => {
+    const { course, pdf } = await issuedPdf(RU_COURSE);
+    const meta = readPdfMetadata(pdf);
+    expect(meta.lang).toBe('ru');
+    expect(meta.title).toBe(`Сертификат: ${course.title} — Анна Иванова`);
+    expect(meta.displayTitle).toBe(true);
+    expect(meta.marked).toBe(true);
+    expect(meta.structure).toEqual(expect.arrayContaining(['Document', 'H1', 'H2', 'P', 'L', 'LI', 'Lbl', 'LBody', 'Link', 'Figure']));
+    for (const once of ['Document', 'H1']) expect(meta.structure.filter((type) => type === once)).toHaveLength(1);
+    const english = readPdfMetadata((await issuedPdf(EN_COURSE)).pdf);
+    expect(english.lang).toBe('en');
+    expect(english.title).toMatch(/^Certificate: .+ — Анна Иванова$/);
+  });
+});
+
+describe('issuerNameFor', () => {
+  it('names the issuer in Russian for a Russian course when ISSUER_NAME_RU is set, else uses ISSUER_NAME', () => {
+    const both = testConfig({ ISSUER_NAME: 'Arctic Teacher Institute', ISSUER_NAME_RU: 'Арктический институт учителей' });
+    expect(issuerNameFor(both, 'ru')).toBe('Арктический институт учителей');
+    expect(issuerNameFor(both, 'ru-RU')).toBe('Арктический институт учителей');
+    expect(issuerNameFor(both, 'en')).toBe('Arctic Teacher Institute');
+    const englishOnly = testConfig({ ISSUER_NAME: 'Arctic Teacher Institute' });
+    expect(issuerNameFor(englishOnly, 'ru')).toBe('Arctic Teacher Institute');
   });
 });

@@ -3,8 +3,15 @@ import { describe, expect, it } from 'vitest';
 import { formatCode } from '../../server/certificates/code.ts';
 import { reissueCertificate, revokeCertificate } from '../../server/certificates/issue.ts';
 import { competencyByCode } from '../../server/framework/ict-cft.ts';
-import { createTestApp, makeUser, userAgent } from '../helpers.ts';
+import { agent, createTestApp, makeUser, userAgent } from '../helpers.ts';
 import { certify, RU_COURSE, sampleCourse } from './fixtures.ts';
+import { issued } from './issued.ts';
+
+/** The outcome of each check in the page's checks table, by check. */
+function checksShown(html: string): Record<string, string> {
+  return Object.fromEntries([...html.matchAll(/data-check="(\w+)" data-outcome="(\w+)"/g)].map((m) => [m[1], m[2]]));
+}
+const ALL_PASSED = { issuerKey: 'passed', signature: 'passed', status: 'passed', shape: 'passed' };
 
 describe('GET /certificates', () => {
   it('shows a form to type a code and a form to check a credential, without signing in', async () => {
@@ -126,6 +133,18 @@ describe('GET /certificates/:code', () => {
     expect(res.text).toContain('&lt;script&gt;');
   });
 
+  it('reports the checks a verifier makes of its Open Badges credential, the revocation among them', async () => {
+    const ctx = createTestApp();
+    const code = certify(ctx, (await makeUser(ctx.db)).id);
+    const valid = await request(ctx.app).get(`/certificates/${code}`);
+    expect(valid.text).toContain('Checks of the Open Badges credential');
+    expect(checksShown(valid.text)).toEqual(ALL_PASSED);
+    revokeCertificate(ctx.db, code, { reason: 'r', now: Date.UTC(2025, 3, 9) });
+    const revoked = await request(ctx.app).get(`/certificates/${code}?lang=ru`);
+    expect(checksShown(revoked.text)).toEqual({ ...ALL_PASSED, status: 'failed' });
+    expect(revoked.text).toContain('Статус аннулирования');
+  });
+
   it('shows the PDF link to the owner and no admin panel', async () => {
     const ctx = createTestApp();
     const { user, agent } = await userAgent(ctx);
@@ -157,5 +176,75 @@ describe('Express 5 routing of /certificates/:code.pdf and .json', () => {
     expect(pdf.headers.location).toBe(`/login?next=${encodeURIComponent(`/certificates/${code}.pdf`)}`);
     const dashed = await request(ctx.app).get(`/certificates/${formatCode(code).toLowerCase()}.json`);
     expect(dashed.body.id).toBe(`${ctx.config.baseUrl}/certificates/${code}`);
+  });
+});
+
+describe('POST /certificates/verify', () => {
+  it('checks a pasted credential and shows what it certifies and the result of each check', async () => {
+    const { ctx, credential } = await issued();
+    const res = await agent(ctx.app)
+      .post('/certificates/verify')
+      .type('form')
+      .send({ credential: JSON.stringify(credential) });
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('The signature is genuine and the certificate is valid.');
+    const certified = res.text.slice(res.text.indexOf('id="certified"'), res.text.indexOf('id="credential-checks"'));
+    for (const shown of ['Máret Ánte Sárá', 'ICT in Primary Education', '5 March 2025', ctx.config.issuerName, 'status-valid'])
+      expect(certified).toContain(shown);
+    expect(certified).toContain(`<span class="badge badge-ka">KA.1</span> ${competencyByCode('KA.1')?.title}</li>`);
+    expect(checksShown(res.text)).toEqual(ALL_PASSED);
+  });
+
+  it('speaks Russian to a Russian reader, competency titles included', async () => {
+    const { ctx, credential } = await issued();
+    const res = await agent(ctx.app)
+      .post('/certificates/verify?lang=ru')
+      .type('form')
+      .send({ credential: JSON.stringify(credential) });
+    expect(res.text).toContain('Подпись подлинная, сертификат действителен.');
+    expect(res.text).toContain('Что удостоверяет сертификат');
+    expect(res.text).toContain(`<span class="badge badge-ka">KA.1</span> ${competencyByCode('KA.1')?.titleRu}</li>`);
+    expect(res.text).toContain('Пройдена');
+  });
+
+  it('checks an uploaded credential file, and reports a revoked one as revoked', async () => {
+    const { ctx, code, credential } = await issued();
+    revokeCertificate(ctx.db, code, { reason: 'secret reason', now: Date.UTC(2025, 4, 1) });
+    const res = await agent(ctx.app)
+      .post('/certificates/verify')
+      .attach('file', Buffer.from(JSON.stringify(credential)), { filename: 'badge.json', contentType: 'application/json' });
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('status-revoked');
+    expect(res.text).toContain('was revoked on 1 May 2025');
+    expect(checksShown(res.text)).toEqual({ ...ALL_PASSED, status: 'failed' });
+    expect(res.text).not.toContain('secret reason');
+  });
+
+  it('says when a credential was changed, and shows nothing of what it claims', async () => {
+    const { ctx, credential } = await issued();
+    const text = JSON.stringify(credential).replace('Máret', 'Maret');
+    const res = await agent(ctx.app).post('/certificates/verify').type('form').send({ credential: text });
+    expect(res.text).toContain('The signature does not match the content');
+    expect(checksShown(res.text)).toEqual({ ...ALL_PASSED, signature: 'failed', status: 'notChecked' });
+    expect(res.text).not.toContain('id="certified"');
+    expect(res.text).not.toContain('status-valid');
+  });
+
+  it('asks for a credential when nothing was sent, and refuses more than 100 KB', async () => {
+    const ctx = createTestApp({ courses: false });
+    const empty = await agent(ctx.app).post('/certificates/verify').type('form').send({ credential: '' });
+    expect(empty.status).toBe(422);
+    expect(empty.text).toContain('Please fill this in.');
+    const big = await agent(ctx.app)
+      .post('/certificates/verify')
+      .attach('file', Buffer.alloc(101 * 1024, 'a'), { filename: 'big.json', contentType: 'application/json' });
+    expect(big.status).toBe(422);
+    expect(big.text).toContain('This is too long.');
+  });
+
+  it('refuses a cross-site POST', async () => {
+    const ctx = createTestApp({ courses: false });
+    const res = await request(ctx.app).post('/certificates/verify').type('form').send({ credential: '{}' });
+    expect(res.status).toBe(403);
   });
 });

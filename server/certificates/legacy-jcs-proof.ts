@@ -2,24 +2,14 @@ import crypto, { type KeyObject } from 'node:crypto';
 import bs58 from 'bs58';
 import canonicalize from 'canonicalize';
 
-// W3C Data Integrity proofs with the eddsa-jcs-2022 cryptosuite (VC Data Integrity EdDSA
-// Cryptosuites v1.0, section 3.3): the data signed is
-//   SHA-256(JCS(proof configuration)) || SHA-256(JCS(document without proof))
-// with Ed25519, and proofValue is the signature in multibase base58btc ('z' + base58).
+// Checks the eddsa-jcs-2022 proofs (VC Data Integrity EdDSA Cryptosuites v1.0, section 3.3) the
+// platform signed credentials with before it moved to eddsa-rdfc-2022: files people downloaded
+// then still verify on the platform's own page. Nothing is signed this way any more. The data
+// signed is SHA-256(JCS(proof configuration)) || SHA-256(JCS(document without proof)).
 
-export const CRYPTOSUITE = 'eddsa-jcs-2022' as const;
+export const LEGACY_CRYPTOSUITE = 'eddsa-jcs-2022';
 
 export type JsonObject = Record<string, unknown>;
-
-export interface DataIntegrityProof {
-  '@context'?: unknown;
-  type: 'DataIntegrityProof';
-  cryptosuite: typeof CRYPTOSUITE;
-  created: string;
-  verificationMethod: string;
-  proofPurpose: 'assertionMethod';
-  proofValue: string;
-}
 
 export function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -39,24 +29,6 @@ function hashData(unsecuredDocument: JsonObject, proofConfig: JsonObject): Buffe
   return Buffer.concat([sha256(jcs(proofConfig)), sha256(jcs(unsecuredDocument))]);
 }
 
-/** Signs a document (which must not carry a proof yet) and returns it with its proof. */
-export function addProof<T extends JsonObject>(
-  document: T,
-  options: { verificationMethod: string; created: string; privateKey: KeyObject },
-): T & { proof: DataIntegrityProof } {
-  const proofConfig = {
-    // The spec copies the document's @context into the proof, and it is signed with it.
-    ...(document['@context'] !== undefined ? { '@context': document['@context'] } : {}),
-    type: 'DataIntegrityProof' as const,
-    cryptosuite: CRYPTOSUITE,
-    created: options.created,
-    verificationMethod: options.verificationMethod,
-    proofPurpose: 'assertionMethod' as const,
-  };
-  const signature = crypto.sign(null, hashData(document, proofConfig), options.privateKey);
-  return { ...document, proof: { ...proofConfig, proofValue: 'z' + bs58.encode(signature) } };
-}
-
 export type ProofCheck = { ok: true; verificationMethod: string } | { ok: false; reason: 'malformed' | 'issuer' | 'signature' };
 
 function startsWith(whole: unknown, prefix: unknown): boolean {
@@ -69,14 +41,14 @@ function startsWith(whole: unknown, prefix: unknown): boolean {
  * Checks an eddsa-jcs-2022 proof. `resolveKey` maps the proof's verificationMethod to a trusted
  * public key (undefined: not a key we trust, reported as 'issuer').
  */
-export function checkProof(secured: JsonObject, resolveKey: (verificationMethod: string) => KeyObject | undefined): ProofCheck {
+export function checkJcsProof(secured: JsonObject, resolveKey: (verificationMethod: string) => KeyObject | undefined): ProofCheck {
   const { proof: rawProof, ...unsecured } = secured;
   const proof = Array.isArray(rawProof) && rawProof.length === 1 ? rawProof[0] : rawProof;
   if (!isObject(proof)) return { ok: false, reason: 'malformed' };
   const { proofValue, ...proofOptions } = proof;
   if (
     proofOptions.type !== 'DataIntegrityProof' ||
-    proofOptions.cryptosuite !== CRYPTOSUITE ||
+    proofOptions.cryptosuite !== LEGACY_CRYPTOSUITE ||
     proofOptions.proofPurpose !== 'assertionMethod' ||
     typeof proofOptions.verificationMethod !== 'string' ||
     typeof proofOptions.created !== 'string' ||
