@@ -12,6 +12,7 @@ const envSchema = z.object({
   BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ISSUER_NAME: z.string().min(1).max(200).default('ICT-CFT Teacher Platform'),
+  ISSUER_NAME_RU: z.string().min(1).max(200).optional(),
   COURSES_PATH: z.string().min(1).default('courses'),
   SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
   MAIL_FROM: z.string().min(3).optional(),
@@ -65,6 +66,8 @@ export interface Config {
   secureCookies: boolean;
   logLevel: string;
   issuerName: string;
+  /** The issuer's name on certificates of Russian courses (ISSUER_NAME when not set). */
+  issuerNameRu: string;
   coursesPath: string;
   smtpUrl?: string;
   mailFrom: string;
@@ -75,6 +78,14 @@ export interface Config {
 }
 
 export class ConfigError extends Error {}
+
+/**
+ * The issuer's name in a language ("ru", "ru-RU", "en"…): what a certificate of a course in that
+ * language stores at issue time, so its PDF, page and credential all show the same name.
+ */
+export function issuerNameFor(config: Pick<Config, 'issuerName' | 'issuerNameRu'>, language: string): string {
+  return language.toLowerCase().startsWith('ru') ? config.issuerNameRu : config.issuerName;
+}
 
 /** Parses environment variables into a Config; throws ConfigError with one line per bad variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -99,6 +110,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     secureCookies: baseUrl.startsWith('https:') || e.NODE_ENV === 'production',
     logLevel: e.LOG_LEVEL,
     issuerName: e.ISSUER_NAME,
+    issuerNameRu: e.ISSUER_NAME_RU ?? e.ISSUER_NAME,
     coursesPath: path.resolve(e.COURSES_PATH),
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM ?? `no-reply@${new URL(baseUrl).hostname}`,

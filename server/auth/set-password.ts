@@ -15,7 +15,7 @@ export function setPasswordWithLink(
   return deps.db.transaction((tx) => {
     if (!consumeToken(tx, input.tokenId)) return false;
     setPasswordRevokingAccess(tx, input.userId, input.passwordHash);
-    if (input.provesAddress) verifyEmail(tx, { userId: input.userId, issuerName: deps.config.issuerName });
+    if (input.provesAddress) verifyEmail(tx, { userId: input.userId, issuerName: deps.config.issuerName, issuerNameRu: deps.config.issuerNameRu });
     return true;
   });
 }

@@ -1,5 +1,5 @@
 import type { Deps } from '../app.ts';
-import { issueCertificate } from '../certificates/issue.ts';
+import { type IssuerNames, issueCertificate } from '../certificates/issue.ts';
 import type { DbOrTx } from '../db/client.ts';
 import { sendMessage } from '../mail/send.ts';
 import { mailEnabled } from '../mail/transport.ts';
@@ -22,12 +22,12 @@ export function isVerified(user: { emailVerifiedAt: number | null }): boolean {
  * in one transaction (nested as a savepoint inside the caller's). Nothing happens when the
  * address was verified already. Returns the codes of the certificates issued now.
  */
-export function verifyEmail(db: DbOrTx, input: { userId: number; issuerName: string; now?: number }): string[] {
+export function verifyEmail(db: DbOrTx, input: { userId: number; now?: number } & IssuerNames): string[] {
   const now = input.now ?? Date.now();
   return db.transaction((tx) => {
     if (!markEmailVerified(tx, input.userId, now)) return [];
     return completedCourseIds(tx, input.userId).flatMap((courseId) => {
-      const issued = issueCertificate(tx, { userId: input.userId, courseId, issuerName: input.issuerName, now });
+      const issued = issueCertificate(tx, { userId: input.userId, courseId, issuerName: input.issuerName, issuerNameRu: input.issuerNameRu, now });
       return issued?.created ? [issued.code] : [];
     });
   });

@@ -56,7 +56,7 @@ export function verifyRoutes(deps: Deps): Router {
     const row = verifyToken(String(req.params.token));
     db.transaction((tx) => {
       if (!consumeToken(tx, row.id)) throw new HttpError(404, 'auth:verify.invalid');
-      verifyEmail(tx, { userId: row.userId, issuerName: config.issuerName });
+      verifyEmail(tx, { userId: row.userId, issuerName: config.issuerName, issuerNameRu: config.issuerNameRu });
     });
     redirect(req, res, '/verify?confirmed=1');
   });

@@ -1,4 +1,4 @@
-/** The 18 competencies of ICT-CFT Version 3: official titles, our Russian titles and summaries. */
+/** The 18 competencies of ICT-CFT Version 3: official titles (English and the official Russian edition) and our summaries. */
 import { deepFreeze } from './freeze.ts';
 import type { Competency } from './ict-cft.ts';
 
@@ -34,7 +34,7 @@ export const COMPETENCIES: readonly Competency[] = deepFreeze([
     level: 'KC',
     aspect: 1,
     title: 'Policy Innovation',
-    titleRu: 'Инновации в политике',
+    titleRu: 'Инновации в области политики',
     description: {
       en: 'Teachers critically assess ICT-in-education policy, reflect on its effects in schools and propose well-argued changes or improvements to it.',
       ru: 'Учитель критически оценивает политику в области ИКТ в образовании, анализирует её влияние на школу и предлагает обоснованные изменения и улучшения.',
@@ -71,7 +71,7 @@ export const COMPETENCIES: readonly Competency[] = deepFreeze([
     level: 'KC',
     aspect: 2,
     title: 'Knowledge Society Skills',
-    titleRu: 'Навыки общества знаний',
+    titleRu: 'Навыки, необходимые в обществе знания',
     description: {
       en: 'Teachers help students develop the skills a knowledge society demands, such as collaboration, critical thinking, creativity and continuous learning, and use ICT to assess them.',
       ru: 'Учитель помогает учащимся развивать навыки, необходимые в обществе знаний (сотрудничество, критическое мышление, творчество, непрерывное обучение), и использует ИКТ для их оценки.',
@@ -84,7 +84,7 @@ export const COMPETENCIES: readonly Competency[] = deepFreeze([
     level: 'KA',
     aspect: 3,
     title: 'ICT-enhanced Teaching',
-    titleRu: 'Преподавание с использованием ИКТ',
+    titleRu: 'Использование ИКТ в обучении',
     description: {
       en: 'Teachers select ICT tools and resources that fit a given teaching method and use them to make lessons clearer, more engaging and more effective.',
       ru: 'Учитель подбирает средства и ресурсы ИКТ, соответствующие выбранному методу обучения, и использует их, чтобы сделать уроки понятнее, интереснее и эффективнее.',
@@ -96,7 +96,7 @@ export const COMPETENCIES: readonly Competency[] = deepFreeze([
     level: 'KD',
     aspect: 3,
     title: 'Complex Problem-solving',
-    titleRu: 'Решение комплексных задач',
+    titleRu: 'Решение сложных задач',
     description: {
       en: 'Teachers design ICT-supported, project-based activities in which students investigate complex real-world problems, working together and drawing on knowledge from several subjects.',
       ru: 'Учитель разрабатывает проектные задания с поддержкой ИКТ, в которых учащиеся совместно исследуют сложные проблемы реального мира, опираясь на знания из разных предметов.',
@@ -108,7 +108,7 @@ export const COMPETENCIES: readonly Competency[] = deepFreeze([
     level: 'KC',
     aspect: 3,
     title: 'Self-management',
-    titleRu: 'Самоуправление',
+    titleRu: 'Самоорганизация',
     description: {
       en: 'Teachers create collaborative, student-centred learning environments in which students plan, monitor and evaluate their own learning with the help of ICT.',
       ru: 'Учитель создаёт ориентированную на учащихся среду совместного обучения, в которой учащиеся с помощью ИКТ сами планируют, отслеживают и оценивают своё обучение.',
@@ -158,7 +158,7 @@ export const COMPETENCIES: readonly Competency[] = deepFreeze([
     level: 'KA',
     aspect: 5,
     title: 'Standard Classroom',
-    titleRu: 'Стандартный класс',
+    titleRu: 'Традиционные формы учебной работы',
     description: {
       en: 'Teachers arrange the classroom and its digital resources so that technology supports learning for all students, including those with different needs and backgrounds.',
       ru: 'Учитель организует класс и его цифровые ресурсы так, чтобы технологии поддерживали обучение всех учащихся, включая детей с различными потребностями и из разной социальной среды.',
@@ -170,7 +170,7 @@ export const COMPETENCIES: readonly Competency[] = deepFreeze([
     level: 'KD',
     aspect: 5,
     title: 'Collaborative Groups',
-    titleRu: 'Группы совместной работы',
+    titleRu: 'Группы сотрудничества',
     description: {
       en: "Teachers organize and manage flexible collaborative group work, using digital tools to coordinate tasks, support communication and track each group's progress.",
       ru: 'Учитель организует гибкую совместную работу в группах и управляет ею, используя цифровые инструменты для распределения задач, поддержки общения и отслеживания успехов каждой группы.',

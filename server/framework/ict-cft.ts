@@ -5,10 +5,14 @@
  * Paris: UNESCO. ISBN 978-92-3-100285-4. Licensed under CC BY-SA 3.0 IGO
  * (https://creativecommons.org/licenses/by-sa/3.0/igo/).
  *
+ * Russian titles are those of the official Russian edition: «Структура ИКТ-компетентности
+ * учителей. Рекомендации ЮНЕСКО. Версия 3» (UNESCO IITE, 2019, ISBN 978-5-9500869-3-9,
+ * CC BY-SA 3.0 IGO); reports to Russian-speaking ministries must use its terms, not ours.
+ *
  * English titles are the framework's own names and are spelled exactly as in the
- * framework. Russian titles are the platform's translations. All descriptions are the
- * platform's own short summaries, not UNESCO text. Version 2 titles appear only as
- * crosswalk labels (the V2 licence does not allow adaptation of its text).
+ * framework. All descriptions are the platform's own short summaries, not UNESCO text.
+ * Version 2 titles appear only as crosswalk labels (the V2 licence does not allow
+ * adaptation of its text).
  *
  * UUIDs are RFC 4122 version 5 (SHA-1) identifiers in the URL namespace
  * (6ba7b811-9dad-11d1-80b4-00c04fd430c8) over the names "urn:ict-cft:v3",
@@ -74,6 +78,7 @@ export const FRAMEWORK: {
   isbn: string;
   licence: { name: string; code: string; url: string };
   attribution: Localized;
+  russianEdition: { title: string; year: number; publisher: string; isbn: string; citation: string };
   uuid: string;
 } = deepFreeze({
   name: 'UNESCO ICT Competency Framework for Teachers',
@@ -89,8 +94,15 @@ export const FRAMEWORK: {
     url: 'https://creativecommons.org/licenses/by-sa/3.0/igo/',
   },
   attribution: {
-    en: "Based on the UNESCO ICT Competency Framework for Teachers, Version 3 (UNESCO, 2018), licensed under CC BY-SA 3.0 IGO; the Russian titles are our translations and all descriptions are this platform's own summaries, not UNESCO text.",
-    ru: 'Основано на документе ЮНЕСКО «Структура ИКТ-компетентности учителей», версия 3 (UNESCO ICT Competency Framework for Teachers, ЮНЕСКО, 2018), распространяемом по лицензии CC BY-SA 3.0 IGO; русские названия — наш перевод, а все описания — собственные краткие изложения платформы, а не текст ЮНЕСКО.',
+    en: "Based on the UNESCO ICT Competency Framework for Teachers, Version 3 (UNESCO, 2018), licensed under CC BY-SA 3.0 IGO; the Russian titles are those of its official Russian edition (UNESCO IITE, 2019), and all descriptions are this platform's own summaries, not UNESCO text.",
+    ru: 'Основано на документе «Структура ИКТ-компетентности учителей. Рекомендации ЮНЕСКО. Версия 3» (ИИТО ЮНЕСКО, 2019; оригинал: UNESCO ICT Competency Framework for Teachers, Version 3, ЮНЕСКО, 2018), распространяемом по лицензии CC BY-SA 3.0 IGO; названия уровней, аспектов и компетенций приведены по этому официальному русскому изданию, а все описания — собственные краткие изложения платформы, а не текст ЮНЕСКО.',
+  },
+  russianEdition: {
+    title: 'Структура ИКТ-компетентности учителей. Рекомендации ЮНЕСКО. Версия 3',
+    year: 2019,
+    publisher: 'ИИТО ЮНЕСКО',
+    isbn: '978-5-9500869-3-9',
+    citation: 'ИИТО ЮНЕСКО (2019). Структура ИКТ-компетентности учителей. Рекомендации ЮНЕСКО. Версия 3. ISBN 978-5-9500869-3-9.',
   },
   uuid: '9d9cb40c-d11c-5032-a969-0b241781238d',
 });
@@ -100,7 +112,7 @@ export const LEVELS: readonly Level[] = deepFreeze([
     code: 'KA',
     order: 1,
     title: 'Knowledge Acquisition',
-    titleRu: 'Приобретение знаний',
+    titleRu: 'Получение знаний',
     description: {
       en: 'Teachers use ICT to help students take in subject knowledge efficiently, relying on common digital tools within familiar classroom practice and the existing curriculum.',
       ru: 'Учителя используют ИКТ, чтобы помочь учащимся эффективно усваивать предметные знания, опираясь на распространённые цифровые инструменты в рамках привычной практики и действующей учебной программы.',
@@ -111,7 +123,7 @@ export const LEVELS: readonly Level[] = deepFreeze([
     code: 'KD',
     order: 2,
     title: 'Knowledge Deepening',
-    titleRu: 'Углубление знаний',
+    titleRu: 'Освоение знаний',
     description: {
       en: 'Teachers apply ICT so that students use what they know to tackle complex, real-world problems through collaborative, project-based work across subjects.',
       ru: 'Учителя применяют ИКТ, чтобы учащиеся использовали полученные знания для решения сложных практических задач в совместной проектной работе, в том числе на стыке предметов.',
@@ -135,7 +147,7 @@ export const ASPECTS: readonly Aspect[] = deepFreeze([
   {
     number: 1,
     title: 'Understanding ICT in Education Policy',
-    titleRu: 'Понимание роли ИКТ в образовательной политике',
+    titleRu: 'Роль ИКТ в образовательной политике',
     description: {
       en: 'How teachers relate their classroom practice to national ICT-in-education policy, from understanding its aims to adapting it locally and helping to reshape it.',
       ru: 'Как учитель соотносит свою работу в классе с национальной политикой в области ИКТ в образовании: от понимания её целей до адаптации в школе и участия в её пересмотре.',
@@ -165,7 +177,7 @@ export const ASPECTS: readonly Aspect[] = deepFreeze([
   {
     number: 4,
     title: 'Application of Digital Skills',
-    titleRu: 'Применение цифровых навыков',
+    titleRu: 'Цифровые навыки',
     description: {
       en: 'The digital skills teachers need, from confidently using everyday hardware and software to combining tools and designing knowledge communities where technology is everywhere.',
       ru: 'Цифровые навыки, нужные учителю: от уверенной работы с распространёнными устройствами и программами до сочетания разных инструментов и создания сообществ знаний с повсеместным использованием технологий.',
@@ -175,7 +187,7 @@ export const ASPECTS: readonly Aspect[] = deepFreeze([
   {
     number: 5,
     title: 'Organization and Administration',
-    titleRu: 'Организация и управление',
+    titleRu: 'Организация образовательного процесса и управление им',
     description: {
       en: 'How teachers organize digital resources, learning spaces and groups, from an inclusive technology-supported classroom to collaborative group work and a school-wide technology strategy.',
       ru: 'Как учитель организует цифровые ресурсы, учебное пространство и работу групп: от инклюзивного класса с технологической поддержкой до совместной групповой работы и технологической стратегии всей школы.',

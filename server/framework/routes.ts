@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import { type Response, Router } from 'express';
 import type { Deps } from '../app.ts';
 import { currentUser } from '../auth/guards.ts';
 import { getCatalogue } from '../courses/catalogue.ts';
@@ -6,7 +6,9 @@ import { HttpError } from '../http/errors.ts';
 import { sharedWhenSignedOut } from '../http/page-cache.ts';
 import { render } from '../http/render.ts';
 import { evidenceOfUser } from '../learning/evidence.ts';
-import { casePackage, frameworkJson, moodleCsv } from './exports.ts';
+import { casePackage } from './case-package.ts';
+import { caseApiRoutes } from './case-routes.ts';
+import { frameworkJson, moodleCsv } from './exports.ts';
 import { ASPECTS, CROSSWALK_V2, FRAMEWORK, LEVELS, competencyByCode, localized } from './ict-cft.ts';
 import { buildMatrix } from './matrix.ts';
 
@@ -15,8 +17,15 @@ export function frameworkRoutes({ db, config }: Deps): Router {
   const shared = sharedWhenSignedOut(db);
   // The exports never change while the process runs, so they are built once.
   const json = JSON.stringify(frameworkJson(config.baseUrl));
-  const casePkg = JSON.stringify(casePackage(config.baseUrl));
-  const csv = moodleCsv();
+  const caseEnglish = casePackage(config.baseUrl, 'en');
+  const caseRussian = casePackage(config.baseUrl, 'ru');
+  const casePackages = { en: JSON.stringify(caseEnglish), ru: JSON.stringify(caseRussian) };
+  const moodle = { en: moodleCsv('en'), ru: moodleCsv('ru') };
+  const sendJson = (res: Response, body: string) => res.type('application/json').set('Cache-Control', 'public, max-age=3600').send(body);
+  const sendMoodle = (res: Response, body: string, file: string) =>
+    res.type('text/csv; charset=utf-8').set('Content-Disposition', `attachment; filename="${file}"`).set('Cache-Control', 'public, max-age=3600').send(body);
+
+  router.use(caseApiRoutes([caseEnglish, caseRussian]));
 
   router.get('/framework', shared, (req, res) => {
     const user = currentUser(res);
@@ -31,21 +40,12 @@ export function frameworkRoutes({ db, config }: Deps): Router {
     });
   });
 
-  router.get('/framework.json', (_req, res) => {
-    res.type('application/json').set('Cache-Control', 'public, max-age=3600').send(json);
-  });
-
-  router.get('/framework/case.json', (_req, res) => {
-    res.type('application/json').set('Cache-Control', 'public, max-age=3600').send(casePkg);
-  });
-
-  router.get('/framework/moodle.csv', (_req, res) => {
-    res
-      .type('text/csv; charset=utf-8')
-      .set('Content-Disposition', 'attachment; filename="ict-cft-v3-moodle.csv"')
-      .set('Cache-Control', 'public, max-age=3600')
-      .send(csv);
-  });
+  router.get('/framework.json', (_req, res) => sendJson(res, json));
+  // The same packages as /ims/case/v1p1/CFPackages/{id}, at addresses people can remember.
+  router.get('/framework/case.json', (_req, res) => sendJson(res, casePackages.en));
+  router.get('/framework/case-ru.json', (_req, res) => sendJson(res, casePackages.ru));
+  router.get('/framework/moodle.csv', (_req, res) => sendMoodle(res, moodle.en, 'ict-cft-v3-moodle.csv'));
+  router.get('/framework/moodle-ru.csv', (_req, res) => sendMoodle(res, moodle.ru, 'ict-cft-v3-moodle-ru.csv'));
 
   router.get('/framework/:code', shared, (req, res) => {
     const code = String(req.params.code).toUpperCase();

@@ -1,15 +1,14 @@
 import type { Db, Tx } from '../db/client.ts';
 import type { CatalogueCourse, CatalogueModule } from '../courses/catalogue.ts';
-import { issueCertificate } from '../certificates/issue.ts';
+import { issueCertificate, type IssuerNames } from '../certificates/issue.ts';
 import { HttpError } from '../http/errors.ts';
 import { courseProgress } from './progress.ts';
 import { addEvidence, countCompleted, findEnrolment, markCompleted, progressByModule, touchEnrolment } from './queries.ts';
 import { recordStatement } from './records.ts';
 
-export interface LearningContext {
+export interface LearningContext extends IssuerNames {
   db: Db;
   baseUrl: string;
-  issuerName: string;
 }
 
 export interface CompletionResult {
@@ -62,7 +61,8 @@ export function completeModuleInTx(
   let certificateCode: string | null = null;
   if (courseCompleted) {
     recordStatement(tx, { baseUrl: ctx.baseUrl, userId, verb: 'completed', course, result: { completion: true }, now });
-    if (course.certificate) certificateCode = issueCertificate(tx, { userId, courseId: course.id, issuerName: ctx.issuerName, now })?.code ?? null;
+    if (course.certificate)
+      certificateCode = issueCertificate(tx, { userId, courseId: course.id, issuerName: ctx.issuerName, issuerNameRu: ctx.issuerNameRu, now })?.code ?? null;
   }
   return { newlyCompleted: true, courseCompleted, certificateCode };
 }

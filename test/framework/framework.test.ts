@@ -30,7 +30,7 @@ describe('GET /framework', () => {
 
   it('shows Russian titles in Russian', async () => {
     const res = await request(ctx.app).get('/framework?lang=ru');
-    expect(res.text).toContain('Углубление знаний');
+    expect(res.text).toContain('Освоение знаний');
   });
 
   it('marks the competencies a signed-in teacher has evidence for', async () => {

@@ -23,3 +23,18 @@ describe('GET /framework/moodle.csv', () => {
     for (const row of rows) for (const value of Object.values(row)) expect(value).not.toMatch(/^[=+\-@\t\r]/);
   });
 });
+
+describe('GET /framework/moodle-ru.csv', () => {
+  it('is the same framework, same idnumbers, in Russian, as quoted and comma-separated as the English file', async () => {
+    const res = await request(ctx.app).get('/framework/moodle-ru.csv');
+    expect(res.headers['content-type']).toContain('text/csv');
+    expect(res.headers['content-disposition']).toBe('attachment; filename="ict-cft-v3-moodle-ru.csv"');
+    expect(res.text).toMatch(QUOTED_RECORDS);
+    const russian = parse(res.text, { columns: true }) as Record<string, string>[];
+    const english = parse((await request(ctx.app).get('/framework/moodle.csv')).text, { columns: true }) as Record<string, string>[];
+    expect(russian.map((r) => [r.idnumber, r.parentidnumber])).toEqual(english.map((r) => [r.idnumber, r.parentidnumber]));
+    expect(russian[0]!.shortname).toBe('Структура ИКТ-компетентности учителей. Рекомендации ЮНЕСКО. Версия 3');
+    expect(russian[0]!.description).toContain('ISBN 978-5-9500869-3-9');
+    expect(russian[0]!.scalevalues).toBe('Пока не освоена,Освоена');
+  });
+});
