@@ -2,12 +2,12 @@ import path from 'node:path';
 import { Router } from 'express';
 import type { Deps } from '../app.ts';
 import { currentUser } from '../auth/guards.ts';
-import { COMPETENCIES } from '../framework/ict-cft.ts';
 import { HttpError } from '../http/errors.ts';
 import { sharedWhenSignedOut } from '../http/page-cache.ts';
 import { render } from '../http/render.ts';
 import { modulePageLocals } from '../learning/module-page.ts';
 import { learnerCourseState } from '../learning/state.ts';
+import { catalogueLocals } from './cards.ts';
 import { getCatalogue } from './catalogue.ts';
 import { catalogueQuery } from './schemas.ts';
 
@@ -20,11 +20,7 @@ export function courseRoutes(deps: Deps): Router {
 
   router.get('/', shared, (req, res) => {
     const filters = catalogueQuery.parse(req.query);
-    const all = getCatalogue(db).courses;
-    const courses = all.filter(
-      (c) => (!filters.language || c.language === filters.language) && (!filters.competency || c.competencies.includes(filters.competency)),
-    );
-    return render(req, res, 'courses/catalogue', { courses, filters, competencies: COMPETENCIES, total: all.length }, { fragment: 'courses/_list' });
+    return render(req, res, 'courses/catalogue', catalogueLocals(db, res, filters), { fragment: 'courses/_list' });
   });
 
   router.get('/courses/:course', shared, (req, res) => {

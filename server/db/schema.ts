@@ -218,8 +218,11 @@ export const quizAttempts = sqliteTable(
     passed: integer('passed', { mode: 'boolean' }).notNull(),
     startedAt: integer('started_at'),
     submittedAt: integer('submitted_at').notNull(),
+    // The random key the quiz form carried: a repeated submission (double click, a retry after a
+    // lost answer) finds the attempt it already recorded. Null for attempts made without one.
+    idempotencyKey: text('idempotency_key'),
   },
-  (t) => [index('quiz_attempts_user_module_idx').on(t.userId, t.moduleId)],
+  (t) => [index('quiz_attempts_user_module_idx').on(t.userId, t.moduleId), uniqueIndex('quiz_attempts_user_key_idx').on(t.userId, t.idempotencyKey)],
 );
 
 /** One row per (teacher, competency, module that evidenced it): completing twice cannot double count. */

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import type { Response } from 'express';
 import type { Deps } from '../app.ts';
 import { currentUser } from '../auth/guards.ts';
@@ -11,6 +12,12 @@ export interface QuizFeedback {
   score: number;
   passed: boolean;
   questions: Map<string, QuestionResult>;
+  submittedAt: number;
+}
+
+/** A fresh key for each quiz form rendered: the same form sent twice is one attempt (see submitQuiz). */
+export function newSubmissionKey(): string {
+  return crypto.randomBytes(16).toString('base64url');
 }
 
 /**
@@ -32,8 +39,12 @@ export function modulePageLocals(
   if (user && attemptId !== null && module.quiz) {
     const attempt = findAttempt(db, attemptId, user.id);
     const graded = attempt && attempt.moduleId === module.id ? gradeQuiz(module.quiz, attempt.answers) : null;
-    if (graded) feedback = { score: graded.score, passed: graded.passed, questions: new Map(graded.questions.map((q) => [q.id, q])) };
+    if (attempt && graded) {
+      feedback = { score: graded.score, passed: graded.passed, questions: new Map(graded.questions.map((q) => [q.id, q])), submittedAt: attempt.submittedAt };
+    }
   }
+  // The redirect after "mark complete" without JavaScript says so in the query (?done=module|course).
+  const done = res.req.query.done;
   return {
     title: module.title,
     course,
@@ -43,9 +54,15 @@ export function modulePageLocals(
     previous: course.modules[module.index - 1] ?? null,
     next: course.modules[module.index + 1] ?? null,
     feedback,
+    // The attempt that finished the course shows the whole completion (certificate, what next) in
+    // its result, where the teacher is looking; the status box above then only says so.
+    completionInResult: !!feedback?.passed && state.progress.complete && state.completedAt === feedback.submittedAt,
+    justCompleted: moduleState.status === 'completed' && (done === 'module' || done === 'course'),
+    // A locked module shows neither its content nor its quiz, only the way to it.
+    locked: state.enrolled && moduleState.status === 'locked',
     startedAt: Date.now(),
+    submissionKey: newSubmissionKey(),
     attemptsLeft: module.quiz?.maxAttempts != null ? Math.max(0, module.quiz.maxAttempts - moduleState.attempts) : null,
-    certificateCode: null as string | null,
     ...extra,
   };
 }

@@ -42,6 +42,7 @@ const statements = preparedPerConnection((db) => ({
       passed: p('passed'),
       startedAt: p('startedAt'),
       submittedAt: p('now'),
+      idempotencyKey: p('key'),
     })
     .returning({ id: quizAttempts.id })
     .prepare(),
@@ -116,12 +117,30 @@ export function markCompleted(db: DbOrTx, userId: number, moduleId: number, now:
 
 export function recordAttempt(
   db: DbOrTx,
-  input: { userId: number; moduleId: number; answers: Record<string, string[]>; score: number; passed: boolean; startedAt: number | null; now: number },
+  input: {
+    userId: number;
+    moduleId: number;
+    answers: Record<string, string[]>;
+    score: number;
+    passed: boolean;
+    startedAt: number | null;
+    idempotencyKey: string | null;
+    now: number;
+  },
 ): number {
   markViewed(db, input.userId, input.moduleId, input.now);
   const { userId, moduleId, score, now } = input;
   const passed = input.passed ? 1 : 0;
-  const row = statements(db).insertAttempt.get({ userId, moduleId, answers: input.answers, score, passed, startedAt: input.startedAt, now });
+  const row = statements(db).insertAttempt.get({
+    userId,
+    moduleId,
+    answers: input.answers,
+    score,
+    passed,
+    startedAt: input.startedAt,
+    key: input.idempotencyKey,
+    now,
+  });
   statements(db).countAttempt.run({ userId, moduleId, score, passed, now });
   return row!.id;
 }
@@ -131,6 +150,15 @@ export function findAttempt(db: Db, attemptId: number, userId: number) {
     .select()
     .from(quizAttempts)
     .where(and(eq(quizAttempts.id, attemptId), eq(quizAttempts.userId, userId)))
+    .get();
+}
+
+/** The attempt a submission with this key already recorded (keys are unique per teacher). */
+export function attemptByKey(db: DbOrTx, userId: number, key: string) {
+  return db
+    .select()
+    .from(quizAttempts)
+    .where(and(eq(quizAttempts.userId, userId), eq(quizAttempts.idempotencyKey, key)))
     .get();
 }
 

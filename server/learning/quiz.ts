@@ -2,7 +2,7 @@ import type { Quiz } from '../db/schema.ts';
 import type { CatalogueCourse, CatalogueModule } from '../courses/catalogue.ts';
 import { HttpError } from '../http/errors.ts';
 import { assertCanLearn, completeModuleInTx, type CompletionResult, type LearningContext } from './completion.ts';
-import { attemptCount, recordAttempt } from './queries.ts';
+import { attemptByKey, attemptCount, recordAttempt } from './queries.ts';
 import { recordStatement } from './records.ts';
 
 export type Answers = Record<string, string[]>;
@@ -40,36 +40,83 @@ export function gradeQuiz(quiz: Quiz, answers: Answers): { score: number; passed
   return { score, passed: score >= quiz.passMark, questions };
 }
 
-/** Records an attempt; passing completes the module in the same transaction. */
+export interface QuizSubmission {
+  attemptId: number;
+  score: number;
+  passed: boolean;
+  questions: QuestionResult[];
+  completion: CompletionResult | null;
+  /** True when the key had already been used: nothing was recorded, the earlier attempt answers. */
+  repeated: boolean;
+}
+
+/**
+ * Records an attempt; passing completes the module in the same transaction. A submission whose
+ * idempotency key was seen before (a double click, a retry after the answer was lost on the way
+ * back) records nothing and answers with the attempt that key recorded.
+ */
 export function submitQuiz(
   ctx: LearningContext,
-  input: { userId: number; course: CatalogueCourse; module: CatalogueModule; answers: Answers; startedAt: number | null; now?: number },
-): { attemptId: number; score: number; passed: boolean; questions: QuestionResult[]; completion: CompletionResult | null } {
+  input: {
+    userId: number;
+    course: CatalogueCourse;
+    module: CatalogueModule;
+    answers: Answers;
+    startedAt: number | null;
+    idempotencyKey?: string | null;
+    now?: number;
+  },
+): QuizSubmission {
   const quiz = input.module.quiz;
   if (!quiz) throw new HttpError(404);
   const graded = gradeQuiz(quiz, input.answers);
   if (!graded) throw new HttpError(422, 'learning:quiz.invalidAnswers');
+  const key = input.idempotencyKey ?? null;
   const now = input.now ?? Date.now();
-  return ctx.db.transaction((tx) => {
-    assertCanLearn(tx, input.userId, input.course, input.module);
-    if (quiz.maxAttempts !== null && attemptCount(tx, input.userId, input.module.id) >= quiz.maxAttempts) {
-      throw new HttpError(422, 'learning:quiz.noAttemptsLeft', { max: quiz.maxAttempts });
-    }
-    const startedAt = input.startedAt !== null && input.startedAt <= now && input.startedAt > now - 7 * 24 * 3600 * 1000 ? input.startedAt : null;
-    const attemptId = recordAttempt(tx, {
-      userId: input.userId,
-      moduleId: input.module.id,
-      answers: input.answers,
-      score: graded.score,
-      passed: graded.passed,
-      startedAt,
-      now,
+  try {
+    return ctx.db.transaction((tx) => {
+      assertCanLearn(tx, input.userId, input.course, input.module);
+      const earlier = key === null ? undefined : attemptByKey(tx, input.userId, key);
+      if (earlier) return repeatOf(quiz, input.module, earlier);
+      if (quiz.maxAttempts !== null && attemptCount(tx, input.userId, input.module.id) >= quiz.maxAttempts) {
+        throw new HttpError(422, 'learning:quiz.noAttemptsLeft', { max: quiz.maxAttempts });
+      }
+      const startedAt = input.startedAt !== null && input.startedAt <= now && input.startedAt > now - 7 * 24 * 3600 * 1000 ? input.startedAt : null;
+      const attemptId = recordAttempt(tx, {
+        userId: input.userId,
+        moduleId: input.module.id,
+        answers: input.answers,
+        score: graded.score,
+        passed: graded.passed,
+        startedAt,
+        idempotencyKey: key,
+        now,
+      });
+      const base = { baseUrl: ctx.baseUrl, userId: input.userId, course: input.course, module: input.module, assessment: true, now };
+      const durationMs = startedAt !== null ? now - startedAt : undefined;
+      recordStatement(tx, { ...base, verb: 'attempted', result: { score: graded.score, durationMs } });
+      recordStatement(tx, { ...base, verb: graded.passed ? 'passed' : 'failed', result: { score: graded.score, success: graded.passed, durationMs } });
+      const completion = graded.passed ? completeModuleInTx(tx, ctx, { userId: input.userId, course: input.course, module: input.module, now }) : null;
+      return { attemptId, ...graded, completion, repeated: false };
     });
-    const base = { baseUrl: ctx.baseUrl, userId: input.userId, course: input.course, module: input.module, assessment: true, now };
-    const durationMs = startedAt !== null ? now - startedAt : undefined;
-    recordStatement(tx, { ...base, verb: 'attempted', result: { score: graded.score, durationMs } });
-    recordStatement(tx, { ...base, verb: graded.passed ? 'passed' : 'failed', result: { score: graded.score, success: graded.passed, durationMs } });
-    const completion = graded.passed ? completeModuleInTx(tx, ctx, { userId: input.userId, course: input.course, module: input.module, now }) : null;
-    return { attemptId, ...graded, completion };
-  });
+  } catch (err) {
+    // Another connection recorded the same key between the look-up and the insert (the unique
+    // index refused ours): that attempt is the answer.
+    const earlier = key !== null && isUniqueViolation(err) ? attemptByKey(ctx.db, input.userId, key) : undefined;
+    if (!earlier) throw err;
+    return repeatOf(quiz, input.module, earlier);
+  }
+}
+
+function repeatOf(quiz: Quiz, module: CatalogueModule, earlier: NonNullable<ReturnType<typeof attemptByKey>>): QuizSubmission {
+  // A key belongs to one form, so one module: another module's key is not a repeat but a forgery.
+  if (earlier.moduleId !== module.id) throw new HttpError(422, 'learning:quiz.invalidAnswers');
+  const graded = gradeQuiz(quiz, earlier.answers);
+  return { attemptId: earlier.id, score: earlier.score, passed: earlier.passed, questions: graded?.questions ?? [], completion: null, repeated: true };
+}
+
+/** SQLite's or PostgreSQL's unique violation, raw or wrapped by drizzle (as the cause). */
+function isUniqueViolation(err: unknown): boolean {
+  const codes = [err, (err as { cause?: unknown } | null)?.cause].map((e) => (e as { code?: unknown } | null)?.code);
+  return codes.includes('SQLITE_CONSTRAINT_UNIQUE') || codes.includes('23505');
 }

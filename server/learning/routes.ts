@@ -13,14 +13,14 @@ import { modulePageLocals, recordView } from './module-page.ts';
 import { withdraw } from './queries.ts';
 import { submitQuiz } from './quiz.ts';
 import { recordStatement, statementsBetween, statementsOfUser } from './records.ts';
-import { answersFromForm, recordsRange, startedAtField } from './schemas.ts';
+import { answersFromForm, idempotencyKeyField, recordsRange, startedAtField } from './schemas.ts';
 
 const DAY = 24 * 3600 * 1000;
 
 export function learningRoutes(deps: Deps): Router {
   const { db, config } = deps;
   const router = Router();
-  const ctx = { db, baseUrl: config.baseUrl, issuerName: config.issuerName };
+  const ctx = { db, baseUrl: config.baseUrl, issuerName: config.issuerName, issuerNameRu: config.issuerNameRu };
 
   const courseOr404 = (req: Request) => {
     const course = getCatalogue(db).course(String(req.params.course));
@@ -65,14 +65,10 @@ export function learningRoutes(deps: Deps): Router {
     const user = signedInUser(res);
     const result = completeModule(ctx, { userId: user.id, course, module });
     if (isPartialRequest(req)) {
-      return render(
-        req,
-        res,
-        'learning/status-fragment',
-        modulePageLocals(deps, res, course, module, null, { justCompleted: result.newlyCompleted, certificateCode: result.certificateCode }),
-      );
+      return render(req, res, 'learning/status-fragment', modulePageLocals(deps, res, course, module, null, { justCompleted: result.newlyCompleted }));
     }
-    redirect(req, res, `${moduleUrl(course.slug, module.slug)}${result.courseCompleted ? '?done=course' : '?done=module'}#module-status`);
+    // The fragment names the result, which takes the focus (and the screen) on arrival.
+    redirect(req, res, `${moduleUrl(course.slug, module.slug)}${result.courseCompleted ? '?done=course' : '?done=module'}#module-result`);
   });
 
   router.post('/courses/:course/:module/quiz', requireUser, (req, res) => {
@@ -81,19 +77,17 @@ export function learningRoutes(deps: Deps): Router {
     const answers = answersFromForm(req.body);
     if (!answers) throw new HttpError(422, 'learning:quiz.invalidAnswers');
     const startedAt = startedAtField.parse(req.body?.startedAt) ?? null;
-    const result = submitQuiz(ctx, { userId: user.id, course, module, answers, startedAt });
+    const idempotencyKey = idempotencyKeyField.parse(req.body?.submissionKey) ?? null;
+    const result = submitQuiz(ctx, { userId: user.id, course, module, answers, startedAt, idempotencyKey });
     if (isPartialRequest(req)) {
       return render(
         req,
         res,
         'learning/quiz-fragment',
-        modulePageLocals(deps, res, course, module, result.attemptId, {
-          certificateCode: result.completion?.certificateCode ?? null,
-          justCompleted: !!result.completion?.newlyCompleted,
-        }),
+        modulePageLocals(deps, res, course, module, result.attemptId, { justCompleted: !!result.completion?.newlyCompleted }),
       );
     }
-    redirect(req, res, `${moduleUrl(course.slug, module.slug)}?attempt=${result.attemptId}#quiz`);
+    redirect(req, res, `${moduleUrl(course.slug, module.slug)}?attempt=${result.attemptId}#quiz-result`);
   });
 
   router.get('/dashboard', requireUser, (req, res) => render(req, res, 'learning/dashboard', dashboardLocals(deps, res)));

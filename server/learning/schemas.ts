@@ -14,6 +14,13 @@ export function answersFromForm(body: Record<string, unknown> | undefined): Reco
 
 export const startedAtField = z.coerce.number().int().positive().optional().catch(undefined);
 
+/** The random key a quiz form carries (see newSubmissionKey); anything else counts as no key. */
+export const idempotencyKeyField = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{16,64}$/)
+  .optional()
+  .catch(undefined);
+
 export const recordsRange = z
   .object({
     from: z.iso.date({ message: 'validation.date' }),

@@ -10,16 +10,7 @@ import { createUser } from '../../server/auth/queries.ts';
 import { createSession } from '../../server/auth/sessions.ts';
 import { openDatabase } from '../../server/db/client.ts';
 import { ROOT, agent, createTestApp, makeUser, signedIn, userAgent } from '../helpers.ts';
-import { DAY, cookieValue, countUsers, pathOf, rolesOfUser, sessionRows, sha256Hex, signupForm, userByEmail } from './support.ts';
-
-interface TokenRow {
-  id: string;
-  purpose: string;
-  user_id: number | null;
-  created_by: number | null;
-  expires_at: number | null;
-  used_at: number | null;
-}
+import { DAY, cookieValue, countUsers, pathOf, rolesOfUser, sessionRows, sha256Hex, signupForm, type TokenRow, userByEmail } from './support.ts';
 
 function tokenRows(db: ReturnType<typeof createTestApp>['db']): TokenRow[] {
   return db.$client.prepare('SELECT * FROM one_time_tokens').all() as TokenRow[];

@@ -27,6 +27,15 @@ describe('verification codes', () => {
     expect(normaliseCode('ＡＢＣＤＥ-ＦＧＨＪＫ')).toBe('ABCDEFGHJK'); // full-width letters
   });
 
+  it('read Cyrillic look-alike letters, typed with a Russian keyboard layout on, as the Latin ones', () => {
+    // А В Е К М Н Р С Т Х У and З (for 3) in Cyrillic, upper and lower case.
+    expect(normaliseCode('АВЕКМ-НРСТХ')).toBe('ABEKMHPCTX');
+    expect(normaliseCode('авекм-нрстх')).toBe('ABEKMHPCTX');
+    expect(normaliseCode('УЗ234-5678Z')).toBe('Y32345678Z');
+    // Letters that look like nothing in the alphabet still make the code invalid.
+    expect(normaliseCode('ЖЖЖЖЖ-ЖЖЖЖЖ')).toBeNull();
+  });
+
   it('refuse anything that cannot be a code', () => {
     for (const bad of ['', 'ABCDE', 'ABCDE-FGHJ0', 'OOOOOIIIII', '../../etc', 'ABCDE-FGHJK.pdf', undefined, 42]) expect(normaliseCode(bad)).toBeNull();
   });

@@ -176,7 +176,7 @@ describe('GET /cohorts/:id', () => {
     expect(res.headers.vary).toContain('HX-Request');
     expect(res.text.trim()).toMatch(/^<div id="cohort-table">/);
     expect(res.text).not.toContain('<html');
-    expect(res.text).toContain('<span id="sort-fields" hx-swap-oob="true">');
+    expect(res.text).toContain('<span id="sort-fields" data-hx-swap-oob="true">');
     expect(res.text).toContain('<input type="hidden" name="sort" value="progress">');
     expect(res.text).toContain(`href="/cohorts/${cohortId}/progress.csv?school=North+School&amp;sort=progress"`);
     expect(res.text).toContain(`hx-get="/cohorts/${cohortId}?school=North+School&amp;sort=progress&amp;dir=asc"`);
@@ -193,11 +193,11 @@ describe('GET /cohorts/:id', () => {
       const u = await makeUser(ctx.db, { name: `Learner ${String(i).padStart(3, '0')}`, email: `l${String(i).padStart(3, '0')}@s.org` });
       addMember(ctx.db, cohortId, u.id);
     }
-    const rows = (html: string) => [...html.matchAll(/<th scope="row">Learner (\d+)/g)].map((m) => Number(m[1]));
+    const rows = (html: string) => [...html.matchAll(/<th scope="row" id="learner-\d+">Learner (\d+)/g)].map((m) => Number(m[1]));
     const first = await trainer.agent.get(`/cohorts/${cohortId}`);
     expect(rows(first.text)).toEqual(Array.from({ length: 50 }, (_, i) => i));
     expect(first.text).toContain('Page 1 of 3');
-    expect(first.text).toContain(`href="/cohorts/${cohortId}?page=2" rel="next"`);
+    expect(first.text).toContain(`href="/cohorts/${cohortId}?page=2" data-hx-get="/cohorts/${cohortId}?page=2" data-hx-target="#cohort-table"`);
     const last = await trainer.agent.get(`/cohorts/${cohortId}?page=3`);
     expect(rows(last.text)).toEqual(Array.from({ length: 20 }, (_, i) => 100 + i));
     const beyond = await trainer.agent.get(`/cohorts/${cohortId}?page=9`);

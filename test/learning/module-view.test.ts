@@ -30,7 +30,7 @@ describe('GET /courses/:course/:module', () => {
     const res = await agent.get(`/courses/ict-primary-education/${module.slug}`);
     expect(res.status).toBe(200);
     expect(rowsOf(user.id)).toEqual(before);
-    expect(res.text).toContain(`hx-post="/courses/ict-primary-education/${module.slug}/viewed" hx-trigger="load"`);
+    expect(res.text).toContain(`data-hx-post="/courses/ict-primary-education/${module.slug}/viewed" data-hx-trigger="load"`);
   });
 });
 

@@ -1,0 +1,48 @@
+import { and, asc, eq, isNotNull, sql } from 'drizzle-orm';
+import { activeMember } from '../cohorts/queries.ts';
+import { type Db, preparedPerConnection } from '../db/client.ts';
+import { cohortCourses, cohortMembers, cohorts, enrolments } from '../db/schema.ts';
+
+export interface CourseDue {
+  /** YYYY-MM-DD */
+  date: string;
+  cohort: string;
+}
+
+// Read by every signed-in catalogue and dashboard: prepared once per connection.
+const dueRows = preparedPerConnection((db) =>
+  db
+    .select({ courseId: cohortCourses.courseId, dueDate: cohorts.dueDate, name: cohorts.name })
+    .from(cohortMembers)
+    .innerJoin(cohorts, eq(cohorts.id, cohortMembers.cohortId))
+    .innerJoin(cohortCourses, eq(cohortCourses.cohortId, cohorts.id))
+    .where(and(eq(cohortMembers.userId, sql.placeholder('userId')), activeMember, isNotNull(cohorts.dueDate)))
+    .orderBy(asc(cohorts.dueDate), asc(cohorts.name))
+    .prepare(),
+);
+
+/** For each course of a cohort the teacher has joined, the soonest due date among those cohorts. */
+export function dueDatesOf(db: Db, userId: number): Map<number, CourseDue> {
+  const out = new Map<number, CourseDue>();
+  for (const row of dueRows(db).all({ userId })) {
+    if (row.dueDate && !out.has(row.courseId)) out.set(row.courseId, { date: row.dueDate, cohort: row.name });
+  }
+  return out;
+}
+
+const enrolledRows = preparedPerConnection((db) =>
+  db
+    .select({ courseId: enrolments.courseId })
+    .from(enrolments)
+    .where(eq(enrolments.userId, sql.placeholder('userId')))
+    .prepare(),
+);
+
+/** Every course the teacher has enrolled in, including those they have left. */
+export function coursesEverEnrolled(db: Db, userId: number): Set<number> {
+  return new Set(
+    enrolledRows(db)
+      .all({ userId })
+      .map((r) => r.courseId),
+  );
+}

@@ -1,0 +1,102 @@
+import { execFile } from 'node:child_process';
+import { createRequire } from 'node:module';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import type { Browser } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createCohort } from '../../server/cohorts/queries.ts';
+import { chromiumAvailable, createAccount, fetchBytes, openPage, reviewPage, signIn, TEST_TIMEOUT, type TestServer, useServerAndBrowser } from './browser.ts';
+import { courseOf, passModules } from './seed.ts';
+
+// Every page type, as the person who sees it, in English and Russian: valid HTML in the Nu HTML
+// checker (vnu, run on this machine's Java) and no serious axe violation in Chromium.
+
+const run = promisify(execFile);
+// The checker's jar ships in the vnu-jar package (a devDependency); Java comes with the machine.
+const vnu = createRequire(import.meta.url).resolve('vnu-jar/build/dist/vnu.jar');
+const javaAvailable = !!process.env.PATH?.split(path.delimiter).some((dir) => fs.existsSync(path.join(dir, 'java')));
+
+type Role = 'visitor' | 'teacher' | 'trainer' | 'admin';
+
+describe.skipIf(!chromiumAvailable || !javaAvailable)('every page type (browser, Nu HTML checker)', () => {
+  const env = useServerAndBrowser();
+  let server: TestServer;
+  let browser: Browser;
+  let pages: { role: Role; path: string }[];
+  const accounts = {} as Record<Exclude<Role, 'visitor'>, { email: string; id: number }>;
+
+  beforeAll(async () => {
+    ({ server, browser } = env);
+    const course = courseOf(server, 'media-information-literacy');
+    accounts.teacher = await createAccount(server, { name: 'Vera Teacher', school: 'Tiksi School' });
+    accounts.trainer = await createAccount(server, { name: 'Tom Trainer', roles: ['trainer'] });
+    accounts.admin = await createAccount(server, { name: 'Ada Admin', roles: ['admin'] });
+    passModules(server, accounts.teacher.id, course, course.modules);
+    const cohortId = createCohort(
+      server.db,
+      { name: 'Arctic spring', courses: [course.id], startDate: '2026-01-01', dueDate: null, description: '' },
+      accounts.trainer.id,
+    );
+    const { addMember } = await import('../../server/cohorts/queries.ts');
+    addMember(server.db, cohortId, accounts.teacher.id);
+    const { certificatesOfUser } = await import('../../server/certificates/issue.ts');
+    const code = certificatesOfUser(server.db, accounts.teacher.id)[0]?.code;
+    if (!code) throw new Error('the teacher has no certificate');
+    const first = course.modules[0]!.slug;
+    const ru = courseOf(server, 'arctic-teaching-ict');
+    pages = [
+      ...[
+        '/',
+        `/courses/${course.slug}`,
+        `/courses/${course.slug}/${first}`,
+        `/courses/${ru.slug}/${ru.modules[0]!.slug}`,
+        '/framework',
+        '/framework/KA.1',
+      ].map((p) => ({ role: 'visitor' as const, path: p })),
+      ...['/login', '/signup', '/password-reset', '/certificates', `/certificates/${code}`, '/no-such-page'].map((p) => ({
+        role: 'visitor' as const,
+        path: p,
+      })),
+      ...['/dashboard', '/profile', `/courses/${course.slug}`, `/courses/${course.slug}/${first}`, '/'].map((p) => ({ role: 'teacher' as const, path: p })),
+      ...['/cohorts', `/cohorts/${cohortId}`, `/cohorts/${cohortId}/members`].map((p) => ({ role: 'trainer' as const, path: p })),
+      ...['/admin/users', '/admin/reports/compliance', '/admin/reports/compliance/teachers', '/admin/records'].map((p) => ({
+        role: 'admin' as const,
+        path: p,
+      })),
+    ];
+  });
+
+  it(
+    'are valid HTML and pass axe, in English and Russian',
+    async () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vnu-'));
+      const problems: string[] = [];
+      for (const role of ['visitor', 'teacher', 'trainer', 'admin'] as const) {
+        const { page, context } = await openPage(browser, server.url);
+        if (role !== 'visitor') await signIn(page, accounts[role].email);
+        for (const lang of ['en', 'ru']) {
+          for (const { path: url } of pages.filter((p) => p.role === role)) {
+            const target = `${url}${url.includes('?') ? '&' : '?'}lang=${lang}`;
+            const html = await fetchBytes(page, target);
+            expect(html.type, target).toContain('text/html');
+            const file = `${role}-${lang}-${url.replace(/[^a-z0-9]+/gi, '_')}.html`;
+            fs.writeFileSync(path.join(dir, file), html.body);
+            await page.goto(target);
+            problems.push(...(await reviewPage(page, `every-page-${file.replace(/\.html$/, '')}`)));
+          }
+        }
+        await context.close();
+      }
+      const { stdout, stderr } = await run('java', ['-jar', vnu, '--errors-only', '--format', 'json', '--exit-zero-always', dir], {
+        maxBuffer: 64 * 1024 * 1024,
+      }).catch((err: { stdout: string; stderr: string }) => err);
+      const report = JSON.parse(stderr || stdout || '{"messages":[]}') as { messages: { type: string; url: string; lastLine?: number; message: string }[] };
+      for (const m of report.messages) problems.push(`${path.basename(m.url)}:${m.lastLine ?? '?'} ${m.message}`);
+      fs.rmSync(dir, { recursive: true, force: true });
+      expect(problems).toEqual([]);
+    },
+    TEST_TIMEOUT * 4,
+  );
+});
