@@ -1,4 +1,5 @@
 import { and, eq } from 'drizzle-orm';
+import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { getCatalogue } from '../../server/courses/catalogue.ts';
 import { learningRecords, moduleProgress } from '../../server/db/schema.ts';
@@ -53,5 +54,18 @@ describe('POST /courses/:course/:module/viewed', () => {
     expect((await agent.post(`/courses/ict-primary-education/${module.slug}/viewed`)).status).toBe(204);
     expect((await agent.post('/courses/ict-primary-education/no-such-module/viewed')).status).toBe(404);
     expect(rowsOf(user.id)).toEqual({ progress: [], experienced: [] });
+  });
+});
+
+describe('the quiz as a visitor sees it', () => {
+  it('is questions to read, not a form with nothing to send, and says "choose all that apply" once', async () => {
+    const mod = getCatalogue(ctx.db).course('media-information-literacy')!.modules[0]!;
+    const res = await request(ctx.app).get(`/courses/media-information-literacy/${mod.slug}`);
+    expect(res.status).toBe(200);
+    expect(res.text).not.toContain(`action="/courses/media-information-literacy/${mod.slug}/quiz"`);
+    expect(res.text).toContain('class="quiz-questions"');
+    const multiple = mod.quiz!.questions.find((q) => q.type === 'multiple')!;
+    const legend = new RegExp(`<legend>\\d+\\. ${multiple.prompt.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[^]*?</legend>`).exec(res.text)?.[0] ?? '';
+    expect(legend.match(/choose all that apply/gi)).toHaveLength(1);
   });
 });
