@@ -1,7 +1,8 @@
 import { defineConfig } from 'drizzle-kit';
 
+// SQLite, the default engine. PostgreSQL has its own: drizzle.config.pg.ts (`npm run db:generate` runs both).
 export default defineConfig({
   dialect: 'sqlite',
   schema: './server/db/schema.ts',
-  out: './migrations',
+  out: './migrations/sqlite',
 });

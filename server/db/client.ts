@@ -10,7 +10,7 @@ import * as schema from './schema.ts';
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 
-const MIGRATIONS = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../migrations');
+const MIGRATIONS = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../migrations/sqlite');
 
 export function openDatabase(databasePath: string): Db {
   ensureDatabaseFolder(databasePath);

@@ -1,0 +1,107 @@
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { users } from './auth.ts';
+import { courses, modules } from './courses.ts';
+import { ENROLMENT_STATUSES, PROGRESS_STATUSES } from './values.ts';
+
+export const enrolments = sqliteTable(
+  'enrolments',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id),
+    courseId: integer('course_id')
+      .notNull()
+      .references(() => courses.id),
+    status: text('status', { enum: ENROLMENT_STATUSES }).notNull().default('active'),
+    enrolledAt: integer('enrolled_at').notNull(),
+    completedAt: integer('completed_at'),
+    lastActivityAt: integer('last_activity_at').notNull(),
+  },
+  (t) => [uniqueIndex('enrolments_user_course_unique').on(t.userId, t.courseId), index('enrolments_course_idx').on(t.courseId)],
+);
+
+export const moduleProgress = sqliteTable(
+  'module_progress',
+  {
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id),
+    moduleId: integer('module_id')
+      .notNull()
+      .references(() => modules.id),
+    status: text('status', { enum: PROGRESS_STATUSES }).notNull(),
+    bestScore: integer('best_score'), // percent, best quiz attempt
+    quizPassed: integer('quiz_passed', { mode: 'boolean' }).notNull().default(false),
+    attempts: integer('attempts').notNull().default(0),
+    firstViewedAt: integer('first_viewed_at').notNull(),
+    completedAt: integer('completed_at'),
+    lastActivityAt: integer('last_activity_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.moduleId] }), index('module_progress_module_idx').on(t.moduleId)],
+);
+
+export const quizAttempts = sqliteTable(
+  'quiz_attempts',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id),
+    moduleId: integer('module_id')
+      .notNull()
+      .references(() => modules.id),
+    answers: text('answers', { mode: 'json' }).$type<Record<string, string[]>>().notNull(),
+    score: integer('score').notNull(),
+    passed: integer('passed', { mode: 'boolean' }).notNull(),
+    startedAt: integer('started_at'),
+    submittedAt: integer('submitted_at').notNull(),
+    // The random key the quiz form carried: a repeated submission (double click, a retry after a
+    // lost answer) finds the attempt it already recorded. Null for attempts made without one.
+    idempotencyKey: text('idempotency_key'),
+  },
+  (t) => [index('quiz_attempts_user_module_idx').on(t.userId, t.moduleId), uniqueIndex('quiz_attempts_user_key_idx').on(t.userId, t.idempotencyKey)],
+);
+
+/** One row per (teacher, competency, module that evidenced it): completing twice cannot double count. */
+export const competencyEvidence = sqliteTable(
+  'competency_evidence',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id),
+    competency: text('competency').notNull(),
+    moduleId: integer('module_id')
+      .notNull()
+      .references(() => modules.id),
+    courseId: integer('course_id')
+      .notNull()
+      .references(() => courses.id),
+    source: text('source').notNull().default('module'),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('competency_evidence_unique').on(t.userId, t.competency, t.moduleId),
+    index('competency_evidence_competency_idx').on(t.competency, t.userId, t.createdAt),
+    // Covers the per-teacher compliance export, which reads each teacher's evidence in order.
+    index('competency_evidence_user_idx').on(t.userId, t.competency, t.createdAt, t.moduleId),
+  ],
+);
+
+/** xAPI-shaped statements: the full statement as JSON plus the columns we filter on. */
+export const learningRecords = sqliteTable(
+  'learning_records',
+  {
+    id: text('id').primaryKey(), // statement UUID
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id),
+    verb: text('verb').notNull(), // verb IRI
+    courseId: integer('course_id'),
+    moduleId: integer('module_id'),
+    statement: text('statement', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+    timestamp: integer('timestamp').notNull(),
+  },
+  (t) => [index('learning_records_user_idx').on(t.userId, t.timestamp), index('learning_records_time_idx').on(t.timestamp)],
+);

@@ -1,0 +1,152 @@
+import Database from 'better-sqlite3';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import sqliteConfig from '../../drizzle.config.ts';
+import pgConfig from '../../drizzle.config.pg.ts';
+import { openMigratedDatabase } from '../../server/db/client.ts';
+
+// Each engine has its own drizzle-kit migrations: migrations/sqlite (moved there from
+// migrations/, unchanged) and migrations/postgres.
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const ENGINES = [
+  { engine: 'SQLite', config: sqliteConfig },
+  { engine: 'PostgreSQL', config: pgConfig },
+];
+const SQLITE_FOLDER = path.join(ROOT, sqliteConfig.out!);
+
+/**
+ * What drizzle's migrator recorded in __drizzle_migrations for each SQLite migration shipped
+ * before the move: the SHA-256 of the file and the journal's time. It skips every migration not
+ * newer than the last time recorded, so existing databases stay up to date as long as these
+ * files and times never change (0002 carries hand-written back-fills: never regenerate it).
+ */
+const SHIPPED = [
+  { tag: '0000_init', when: 1795383949925, hash: 'c7bcec403108ded48e926dc0a7afc4f7af47a2b6aa061c9803bd6232f3908049' },
+  { tag: '0001_evidence_user_index', when: 1795388199064, hash: 'a92f65f763480b5c2606b56e37c4734ea84726e00ab99aa4d806ad64d7a2310a' },
+  { tag: '0002_security_accounts', when: 1795996488498, hash: '7fa67bd13a8b089060b159b4d6960e3c752092b34fde66676adcf71be273ccbc' },
+  { tag: '0003_quiz_idempotency', when: 1795997853697, hash: '6c3c75307359094875fe1a302c9c3f58f4c5cdcbc02b50c5c2f44603d8de1254' },
+];
+
+interface Journal {
+  dialect: string;
+  entries: { idx: number; when: number; tag: string }[];
+}
+const journalOf = (folder: string): Journal => JSON.parse(fs.readFileSync(path.join(folder, 'meta/_journal.json'), 'utf8'));
+
+const temporary: string[] = [];
+function tempDir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'migrations-test-'));
+  temporary.push(dir);
+  return dir;
+}
+afterAll(() => {
+  for (const dir of temporary) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/** A copy of the SQLite migrations laid out as before the move (one flat folder), up to `count` entries. */
+function oldLayout(count = SHIPPED.length): string {
+  const folder = path.join(tempDir(), 'migrations');
+  fs.mkdirSync(path.join(folder, 'meta'), { recursive: true });
+  const journal = journalOf(SQLITE_FOLDER);
+  journal.entries = journal.entries.filter((e) => SHIPPED.some((s) => s.tag === e.tag)).slice(0, count);
+  for (const { tag } of journal.entries) fs.copyFileSync(path.join(SQLITE_FOLDER, `${tag}.sql`), path.join(folder, `${tag}.sql`));
+  fs.writeFileSync(path.join(folder, 'meta/_journal.json'), JSON.stringify(journal));
+  return folder;
+}
+
+function applied(sqlite: Database.Database): { hash: string; created_at: number }[] {
+  return sqlite.prepare('SELECT hash, created_at FROM __drizzle_migrations ORDER BY created_at').all() as { hash: string; created_at: number }[];
+}
+const schemaOf = (sqlite: Database.Database) => sqlite.prepare("SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY name").all();
+
+describe('migration folders', () => {
+  it.each(ENGINES)('list every $engine migration in the journal, in order, each with its snapshot', ({ config }) => {
+    const folder = path.join(ROOT, config.out!);
+    const journal = journalOf(folder);
+    expect(journal.dialect).toBe(config.dialect);
+    expect(journal.entries.length).toBeGreaterThan(0);
+    const tags = journal.entries.map((e) => e.tag);
+    const files = fs.readdirSync(folder).filter((f) => f.endsWith('.sql'));
+    expect(files.sort()).toEqual(tags.map((t) => `${t}.sql`).sort());
+    journal.entries.forEach((entry, i) => {
+      expect(entry.idx).toBe(i);
+      expect(entry.tag.startsWith(String(i).padStart(4, '0'))).toBe(true);
+      if (i > 0) expect(entry.when).toBeGreaterThan(journal.entries[i - 1].when);
+      expect(fs.existsSync(path.join(folder, `meta/${entry.tag.slice(0, 4)}_snapshot.json`)), entry.tag).toBe(true);
+    });
+  });
+
+  // drizzle-kit writes only into a copy of the folder here, so the check leaves the tree as it was.
+  it.each(ENGINES)('leave drizzle-kit nothing to generate for the $engine schema', ({ config }) => {
+    const copy = path.join(tempDir(), 'out');
+    fs.cpSync(path.join(ROOT, config.out!), copy, { recursive: true });
+    const before = fs.readdirSync(copy, { recursive: true }).sort();
+    const bin = path.join(ROOT, 'node_modules/drizzle-kit/bin.cjs');
+    // drizzle-kit puts "./" before --out, so the copy is named relative to the project.
+    const args = ['generate', '--dialect', config.dialect, '--schema', String(config.schema), '--out', path.relative(ROOT, copy)];
+    execFileSync(process.execPath, [bin, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
+    expect(fs.readdirSync(copy, { recursive: true }).sort()).toEqual(before);
+  });
+});
+
+describe('SQLite migrations in migrations/sqlite', () => {
+  it('keep every migration shipped before the move byte for byte, as databases recorded them', () => {
+    const journal = journalOf(SQLITE_FOLDER);
+    for (const shipped of SHIPPED) {
+      const entry = journal.entries.find((e) => e.tag === shipped.tag);
+      expect(entry?.when, shipped.tag).toBe(shipped.when);
+      const hash = createHash('sha256')
+        .update(fs.readFileSync(path.join(SQLITE_FOLDER, `${shipped.tag}.sql`)))
+        .digest('hex');
+      expect(hash, shipped.tag).toBe(shipped.hash);
+    }
+  });
+
+  it('are the ones a new database gets', () => {
+    const db = openMigratedDatabase(':memory:');
+    const journal = journalOf(SQLITE_FOLDER);
+    expect(applied(db.$client).map((r) => Number(r.created_at))).toEqual(journal.entries.map((e) => e.when));
+  });
+
+  it('find a database migrated before the move up to date: nothing runs again', () => {
+    const file = path.join(tempDir(), 'old.sqlite');
+    const old = new Database(file);
+    migrate(drizzle(old), { migrationsFolder: oldLayout() });
+    expect(applied(old)).toEqual(SHIPPED.map((s) => ({ hash: s.hash, created_at: s.when })));
+    old.prepare("INSERT INTO users (email, name, created_at) VALUES ('kept@example.org', 'Kept', 1)").run();
+    const schema = schemaOf(old);
+    old.close();
+
+    const db = openMigratedDatabase(file); // throws if a migration ran again (tables exist)
+    expect(applied(db.$client)).toEqual(SHIPPED.map((s) => ({ hash: s.hash, created_at: s.when })));
+    expect(schemaOf(db.$client)).toEqual(schema);
+    expect(db.$client.prepare('SELECT email FROM users').all()).toEqual([{ email: 'kept@example.org' }]);
+    db.$client.close();
+  });
+
+  it('bring a database left at 0001 to the end, back-fills of 0002 included', () => {
+    const file = path.join(tempDir(), 'halfway.sqlite');
+    const old = new Database(file);
+    migrate(drizzle(old), { migrationsFolder: oldLayout(2) });
+    old.exec(`INSERT INTO users (id, email, name, password_hash, created_at) VALUES (1, 'trainer@example.org', 'T', 'hash', 100);
+      INSERT INTO users (id, email, name, created_at) VALUES (2, 'pending@example.org', 'P', 200);
+      INSERT INTO one_time_tokens (id, purpose, user_id, created_by, created_at) VALUES ('t', 'signin', 2, 1, 300);`);
+    old.close();
+
+    const db = openMigratedDatabase(file);
+    expect(applied(db.$client).map((r) => r.hash)).toEqual(SHIPPED.map((s) => s.hash));
+    expect(db.$client.prepare('SELECT id, email_verified_at, created_by FROM users ORDER BY id').all()).toEqual([
+      { id: 1, email_verified_at: 100, created_by: null },
+      { id: 2, email_verified_at: null, created_by: 1 },
+    ]);
+    db.$client.close();
+  });
+});
