@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { type Ack, checkCompletions, type EvidenceCheck } from './evidence.ts';
 import { runLoad } from './load.ts';
 import { machine, type Machine } from './pages.ts';
-import { completionRequests, SESSION_COOKIE } from './scenarios.ts';
+import { completionAcknowledged, completionRequests, SESSION_COOKIE } from './scenarios.ts';
 import { type CompletionPair, seedDatabase } from './seed.ts';
 import { type ServerProcess, startPlatform } from './server-process.ts';
 
@@ -46,7 +46,7 @@ async function loadThenKill(server: ServerProcess, options: CrashOptions, next: 
     duration: killAfter + 60, // the kill ends it long before
     warmup: 0,
     next,
-    expect: (status) => status === 303,
+    expect: completionAcknowledged,
     onAck: (tag) => {
       const pair = tag as CompletionPair;
       acks.push({ userId: pair.userId, moduleId: pair.moduleId });

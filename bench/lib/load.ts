@@ -27,8 +27,8 @@ export interface LoadOptions {
   warmup: number; // seconds before, on the same connections, not measured
   /** The next request, or null when the pool is used up (the run then stops early). */
   next: () => NextRequest | null;
-  /** The status codes that count as success: e.g. 200 for a page, 303 for a completion. */
-  expect: (status: number) => boolean;
+  /** The answers that count as success: e.g. 200 for a page, 303 to the module for a completion. */
+  expect: (status: number, headers: Record<string, string>) => boolean;
   /** Every expected answer, warm-up included (those completions are real too). */
   onAck?: (tag: unknown) => void;
   /** Ask for uncompressed answers (to see what compression costs); browsers always accept gzip and br. */
@@ -124,11 +124,11 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
               ctx.tag = next.tag;
               return { ...req, method: next.method ?? 'GET', path: next.path, headers: { ...req.headers, ...next.headers }, body: next.body ?? '' };
             },
-            onResponse: (status, _body, context) => {
+            onResponse: (status, _body, context, headers) => {
               const ctx = context as Context;
               if (ctx.tag === SKIPPED) return;
               statuses[status] = (statuses[status] ?? 0) + 1;
-              const expected = options.expect(status);
+              const expected = options.expect(status, (headers ?? {}) as Record<string, string>);
               if (expected) options.onAck?.(ctx.tag);
               else unexpected++;
               if (measuring) {

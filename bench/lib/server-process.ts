@@ -70,7 +70,9 @@ async function spawnServer(name: string, script: string, env: Record<string, str
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script], {
     cwd: ROOT,
-    env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'silent', HOST: '127.0.0.1', PORT: String(port), BASE_URL: url, ...env },
+    // The load generator stands in for a reverse proxy on loopback: it names each simulated visitor's
+    // address in X-Forwarded-For, which the server trusts only because TRUST_PROXY says so.
+    env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'silent', HOST: '127.0.0.1', PORT: String(port), BASE_URL: url, TRUST_PROXY: 'loopback', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let log = '';

@@ -2,7 +2,8 @@ import type { Db } from '../db/client.ts';
 import { translator } from '../http/i18n.ts';
 import { OB_V3, VC_V2 } from './contexts.ts';
 import { issuerDid } from './did.ts';
-import { issuerId } from './keys.ts';
+import { issuerId, signingKey } from './keys.ts';
+import { keptResults } from './kept-results.ts';
 import type { JsonObject } from './legacy-jcs-proof.ts';
 import { certificateStatus, certificateUrl, competencyList, formatHoursIn, isoDate, labelLanguage } from './present.ts';
 import { type CertificateRow, findCourseSlug } from './queries.ts';
@@ -63,10 +64,20 @@ export function buildCredential(cert: CertificateRow, courseSlug: string, { base
   };
 }
 
-/** GET /certificates/:code.json: the credential, signed now by the current issuer key (created = issue time). */
-export function signedCredential(db: Db, cert: CertificateRow, settings: Settings): Promise<JsonObject> {
-  const courseSlug = findCourseSlug(db, cert.courseId) ?? String(cert.courseId);
-  return signCredential(db, settings.baseUrl, buildCredential(cert, courseSlug, settings), isoDate(cert.issuedAt));
+const signed = keptResults<JsonObject>(1000);
+
+/**
+ * GET /certificates/:code.json and the certificate page: the credential, signed by the current issuer
+ * key (created = issue time). RDF canonicalisation and signing cost about 20 ms, and the result never
+ * changes for a certificate until the key does, so the last thousand are kept (revocation lives in the
+ * status list, not in the credential). Returns a copy: callers may add to it.
+ */
+export async function signedCredential(db: Db, cert: CertificateRow, settings: Settings): Promise<JsonObject> {
+  const credential = await signed(db, `${cert.code}|${signingKey(db).id}|${settings.baseUrl}`, () => {
+    const courseSlug = findCourseSlug(db, cert.courseId) ?? String(cert.courseId);
+    return signCredential(db, settings.baseUrl, buildCredential(cert, courseSlug, settings), isoDate(cert.issuedAt));
+  });
+  return structuredClone(credential);
 }
 
 /**

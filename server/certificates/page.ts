@@ -11,7 +11,11 @@ import { formatCode, normaliseCode } from './code.ts';
 import { signedCredential } from './credential.ts';
 import { certificateStatus, competencyList } from './present.ts';
 import { type CertificateRow, findCertificate, findUserName } from './queries.ts';
-import { verifyCredential } from './verification.ts';
+import { keptResults } from './kept-results.ts';
+import { signingKey } from './keys.ts';
+import { type VerificationResult, verifyCredential } from './verification.ts';
+
+const pageChecks = keptResults<VerificationResult>(1000);
 
 // The verification page, shared by the public route and the admin actions that re-render it.
 
@@ -63,8 +67,6 @@ export async function renderCertificatePage(
     replacedByDisplay: cert.replacedByCode ? formatCode(cert.replacedByCode) : null,
     competencies: competencyList(cert.competencies, lang),
   };
-  // The page reports the checks a verifier makes of this certificate's credential, made the same way.
-  const { checks } = await verifyCredential(db, await signedCredential(db, cert, { baseUrl }), { baseUrl });
   // Administrators see the private side (reason, names) and the actions; nobody else does.
   const admin = isAdmin
     ? {
@@ -80,7 +82,6 @@ export async function renderCertificatePage(
     'certificates/show',
     {
       cert: view,
-      checks,
       admin,
       canDownloadPdf: canDownloadPdf(db, user, cert),
       notice: extra.notice ?? null,
@@ -88,5 +89,17 @@ export async function renderCertificatePage(
       values: extra.values ?? {},
     },
     { status: extra.status },
+  );
+}
+
+/**
+ * The checks a verifier makes of this certificate's credential, made the same way: sign what
+ * GET /certificates/:code.json serves, then verify it. That costs about 25 ms of CPU, so the page
+ * loads them apart (GET /certificates/:code/checks) and the result is kept while the key and the
+ * revocation stay as they are.
+ */
+export function credentialChecks(db: Db, cert: CertificateRow, baseUrl: string): Promise<VerificationResult> {
+  return pageChecks(db, `${cert.code}|${signingKey(db).id}|${cert.revokedAt ?? ''}|${baseUrl}`, async () =>
+    verifyCredential(db, await signedCredential(db, cert, { baseUrl }), { baseUrl }),
   );
 }

@@ -10,7 +10,7 @@ import { certificateAdminRoutes } from './admin-routes.ts';
 import { normaliseCode } from './code.ts';
 import { revocationList, signedCredential } from './credential.ts';
 import { issuerRoutes } from './issuer-routes.ts';
-import { canDownloadPdf, certificateOr404, noticeFrom, renderCertificatePage } from './page.ts';
+import { canDownloadPdf, certificateOr404, credentialChecks, noticeFrom, renderCertificatePage } from './page.ts';
 import { renderCertificatePdf } from './pdf.ts';
 import { certificateStatus, fileName } from './present.ts';
 import { publicJson } from './public-json.ts';
@@ -90,6 +90,12 @@ export function certificateRoutes(deps: Deps): Router {
 
   router.get('/certificates/:code/status', lookups, (req, res) => {
     publicJson(res, revocationList(certificateOr404(db, req.params.code), config), 'application/json');
+  });
+
+  router.get('/certificates/:code/checks', lookups, async (req, res) => {
+    const cert = certificateOr404(db, req.params.code);
+    const { checks } = await credentialChecks(db, cert, config.baseUrl);
+    return render(req, res, 'certificates/checks', { code: cert.code, checks }, { fragment: 'certificates/_checks' });
   });
 
   router.get('/certificates/:code', lookups, (req, res) => {

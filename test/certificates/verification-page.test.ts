@@ -136,13 +136,21 @@ describe('GET /certificates/:code', () => {
   it('reports the checks a verifier makes of its Open Badges credential, the revocation among them', async () => {
     const ctx = createTestApp();
     const code = certify(ctx, (await makeUser(ctx.db)).id);
-    const valid = await request(ctx.app).get(`/certificates/${code}`);
+    // The page itself stays light: it loads its checks (a signature and its verification) apart.
+    const page = await request(ctx.app).get(`/certificates/${code}`);
+    expect(page.text).toContain(`data-hx-get="/certificates/${code}/checks" data-hx-trigger="load"`);
+    expect(page.text).toContain(`href="/certificates/${code}/checks"`);
+    const valid = await request(ctx.app).get(`/certificates/${code}/checks`);
+    expect(valid.status).toBe(200);
     expect(valid.text).toContain('Checks of the Open Badges credential');
     expect(checksShown(valid.text)).toEqual(ALL_PASSED);
+    const fragment = await request(ctx.app).get(`/certificates/${code}/checks`).set('HX-Request', 'true').set('HX-Request-Type', 'partial');
+    expect(fragment.text.trimStart()).toMatch(/^<table class="data-table" id="credential-checks"/);
     revokeCertificate(ctx.db, code, { reason: 'r', now: Date.UTC(2025, 3, 9) });
-    const revoked = await request(ctx.app).get(`/certificates/${code}?lang=ru`);
+    const revoked = await request(ctx.app).get(`/certificates/${code}/checks?lang=ru`);
     expect(checksShown(revoked.text)).toEqual({ ...ALL_PASSED, status: 'failed' });
     expect(revoked.text).toContain('Статус аннулирования');
+    expect((await request(ctx.app).get('/certificates/ZZZZZZZZZZ/checks')).status).toBe(404);
   });
 
   it('shows the PDF link to the owner and no admin panel', async () => {
