@@ -256,25 +256,30 @@ export function cohortsOfMember(db: Db, userId: number): { id: number; name: str
   return memberCohorts(db).all({ userId });
 }
 
-/**
- * Open invitations for the owner's dashboard. An address not yet proven sees none: a trainer's
- * invitation names the person at that address, who may not be the one who registered it.
- */
-export function openInvitations(db: Db, userId: number) {
-  return db
+// On every dashboard: prepared once per connection.
+const invitationsOf = preparedPerConnection((db) =>
+  db
     .select({ cohortId: cohorts.id, name: cohorts.name, description: cohorts.description, dueDate: cohorts.dueDate, invitedBy: users.name })
     .from(cohortMembers)
     .innerJoin(cohorts, eq(cohorts.id, cohortMembers.cohortId))
     .leftJoin(users, eq(users.id, cohortMembers.invitedBy))
     .where(
       and(
-        eq(cohortMembers.userId, userId),
+        eq(cohortMembers.userId, sql.placeholder('userId')),
         eq(cohortMembers.status, 'invited'),
-        sql`EXISTS (SELECT 1 FROM users me WHERE me.id = ${userId} AND me.email_verified_at IS NOT NULL)`,
+        sql`EXISTS (SELECT 1 FROM users me WHERE me.id = ${sql.placeholder('userId')} AND me.email_verified_at IS NOT NULL)`,
       ),
     )
     .orderBy(asc(cohortMembers.addedAt))
-    .all();
+    .prepare(),
+);
+
+/**
+ * Open invitations for the owner's dashboard. An address not yet proven sees none: a trainer's
+ * invitation names the person at that address, who may not be the one who registered it.
+ */
+export function openInvitations(db: Db, userId: number) {
+  return invitationsOf(db).all({ userId });
 }
 
 /** The people an import invited, for the invitation e-mails. */

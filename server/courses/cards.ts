@@ -13,8 +13,21 @@ import { searchCourses, searchTerms } from './search.ts';
 
 const SHORT_WORDS = 25;
 
+// Course summaries change only when packages are reloaded: each is cut once, not on every card.
+const summaries = new Map<string, { short: string; rest: string }>();
+
 /** The first 25 words and the rest; a summary only a little longer is shown whole. */
 export function shortSummary(text: string): { short: string; rest: string } {
+  let cut = summaries.get(text);
+  if (!cut) {
+    if (summaries.size > 1000) summaries.clear();
+    cut = cutSummary(text);
+    summaries.set(text, cut);
+  }
+  return cut;
+}
+
+function cutSummary(text: string): { short: string; rest: string } {
   const words = text.trim().split(/\s+/);
   if (words.length <= SHORT_WORDS + 5) return { short: text.trim(), rest: '' };
   return {
