@@ -19,7 +19,7 @@ export function certificateAdminRoutes({ db, config }: Deps): Router {
     const parsed = parseInput(revokeSchema, req.body);
     if (!parsed.ok) {
       const values = { reason: typeof req.body?.reason === 'string' ? req.body.reason : '' };
-      return renderCertificatePage(req, res, { db, baseUrl: config.baseUrl }, cert, { errors: parsed.errors, values, status: 422 });
+      return renderCertificatePage(req, res, { db }, cert, { errors: parsed.errors, values, status: 422 });
     }
     const result = revokeCertificate(db, cert.code, { reason: parsed.data.reason, now: Date.now() });
     redirect(req, res, `/certificates/${cert.code}?notice=${result.ok ? 'revoked' : 'alreadyRevoked'}`);

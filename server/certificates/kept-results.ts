@@ -8,7 +8,10 @@ export function keptResults<T>(limit: number): (db: Db, key: string, make: () =>
   const perDb = new WeakMap<Db, Map<string, Promise<T>>>();
   return (db, key, make) => {
     let kept = perDb.get(db);
-    if (!kept) perDb.set(db, (kept = new Map()));
+    if (!kept) {
+      kept = new Map();
+      perDb.set(db, kept);
+    }
     let entry = kept.get(key);
     if (!entry) {
       entry = make();

@@ -43,7 +43,7 @@ export function noticeFrom(value: unknown): string | null {
 export async function renderCertificatePage(
   req: Request,
   res: Response,
-  { db, baseUrl }: { db: Db; baseUrl: string },
+  { db }: { db: Db },
   cert: CertificateRow,
   extra: { notice?: string | null; errors?: FieldErrors; values?: Record<string, string>; status?: number } = {},
 ): Promise<void> {

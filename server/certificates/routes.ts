@@ -102,7 +102,7 @@ export function certificateRoutes(deps: Deps): Router {
     const code = normaliseCode(req.params.code);
     const cert = code ? findCertificate(db, code) : undefined;
     if (!cert) return render(req, res, 'certificates/not-found', { code: String(req.params.code).slice(0, 40) }, { status: 404 });
-    return renderCertificatePage(req, res, { db, baseUrl: config.baseUrl }, cert, { notice: noticeFrom(req.query.notice) });
+    return renderCertificatePage(req, res, { db }, cert, { notice: noticeFrom(req.query.notice) });
   });
 
   router.use(certificateAdminRoutes(deps));
