@@ -2,7 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import type { Deps } from '../app.ts';
 import { HttpError } from '../http/errors.ts';
 import { redirect, render } from '../http/render.ts';
-import { parseInput, type FieldErrors } from '../http/validation.ts';
+import { formText, parseInput, type FieldErrors } from '../http/validation.ts';
 import { sendMessage } from '../mail/send.ts';
 import { mailEnabled } from '../mail/transport.ts';
 import { hashPassword } from './passwords.ts';
@@ -59,7 +59,7 @@ export function resetRoutes(deps: Deps): Router {
   router.post('/password-reset', perAddressLimiter(db, 'password-reset-requests', 10, 15 * 60 * 1000), (req, res) => {
     if (!mailEnabled(config)) return requestPage(req, res, { email: '' }, {});
     const parsed = parseInput(resetRequestSchema, req.body);
-    if (!parsed.ok) return requestPage(req, res, { email: String(req.body?.email ?? '') }, parsed.errors, 422);
+    if (!parsed.ok) return requestPage(req, res, { email: formText(req.body?.email) }, parsed.errors, 422);
     const user = findUserByEmail(db, parsed.data.email);
     if (user) mailResetLink(deps, user);
     redirect(req, res, '/password-reset?sent=1');

@@ -65,7 +65,8 @@ const repeatedQuery = FIELDS.map((f) => `${f}=1&${f}=2`).join('&');
 async function sweepTarget(role: 'visitor' | 'teacher' | 'trainer' | 'admin') {
   // Each request comes from its own address (through a trusted loopback proxy) and look-ups are not
   // capped, so no rate limit answers before a handler has seen the input.
-  const ctx = createTestApp({ env: { TRUST_PROXY: 'loopback', LOOKUP_RATE_LIMIT: '1000000' } });
+  // Mail is configured (to a port that refuses), so the routes that only work with mail are swept too.
+  const ctx = createTestApp({ env: { TRUST_PROXY: 'loopback', LOOKUP_RATE_LIMIT: '1000000', SMTP_URL: 'smtp://127.0.0.1:9' } });
   const teacher = await userAgent(ctx);
   const trainer = await userAgent(ctx, { roles: ['trainer'] });
   const admin = await userAgent(ctx, { roles: ['admin'] });
