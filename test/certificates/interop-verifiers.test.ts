@@ -11,7 +11,7 @@ import { verifyingSuite } from '../../server/certificates/signing.ts';
 import { hasAchievementCredentialShape } from '../../server/certificates/credential-shape.ts';
 import { createTestApp, makeUser, type TestContext } from '../helpers.ts';
 import { certify, EN_COURSE, RU_COURSE } from './fixtures.ts';
-import { ACHIEVEMENT_CREDENTIAL_SCHEMA, readInteropFile } from './interop-schemas.ts';
+import { ACHIEVEMENT_CREDENTIAL_SCHEMA, readInteropFile, skipWithoutInterop } from './interop-schemas.ts';
 import { routeVerifierNetwork, type VerifierNetwork } from './verifier-network.ts';
 
 // The credentials checked by the verifiers people use, as they would check them: the Digital
@@ -48,7 +48,7 @@ function tamperedCopy(credential: Json): Json {
 
 const revoke = (code: string) => revokeCertificate(ctx.db, code, { reason: 'issued by mistake', now: Date.now() });
 
-describe('the Digital Credentials Consortium verifier (verifier-core)', () => {
+describe.skipIf(skipWithoutInterop)('the Digital Credentials Consortium verifier (verifier-core)', () => {
   type DccCredential = Parameters<typeof dccVerify>[0]['credential'];
   // As its web verifier calls it, without issuer registries: those are on the network.
   const dcc = (credential: Json) => dccVerify({ credential: credential as DccCredential, knownDIDRegistries: [] });
@@ -138,10 +138,11 @@ describe("Digital Bazaar's verifyCredential in JSON-LD safe mode, with the Bitst
   });
 });
 
-describe("1EdTech's AchievementCredential JSON Schema (Open Badges 3.0), with ajv", () => {
+describe.skipIf(skipWithoutInterop)("1EdTech's AchievementCredential JSON Schema (Open Badges 3.0), with ajv", () => {
   const ajv = new Ajv2019({ allErrors: true, strict: false });
   addFormats.default(ajv);
-  const validate = ajv.compile(JSON.parse(readInteropFile(ACHIEVEMENT_CREDENTIAL_SCHEMA)));
+  // Compiled only where the schema can be read (the describe is skipped elsewhere, but still collected).
+  const validate = ajv.compile(skipWithoutInterop ? {} : JSON.parse(readInteropFile(ACHIEVEMENT_CREDENTIAL_SCHEMA)));
 
   it('accepts the credentials of an English and a Russian course', async () => {
     for (const slug of [EN_COURSE, RU_COURSE]) {
