@@ -2,6 +2,7 @@ import type { Deps } from '../app.ts';
 import { sendMessage } from '../mail/send.ts';
 import { mailEnabled } from '../mail/transport.ts';
 import { hashPassword } from './passwords.ts';
+import { DatabaseStore } from './rate-limit-store.ts';
 import { createUser, findUserByEmail, type NewUser } from './queries.ts';
 import { sendVerificationMail } from './verification.ts';
 
@@ -12,6 +13,21 @@ export type SignUpOutcome =
   | { kind: 'checkMail' }
   /** No mail configured and the address has an account. */
   | { kind: 'notPossible' };
+
+/** Warnings ("someone tried to sign up with your address") one account may receive in an hour. */
+export const SIGNUP_WARNINGS_PER_HOUR = 3;
+const HOUR = 60 * 60 * 1000;
+const warningCounters = new WeakMap<Deps['db'], DatabaseStore>();
+/** The counters live with the other rate limits (rate_limits), so every app instance agrees. */
+function signupWarnings(db: Deps['db']): DatabaseStore {
+  let store = warningCounters.get(db);
+  if (!store) {
+    store = new DatabaseStore(db, 'signup-warning:');
+    store.init({ windowMs: HOUR } as Parameters<DatabaseStore['init']>[0]);
+    warningCounters.set(db, store);
+  }
+  return store;
+}
 
 /**
  * Sign-up that does not tell a visitor whether an address is registered. With mail, both a new
@@ -32,7 +48,9 @@ export async function signUp(deps: Deps, input: Omit<NewUser, 'passwordHash'> & 
     return { kind: 'checkMail' };
   }
   const owner = findUserByEmail(deps.db, fields.email);
-  if (owner) {
+  // At most a few warnings an hour per account, however many addresses the attempts come from: a
+  // sign-up form must not be a way to flood someone's mailbox. The answer is the same either way.
+  if (owner && (await signupWarnings(deps.db).increment(owner.email)).totalHits <= SIGNUP_WARNINGS_PER_HOUR) {
     const base = deps.config.baseUrl;
     void sendMessage(deps, {
       to: owner.email,

@@ -62,6 +62,24 @@ describe('POST /signup with mail configured', () => {
     expect(linkIn(welcome!, `${BASE}/verify/`)).toMatch(/^http:\/\/localhost:3000\/verify\/[a-z2-7]{32}$/);
   });
 
+  it('warns the owner of a registered address at most three times an hour, however often it is tried', async () => {
+    const ctx = createTestApp({ courses: false, env: { SMTP_URL: smtp.url, TRUST_PROXY: 'loopback' } });
+    await makeUser(ctx.db, { email: 'flooded@school.example' });
+    const before = smtp.to('flooded@school.example').length;
+    for (let i = 0; i < 6; i++) {
+      const res = await agent(ctx.app)
+        .post('/signup')
+        .set('X-Forwarded-For', `10.20.30.${i + 1}`)
+        .type('form')
+        .send(signupForm({ email: 'flooded@school.example' }));
+      // The answer never changes, so the cap tells a prober nothing either.
+      expect(res.status).toBe(303);
+      expect(res.headers.location).toBe('/signup/check-mail');
+    }
+    await settle(500);
+    expect(smtp.to('flooded@school.example').length - before).toBe(3);
+  });
+
   it('answers htmx requests alike too, with the same HX-Redirect', async () => {
     const ctx = createTestApp({ courses: false, env: { SMTP_URL: smtp.url } });
     await makeUser(ctx.db, { email: 'taken2@school.example' });
