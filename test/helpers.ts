@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pino, { type Logger } from 'pino';
+import type { Response } from 'superagent';
 import request from 'supertest';
 import type { Express } from 'express';
 import { createApp } from '../server/app.ts';
@@ -84,4 +85,11 @@ export async function signedIn(app: Express, email: string, password = PASSWORD)
 export async function userAgent(ctx: TestContext, fields: Parameters<typeof makeUser>[1] = {}) {
   const user = await makeUser(ctx.db, fields);
   return { user, agent: await signedIn(ctx.app, user.email) };
+}
+
+/** A supertest parser that keeps the body as bytes (PDF, XLSX): `.buffer(true).parse(binaryBody)`. */
+export function binaryBody(res: Response, done: (err: Error | null, body: Buffer) => void): void {
+  const chunks: Buffer[] = [];
+  res.on('data', (c: Buffer) => chunks.push(c));
+  res.on('end', () => done(null, Buffer.concat(chunks)));
 }

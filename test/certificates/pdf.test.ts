@@ -6,20 +6,13 @@ import { renderCertificatePdf } from '../../server/certificates/pdf.ts';
 import { issuerNameFor } from '../../server/config.ts';
 import { enrolments } from '../../server/db/schema.ts';
 import { competencyByCode } from '../../server/framework/ict-cft.ts';
-import { createTestApp, makeUser, type TestContext, testConfig, userAgent } from '../helpers.ts';
+import { binaryBody, createTestApp, makeUser, type TestContext, testConfig, userAgent } from '../helpers.ts';
 import { certify, EN_COURSE, makeCohort, RU_COURSE, sampleCourse } from './fixtures.ts';
 import { readPdfMetadata } from './pdf-metadata.ts';
 import { readPdf } from './pdf-text.ts';
 
 async function getPdf(agent: ReturnType<typeof request.agent>, code: string) {
-  return agent
-    .get(`/certificates/${code}.pdf`)
-    .buffer(true)
-    .parse((res, done) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => done(null, Buffer.concat(chunks)));
-    });
+  return agent.get(`/certificates/${code}.pdf`).buffer(true).parse(binaryBody);
 }
 
 async function ownerPdf(ctx: TestContext, name: string, slug = EN_COURSE) {

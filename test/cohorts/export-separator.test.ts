@@ -1,19 +1,12 @@
 import ExcelJS from 'exceljs';
-import type { Response } from 'superagent';
 import { describe, expect, it } from 'vitest';
 import { addMember, createCohort } from '../../server/cohorts/queries.ts';
-import { makeUser } from '../helpers.ts';
+import { binaryBody, makeUser } from '../helpers.ts';
 import { excelAcceptsSheetName, expectAttackRoundTrip, readCsv, SEMICOLON_ATTACK } from '../http/spreadsheet-checks.ts';
 import { trainerWithCohort, upload } from './fixtures.ts';
 
 // Excel in a Russian locale splits a .csv at ';', so an unquoted `x;=cmd|...` cell in a comma
 // file became a formula; every text field is now quoted, and a ';' variant is offered.
-
-const binary = (res: Response, done: (err: Error | null, body: Buffer) => void) => {
-  const chunks: Buffer[] = [];
-  res.on('data', (c: Buffer) => chunks.push(c));
-  res.on('end', () => done(null, Buffer.concat(chunks)));
-};
 
 /** A cohort with a member whose name and school are formula attacks. */
 async function hostileCohort() {
@@ -109,7 +102,7 @@ describe('GET /cohorts/:id/progress.xlsx', () => {
         trainer.user.id,
       );
       addMember(ctx.db, cohortId, (await makeUser(ctx.db, { name: 'Ann', email: 'ann@school.org' })).id);
-      const res = await trainer.agent.get(`/cohorts/${cohortId}/progress.xlsx`).buffer(true).parse(binary);
+      const res = await trainer.agent.get(`/cohorts/${cohortId}/progress.xlsx`).buffer(true).parse(binaryBody);
       expect(res.status).toBe(200);
       const workbook = new ExcelJS.Workbook();
       await workbook.xlsx.load(res.body as ExcelJS.Buffer);

@@ -1,20 +1,13 @@
 import ExcelJS from 'exceljs';
 import { eq } from 'drizzle-orm';
 import nodemailer from 'nodemailer';
-import type { Response } from 'superagent';
 import { describe, expect, it } from 'vitest';
 import { neutraliseFormula } from '../../server/http/spreadsheet.ts';
 import type { TransportFactory } from '../../server/cohorts/mail.ts';
 import { addMember } from '../../server/cohorts/queries.ts';
 import { moduleProgress, oneTimeTokens, users } from '../../server/db/schema.ts';
-import { makeUser } from '../helpers.ts';
+import { binaryBody, makeUser } from '../helpers.ts';
 import { trainerWithCohort, upload } from './fixtures.ts';
-
-const binary = (res: Response, done: (err: Error | null, body: Buffer) => void) => {
-  const chunks: Buffer[] = [];
-  res.on('data', (c: Buffer) => chunks.push(c));
-  res.on('end', () => done(null, Buffer.concat(chunks)));
-};
 
 /** A cohort whose members' names and schools try formula injection. */
 async function hostileCohort() {
@@ -81,7 +74,7 @@ describe('GET /cohorts/:id/progress.csv', () => {
 describe('GET /cohorts/:id/progress.xlsx', () => {
   it('exports the same data as a workbook, formula cells neutralised', async () => {
     const { trainer, cohortId } = await hostileCohort();
-    const res = await trainer.agent.get(`/cohorts/${cohortId}/progress.xlsx`).buffer(true).parse(binary);
+    const res = await trainer.agent.get(`/cohorts/${cohortId}/progress.xlsx`).buffer(true).parse(binaryBody);
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
     const workbook = new ExcelJS.Workbook();
