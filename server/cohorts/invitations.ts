@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import type { Deps } from '../app.ts';
 import { requireUser, signedInUser } from '../auth/guards.ts';
+import { isVerified } from '../auth/verification.ts';
 import { HttpError } from '../http/errors.ts';
 import { redirect } from '../http/render.ts';
 import { answerCohortInvitation } from './enrol.ts';
@@ -21,7 +22,7 @@ export function invitationRoutes({ db, config }: Deps): Router {
       const cohortId = idParam.safeParse(req.params.id);
       const user = signedInUser(res);
       // Someone else's invitation, an answered one and one for an unproven address all look alike.
-      if (!cohortId.success || !isVerified(db, user.id)) throw new HttpError(404);
+      if (!cohortId.success || !isVerified(user)) throw new HttpError(404);
       if (!answerCohortInvitation(db, { cohortId: cohortId.data, userId: user.id, accept: answer === 'accept', baseUrl: config.baseUrl })) {
         throw new HttpError(404);
       }
@@ -29,10 +30,6 @@ export function invitationRoutes({ db, config }: Deps): Router {
     });
   }
   return router;
-}
-
-function isVerified(db: Deps['db'], userId: number): boolean {
-  return inviteesOf(db, [userId])[0]?.verified === 1;
 }
 
 /**

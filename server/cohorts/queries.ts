@@ -263,21 +263,12 @@ const invitationsOf = preparedPerConnection((db) =>
     .from(cohortMembers)
     .innerJoin(cohorts, eq(cohorts.id, cohortMembers.cohortId))
     .leftJoin(users, eq(users.id, cohortMembers.invitedBy))
-    .where(
-      and(
-        eq(cohortMembers.userId, sql.placeholder('userId')),
-        eq(cohortMembers.status, 'invited'),
-        sql`EXISTS (SELECT 1 FROM users me WHERE me.id = ${sql.placeholder('userId')} AND me.email_verified_at IS NOT NULL)`,
-      ),
-    )
+    .where(and(eq(cohortMembers.userId, sql.placeholder('userId')), eq(cohortMembers.status, 'invited')))
     .orderBy(asc(cohortMembers.addedAt))
     .prepare(),
 );
 
-/**
- * Open invitations for the owner's dashboard. An address not yet proven sees none: a trainer's
- * invitation names the person at that address, who may not be the one who registered it.
- */
+/** Open invitations for the owner's dashboard (only for a proven address: see dashboardLocals). */
 export function openInvitations(db: Db, userId: number) {
   return invitationsOf(db).all({ userId });
 }

@@ -1,6 +1,7 @@
 import type { Response } from 'express';
 import type { Deps } from '../app.ts';
 import { signedInUser } from '../auth/guards.ts';
+import { isVerified } from '../auth/verification.ts';
 import { certificatesOfUser } from '../certificates/issue.ts';
 import { cohortsOfMember, openInvitations } from '../cohorts/queries.ts';
 import { courseCard } from '../courses/cards.ts';
@@ -43,7 +44,9 @@ export function dashboardLocals({ db }: Deps, res: Response) {
     recommended,
     certificates: certificatesOfUser(db, user.id),
     cohorts: cohortsOfMember(db, user.id),
-    invitations: openInvitations(db, user.id),
+    // An address not yet proven sees no invitation: a trainer's invitation names the person at that
+    // address, who may not be the one who registered it.
+    invitations: isVerified(user) ? openInvitations(db, user.id) : [],
     matrix: buildMatrix(res.locals.lang, evidence),
   };
 }
