@@ -9,6 +9,8 @@ const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
   DATABASE_PATH: z.string().min(1).default('data/platform.sqlite'),
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'expected postgres://user:password@host:port/database' }).optional(),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ISSUER_NAME: z.string().min(1).max(200).default('ICT-CFT Teacher Platform'),
@@ -62,6 +64,9 @@ export interface Config {
   port: number;
   host: string;
   databasePath: string;
+  /** A postgres:// URL (DATABASE_URL) or the SQLite file (DATABASE_PATH). */
+  database: string;
+  databasePoolSize: number;
   baseUrl: string;
   secureCookies: boolean;
   logLevel: string;
@@ -106,6 +111,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     port: e.PORT,
     host: e.HOST,
     databasePath: e.DATABASE_PATH,
+    /** Where the database is: the PostgreSQL URL when DATABASE_URL is set, else the SQLite file. */
+    database: e.DATABASE_URL ?? e.DATABASE_PATH,
+    databasePoolSize: e.DATABASE_POOL_SIZE,
     baseUrl,
     secureCookies: baseUrl.startsWith('https:') || e.NODE_ENV === 'production',
     logLevel: e.LOG_LEVEL,

@@ -9,9 +9,10 @@ import type { TransportFactory } from '../server/mail/transport.ts';
 import { hashPassword } from '../server/auth/passwords.ts';
 import { createUser } from '../server/auth/queries.ts';
 import { loadConfig, type Config } from '../server/config.ts';
-import { openMigratedDatabase, type Db } from '../server/db/client.ts';
+import type { Db } from '../server/db/client.ts';
 import type { Role } from '../server/db/schema.ts';
 import { loadCourses } from '../server/courses/loader.ts';
+import { testDatabase } from './support/database.ts';
 
 export const ROOT = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const ORIGIN = 'http://localhost:3000';
@@ -27,13 +28,13 @@ export interface TestContext {
   config: Config;
 }
 
-/** A fresh in-memory database, migrated, with the sample courses loaded (unless courses: false). */
-export function createTestApp(
+/** A fresh migrated database (test/support/database.ts) with the sample courses loaded (unless courses: false). */
+export async function createTestApp(
   options: { courses?: boolean | string; env?: Record<string, string>; mailTransport?: TransportFactory; logger?: Logger } = {},
-): TestContext {
+): Promise<TestContext> {
   const config = testConfig(options.env);
-  const db = openMigratedDatabase(':memory:');
-  if (options.courses !== false) loadCourses(db, typeof options.courses === 'string' ? options.courses : config.coursesPath);
+  const db = await testDatabase();
+  if (options.courses !== false) await loadCourses(db, typeof options.courses === 'string' ? options.courses : config.coursesPath);
   const app = createApp({ db, config, logger: options.logger ?? pino({ level: 'silent' }), mailTransport: options.mailTransport });
   return { db, app, config };
 }
@@ -50,7 +51,7 @@ export async function makeUser(
   counter++;
   const email = fields.email ?? `user${counter}-${Date.now()}@example.org`;
   const name = fields.name ?? `Test User ${counter}`;
-  const id = createUser(
+  const id = await createUser(
     db,
     {
       email,

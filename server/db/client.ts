@@ -1,120 +1,145 @@
-import Database from 'better-sqlite3';
-import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
-import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureDatabaseFolder } from '../config.ts';
-import * as schema from './schema.ts';
+import type { SQL, SQLWrapper } from 'drizzle-orm';
+import { ENGINE, engineOf } from './engine.ts';
+import type { Db, EngineHandle } from './handle.ts';
+import { openPostgres } from './postgres.ts';
+import { openSqlite } from './sqlite.ts';
 
-// All SQLite-specific code lives in this folder, so a move to PostgreSQL touches one place.
+// The one door to the database. Every engine-specific line lives in this folder (sqlite.ts,
+// postgres.ts, dialect.ts); feature code awaits drizzle queries on the Db it is given and uses
+// the helpers below for what drizzle's builder cannot say.
 
-export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
-
-const MIGRATIONS = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../migrations/sqlite');
-
-export function openDatabase(databasePath: string): Db {
-  ensureDatabaseFolder(databasePath);
-  const sqlite = new Database(databasePath);
-  sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('busy_timeout = 5000');
-  sqlite.pragma('synchronous = NORMAL');
-  // Unicode lower-casing for searches: SQLite's lower() and LIKE fold only ASCII letters.
-  sqlite.function('casefold', { deterministic: true }, (value: unknown) => (typeof value === 'string' ? value.toLowerCase() : value));
-  reuseStatements(sqlite);
-  return drizzle(sqlite, { schema }) as Db;
-}
-
-const MAX_STATEMENTS = 500;
-/** Each connection's own prepare(), which always compiles a new statement. */
-const compilers = new WeakMap<Database.Database, Database.Database['prepare']>();
-
-/**
- * drizzle asks the connection to prepare every query anew, and SQLite then parses and plans the
- * same SQL again on every request: a third of the CPU of a module completion. The connection
- * keeps the statements it compiled, by their SQL text, and hands them out again. A statement
- * still being iterated (a streaming export) is busy and cannot be shared, so a fresh one is made.
- * Result modes that drizzle or a caller switched on (raw, pluck, expand) are switched off before
- * reuse, so every caller gets what a new statement would give. Query counts stay observable:
- * each query still calls prepare().
- */
-function reuseStatements(sqlite: Database.Database): void {
-  const compile = sqlite.prepare.bind(sqlite);
-  compilers.set(sqlite, compile);
-  const kept = new Map<string, Database.Statement>();
-  sqlite.prepare = ((source: string) => {
-    const known = kept.get(source);
-    if (known && !known.busy) return known.reader ? known.raw(false).pluck(false).expand(false) : known;
-    const statement = compile(source);
-    if (!known) {
-      if (kept.size >= MAX_STATEMENTS) kept.delete(kept.keys().next().value!);
-      kept.set(source, statement);
-    }
-    return statement;
-  }) as Database.Database['prepare'];
-}
-
-export function migrateDatabase(db: Db): void {
-  migrate(db, { migrationsFolder: MIGRATIONS });
-}
-
-/** A fresh migrated database: the usual start for tests and benchmarks. */
-export function openMigratedDatabase(databasePath: string): Db {
-  const db = openDatabase(databasePath);
-  migrateDatabase(db);
-  return db;
-}
-
-/** Online backup through SQLite's backup API: safe while the server is writing. */
-export async function backupDatabase(db: Db, destination: string): Promise<void> {
-  ensureDatabaseFolder(destination);
-  await db.$client.backup(destination);
-}
-
-export async function checkDatabase(db: Db): Promise<void> {
-  db.$client.prepare('SELECT 1').get();
-}
-
+export type { Db } from './handle.ts';
 /** The handle inside db.transaction(): feature code that must join a caller's transaction takes this. */
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 /** Either a database or a transaction: functions that work in both take this. */
 export type DbOrTx = Db | Tx;
 
-/**
- * Streams the raw rows of a drizzle query one at a time (better-sqlite3's iterate), for exports
- * that must not hold every row in memory. JSON columns arrive as text.
- */
-export function iterateRows<T = Record<string, unknown>>(db: Db, query: { toSQL(): { sql: string; params: unknown[] } }): IterableIterator<T> {
-  const { sql, params } = query.toSQL();
-  // A statement of its own: a shared one would stay busy for the whole stream, and any other
-  // holder of it (a prepared hot query with the same SQL) would fail until the stream ends.
-  const compile = compilers.get(db.$client) ?? db.$client.prepare.bind(db.$client);
-  return compile(sql).iterate(...params) as IterableIterator<T>;
+const ROOT = path.join(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const MIGRATIONS = { sqlite: path.join(ROOT, 'migrations/sqlite'), postgres: path.join(ROOT, 'migrations/postgres') };
+
+/** Both a database and its transactions share drizzle's session object: the key for what belongs to the database. */
+function sessionOf(db: DbOrTx): object {
+  return (db as unknown as { session: object }).session;
+}
+const handles = new WeakMap<object, EngineHandle>();
+function handleOf(db: DbOrTx): EngineHandle {
+  const handle = handles.get(sessionOf(db));
+  if (!handle) throw new Error('not a database opened by openDatabase()');
+  return handle;
 }
 
 /**
- * The SQLite connection under a database or one of its transactions. A transaction runs on its
- * database's single connection, so a statement prepared for the database runs inside whatever
- * transaction is open on it. (drizzle keeps the connection on its session; a test pins this.)
+ * Opens the database at `location`: a postgres:// URL, or a SQLite file path (':memory:' for a
+ * throw-away one). The engine must be the one this process chose at start (engine.ts), since
+ * the tables every feature imports belong to it.
  */
-export function connectionOf(db: DbOrTx): Database.Database {
-  return (db as unknown as { session: { client: Database.Database } }).session.client;
+export async function openDatabase(location: string, options: { poolSize?: number } = {}): Promise<Db> {
+  const engine = engineOf(location);
+  if (engine !== ENGINE) throw new Error(`this process runs on ${ENGINE} (DATABASE_URL) and cannot open a ${engine} database`);
+  const { db, handle } = engine === 'postgres' ? openPostgres(location, options.poolSize ?? 10) : openSqlite(location);
+  handles.set(sessionOf(db), handle);
+  return db;
+}
+
+/** Applies the engine's drizzle-kit migrations (one instance at a time on PostgreSQL). */
+export async function migrateDatabase(db: Db): Promise<void> {
+  const handle = handleOf(db);
+  await handle.migrate(MIGRATIONS[handle.engine]);
+}
+
+/** A migrated database: the usual start for the server, tests and benchmarks. */
+export async function openMigratedDatabase(location: string, options: { poolSize?: number } = {}): Promise<Db> {
+  const db = await openDatabase(location, options);
+  await migrateDatabase(db);
+  return db;
+}
+
+/** Start-up work that several instances starting at once must not run side by side (course sync, keys). */
+export function startupExclusive<T>(db: Db, work: () => Promise<T>): Promise<T> {
+  return handleOf(db).exclusive(work);
+}
+
+export function closeDatabase(db: Db): Promise<void> {
+  return handleOf(db).close();
+}
+
+export function databaseEngine(db: DbOrTx): EngineHandle['engine'] {
+  return handleOf(db).engine;
+}
+
+/** Online backup of a SQLite database (SQLite's backup API, safe while serving). */
+export function backupDatabase(db: Db, destination: string): Promise<void> {
+  return handleOf(db).backup(destination);
+}
+
+export async function checkDatabase(db: Db): Promise<void> {
+  await handleOf(db).rows('SELECT 1', []);
+}
+
+function toQuery(db: DbOrTx, query: SQL | SQLWrapper): { sql: string; params: unknown[] } {
+  const dialect = (db as unknown as { dialect: { sqlToQuery(sql: SQL): { sql: string; params: unknown[] } } }).dialect;
+  return dialect.sqlToQuery(query.getSQL());
 }
 
 /**
- * Queries built and prepared once per connection, for the hot paths (session lookup, module
- * page, completion). drizzle otherwise rebuilds the SQL text from the query builder on every
- * call, which costs more than running the query. Use sql.placeholder() for the values.
+ * The rows of a raw SQL query (or a drizzle query), each an array of column values, without
+ * drizzle's mapping: for aggregates the builder cannot express and for exports, where building
+ * row objects is the slow part. Values arrive as the driver gives them: JSON columns as text on
+ * SQLite and parsed on PostgreSQL (use jsonValue), booleans as 1/0 or true/false (use Boolean).
+ */
+export async function rawRows<T extends unknown[] = unknown[]>(db: DbOrTx, query: SQL | SQLWrapper): Promise<T[]> {
+  const { sql, params } = toQuery(db, query);
+  return (await handleOf(db).rows(sql, params)) as T[];
+}
+
+/** Rows of a raw SQL query as objects keyed by column name (tests and tools; features use rawRows or the builder). */
+export async function rowObjects<T = Record<string, unknown>>(db: DbOrTx, query: SQL | SQLWrapper): Promise<T[]> {
+  const { sql, params } = toQuery(db, query);
+  return (await handleOf(db).rows(sql, params, true)) as T[];
+}
+
+/** rawRows one row at a time (a cursor on PostgreSQL), so a national export never sits in memory. */
+export function streamRows<T extends unknown[] = unknown[]>(db: Db, query: SQL | SQLWrapper): AsyncIterable<T> {
+  const { sql, params } = toQuery(db, query);
+  return handleOf(db).stream(sql, params) as AsyncIterable<T>;
+}
+
+/** A JSON column's value from rawRows/streamRows, on either engine. */
+export function jsonValue<T = unknown>(value: unknown): T {
+  return (typeof value === 'string' ? JSON.parse(value) : value) as T;
+}
+
+/**
+ * Queries built and prepared once per database, for the hot paths (session lookup, module
+ * page, completion): drizzle otherwise rebuilds the SQL text on every call, which costs more
+ * than running the query. Run them with .execute({ … }) (use sql.placeholder() for the values);
+ * inside a transaction they run on the transaction's connection, on both engines. On
+ * PostgreSQL each also becomes a named server-side prepared statement on every connection.
  */
 export function preparedPerConnection<T>(build: (db: DbOrTx) => T): (db: DbOrTx) => T {
-  const prepared = new WeakMap<Database.Database, T>();
+  const prepared = new WeakMap<object, T>();
   return (db) => {
-    const connection = connectionOf(db);
-    let statements = prepared.get(connection);
+    const session = sessionOf(db);
+    let statements = prepared.get(session);
     if (!statements) {
       statements = build(db);
-      prepared.set(connection, statements);
+      if (handleOf(db).engine === 'postgres') nameStatements(statements);
+      prepared.set(session, statements);
     }
     return statements;
   };
+}
+
+/** Gives node-postgres query configs a name from their text, which makes them server-side prepared statements. */
+function nameStatements(statements: unknown): void {
+  const queries = typeof statements === 'object' && statements && !('queryConfig' in statements) ? Object.values(statements) : [statements];
+  for (const query of queries as { queryConfig?: { name?: string; text: string }; rawQueryConfig?: { name?: string } }[]) {
+    if (!query?.queryConfig) continue;
+    const name = `q${createHash('sha1').update(query.queryConfig.text).digest('hex').slice(0, 20)}`;
+    query.queryConfig.name = name;
+    if (query.rawQueryConfig) query.rawQueryConfig.name = name;
+  }
 }

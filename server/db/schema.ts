@@ -1,13 +1,41 @@
-// The SQLite schema, one file per feature in schema/; every feature imports it from here.
-// schema/pg/ mirrors it for PostgreSQL, table for table: change both together
-// (test/db/schema-lockstep.test.ts compares them), then run `npm run db:generate`.
+// The tables every feature imports, for the engine this process runs on (engine.ts).
+// schema/*.ts are the SQLite tables; schema/pg/ mirrors them for PostgreSQL, table for table:
+// change both together (test/db/schema-lockstep.test.ts compares them), then run
+// `npm run db:generate`. Feature code is typed against the SQLite tables; on PostgreSQL the
+// same names hold the mirror's tables, whose columns give the same JavaScript values.
 //
 // Times are integer milliseconds since the epoch: cheap to compare and aggregate over
 // millions of rows, and identical in SQLite and PostgreSQL (bigint).
 
-export * from './schema/auth.ts';
-export * from './schema/certificates.ts';
-export * from './schema/cohorts.ts';
-export * from './schema/courses.ts';
-export * from './schema/learning.ts';
+import { ENGINE } from './engine.ts';
+import * as pg from './schema/pg/index.ts';
+import * as sqlite from './schema/index.ts';
+
 export * from './schema/values.ts';
+export type { PersonSummary } from './schema/auth.ts';
+
+const onPostgres = ENGINE === 'postgres';
+/** The table of this engine, typed as the SQLite one (the mirror yields the same values). */
+function pick<T>(sqliteTable: T, pgTable: unknown): T {
+  return (onPostgres ? pgTable : sqliteTable) as T;
+}
+
+export const users = pick(sqlite.users, pg.users);
+export const userRoles = pick(sqlite.userRoles, pg.userRoles);
+export const sessions = pick(sqlite.sessions, pg.sessions);
+export const oneTimeTokens = pick(sqlite.oneTimeTokens, pg.oneTimeTokens);
+export const rateLimits = pick(sqlite.rateLimits, pg.rateLimits);
+export const certificates = pick(sqlite.certificates, pg.certificates);
+export const issuerKeys = pick(sqlite.issuerKeys, pg.issuerKeys);
+export const cohorts = pick(sqlite.cohorts, pg.cohorts);
+export const cohortCourses = pick(sqlite.cohortCourses, pg.cohortCourses);
+export const cohortTrainers = pick(sqlite.cohortTrainers, pg.cohortTrainers);
+export const cohortMembers = pick(sqlite.cohortMembers, pg.cohortMembers);
+export const courses = pick(sqlite.courses, pg.courses);
+export const modules = pick(sqlite.modules, pg.modules);
+export const moduleCompetencies = pick(sqlite.moduleCompetencies, pg.moduleCompetencies);
+export const enrolments = pick(sqlite.enrolments, pg.enrolments);
+export const moduleProgress = pick(sqlite.moduleProgress, pg.moduleProgress);
+export const quizAttempts = pick(sqlite.quizAttempts, pg.quizAttempts);
+export const competencyEvidence = pick(sqlite.competencyEvidence, pg.competencyEvidence);
+export const learningRecords = pick(sqlite.learningRecords, pg.learningRecords);

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import * as p from 'drizzle-orm/pg-core';
 import * as s from 'drizzle-orm/sqlite-core';
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import * as sqlite from '../../server/db/schema.ts';
+import * as sqlite from '../../server/db/schema/index.ts';
 import * as pg from '../../server/db/schema/pg/index.ts';
 import { compareSchemas, pgShapes, sqliteShapes } from './schema-shape.ts';
 

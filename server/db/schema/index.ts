@@ -1,0 +1,8 @@
+// The SQLite tables, one file per feature. Features import tables from ../schema.ts, which
+// hands out these or their PostgreSQL mirror (pg/) depending on the engine.
+export * from './auth.ts';
+export * from './certificates.ts';
+export * from './cohorts.ts';
+export * from './courses.ts';
+export * from './learning.ts';
+export * from './values.ts';

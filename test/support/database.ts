@@ -1,0 +1,68 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { closeDatabase, type Db, openDatabase, openMigratedDatabase } from '../../server/db/client.ts';
+import { ENGINE } from '../../server/db/engine.ts';
+
+// A fresh, migrated database per test context, on the engine this run tests (engine.ts):
+// SQLite files in a folder of the test process (files, not ':memory:', so the reader and
+// writer connections of production are what the tests exercise), or PostgreSQL databases
+// copied from a template that test/support/global-setup.ts migrates once per run.
+
+export const TEMPLATE_DATABASE = 'platform_test_template';
+export const onPostgres = ENGINE === 'postgres';
+
+/** The URL of another database on the same PostgreSQL server. */
+export function databaseUrl(name: string): string {
+  const url = new URL(process.env.DATABASE_URL as string);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+let folder: string | undefined;
+let admin: Promise<pg.Client> | undefined;
+let counter = 0;
+const opened: { db: Db; name?: string }[] = [];
+
+function sqliteFolder(): string {
+  if (!folder) {
+    const made = fs.mkdtempSync(path.join(os.tmpdir(), 'platform-test-'));
+    folder = made;
+    process.once('exit', () => fs.rmSync(made, { recursive: true, force: true }));
+  }
+  return folder;
+}
+
+function adminClient(): Promise<pg.Client> {
+  admin ??= (async () => {
+    const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await client.connect();
+    return client;
+  })();
+  return admin;
+}
+
+/** A new empty database with every migration applied. */
+export async function testDatabase(): Promise<Db> {
+  counter++;
+  if (!onPostgres) {
+    const db = await openMigratedDatabase(path.join(sqliteFolder(), `${counter}.sqlite`));
+    opened.push({ db });
+    return db;
+  }
+  const name = `test_${process.pid}_${counter}`;
+  await (await adminClient()).query(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DATABASE}`);
+  const db = await openDatabase(databaseUrl(name), { poolSize: 4 });
+  opened.push({ db, name });
+  return db;
+}
+
+/** Closes every database this test file opened and drops the PostgreSQL ones (run after each file). */
+export async function dropTestDatabases(): Promise<void> {
+  const all = opened.splice(0);
+  await Promise.all(all.map(({ db }) => closeDatabase(db).catch(() => undefined)));
+  if (!onPostgres) return;
+  const client = await adminClient();
+  for (const { name } of all) if (name) await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+}
