@@ -9,6 +9,7 @@ export default defineConfig({
     setupFiles: ['test/support/after-each-file.ts'],
     testTimeout: 20000,
     hookTimeout: 60000,
-    reporters: process.env.CI ? ['default', ['json', { outputFile: 'test-artifacts/vitest.json' }]] : ['default'],
+    // One JSON report per engine in CI (.ci/run adds them up).
+    reporters: process.env.CI ? ['default', ['json', { outputFile: `test-artifacts/vitest-${process.env.DATABASE_URL ? 'postgres' : 'sqlite'}.json` }]] : ['default'],
   },
 });

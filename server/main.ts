@@ -4,8 +4,9 @@ import { createApp } from './app.ts';
 import { prepareSetupLink } from './auth/link-routes.ts';
 import { deleteExpiredSessions } from './auth/sessions.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
-import { openMigratedDatabase, type Db } from './db/client.ts';
+import { closeDatabase, openMigratedDatabase, startupExclusive, type Db } from './db/client.ts';
 import { CoursePackageError, loadCourses } from './courses/loader.ts';
+import { startPeriodic } from './jobs/periodic.ts';
 
 export interface Started {
   server: Server;
@@ -20,12 +21,12 @@ export interface Started {
 export async function start(env: Record<string, string | undefined> = process.env): Promise<Started> {
   const config = loadConfig(env);
   const logger = pino({ level: config.logLevel });
-  const db = openMigratedDatabase(config.databasePath);
-  const report = loadCourses(db, config.coursesPath);
+  // Migrations, course sync and the first administrator's link: one instance at a time when
+  // several start together on PostgreSQL (an advisory lock), so none sees another's half-done work.
+  const db = await openMigratedDatabase(config.database, { poolSize: config.databasePoolSize });
+  const report = await startupExclusive(db, () => loadCourses(db, config.coursesPath));
   logger.info({ courses: report.courses, modules: report.modules, archived: report.archived }, 'courses loaded');
-  deleteExpiredSessions(db);
-  const sweep = setInterval(() => deleteExpiredSessions(db), 60 * 60 * 1000);
-  sweep.unref();
+  const stopPeriodic = startPeriodic(db, [{ name: 'session-sweep', everyMs: 60 * 60 * 1000, work: deleteExpiredSessions }], logger);
 
   const app = createApp({ db, config, logger });
   const server = await new Promise<Server>((resolve, reject) => {
@@ -35,22 +36,19 @@ export async function start(env: Record<string, string | undefined> = process.en
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
-  const setupUrl = prepareSetupLink(db, config.baseUrl === `http://localhost:${config.port}` ? url : config.baseUrl);
+  const setupUrl = await startupExclusive(db, async () => prepareSetupLink(db, config.baseUrl === `http://localhost:${config.port}` ? url : config.baseUrl));
   return {
     server,
     db,
     config,
     url,
     setupUrl,
-    close: () =>
-      new Promise((resolve) => {
-        clearInterval(sweep);
-        server.closeAllConnections?.();
-        server.close(() => {
-          db.$client.close();
-          resolve();
-        });
-      }),
+    close: async () => {
+      await stopPeriodic();
+      server.closeAllConnections?.();
+      await new Promise((resolve) => server.close(resolve));
+      await closeDatabase(db);
+    },
   };
 }
 

@@ -39,3 +39,5 @@ export const moduleProgress = pick(sqlite.moduleProgress, pg.moduleProgress);
 export const quizAttempts = pick(sqlite.quizAttempts, pg.quizAttempts);
 export const competencyEvidence = pick(sqlite.competencyEvidence, pg.competencyEvidence);
 export const learningRecords = pick(sqlite.learningRecords, pg.learningRecords);
+export const leases = pick(sqlite.leases, pg.leases);
+export const versions = pick(sqlite.versions, pg.versions);

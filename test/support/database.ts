@@ -8,9 +8,9 @@ import { ENGINE } from '../../server/db/engine.ts';
 // A fresh, migrated database per test context, on the engine this run tests (engine.ts):
 // SQLite files in a folder of the test process (files, not ':memory:', so the reader and
 // writer connections of production are what the tests exercise), or PostgreSQL databases
-// copied from a template that test/support/global-setup.ts migrates once per run.
+// copied from a template that test/support/global-setup.ts migrates once per run
+// (its name arrives in TEST_TEMPLATE_DATABASE).
 
-export const TEMPLATE_DATABASE = 'platform_test_template';
 export const onPostgres = ENGINE === 'postgres';
 
 /** The URL of another database on the same PostgreSQL server. */
@@ -23,7 +23,7 @@ export function databaseUrl(name: string): string {
 let folder: string | undefined;
 let admin: Promise<pg.Client> | undefined;
 let counter = 0;
-const opened: { db: Db; name?: string }[] = [];
+const opened: { db?: Db; name?: string }[] = [];
 
 function sqliteFolder(): string {
   if (!folder) {
@@ -43,6 +43,20 @@ function adminClient(): Promise<pg.Client> {
   return admin;
 }
 
+/**
+ * The environment for a server process of its own (start(), a child process) on a new empty
+ * database of this run's engine: DATABASE_PATH of a fresh file, or DATABASE_URL of a fresh
+ * PostgreSQL database (migrated; dropped with the file's others).
+ */
+export async function testDatabaseEnv(): Promise<Record<string, string>> {
+  counter++;
+  if (!onPostgres) return { DATABASE_PATH: path.join(sqliteFolder(), `${counter}.sqlite`) };
+  const name = `test_${process.pid}_${counter}`;
+  await (await adminClient()).query(`CREATE DATABASE ${name} TEMPLATE ${process.env.TEST_TEMPLATE_DATABASE}`);
+  opened.push({ name });
+  return { DATABASE_URL: databaseUrl(name) };
+}
+
 /** A new empty database with every migration applied. */
 export async function testDatabase(): Promise<Db> {
   counter++;
@@ -52,7 +66,7 @@ export async function testDatabase(): Promise<Db> {
     return db;
   }
   const name = `test_${process.pid}_${counter}`;
-  await (await adminClient()).query(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DATABASE}`);
+  await (await adminClient()).query(`CREATE DATABASE ${name} TEMPLATE ${process.env.TEST_TEMPLATE_DATABASE}`);
   const db = await openDatabase(databaseUrl(name), { poolSize: 4 });
   opened.push({ db, name });
   return db;
@@ -61,7 +75,7 @@ export async function testDatabase(): Promise<Db> {
 /** Closes every database this test file opened and drops the PostgreSQL ones (run after each file). */
 export async function dropTestDatabases(): Promise<void> {
   const all = opened.splice(0);
-  await Promise.all(all.map(({ db }) => closeDatabase(db).catch(() => undefined)));
+  await Promise.all(all.map(({ db }) => db && closeDatabase(db).catch(() => undefined)));
   if (!onPostgres) return;
   const client = await adminClient();
   for (const { name } of all) if (name) await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);

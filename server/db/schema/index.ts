@@ -3,6 +3,7 @@
 export * from './auth.ts';
 export * from './certificates.ts';
 export * from './cohorts.ts';
+export * from './coordination.ts';
 export * from './courses.ts';
 export * from './learning.ts';
 export * from './values.ts';
