@@ -1,6 +1,6 @@
-import { asc, eq } from 'drizzle-orm';
-import type { Db } from '../db/client.ts';
-import { courses, moduleCompetencies, modules, type Quiz } from '../db/schema.ts';
+import { asc, eq, sql } from 'drizzle-orm';
+import { type Db, type DbOrTx, preparedPerConnection } from '../db/client.ts';
+import { courses, moduleCompetencies, modules, type Quiz, versions } from '../db/schema.ts';
 import { COMPETENCIES } from '../framework/ict-cft.ts';
 
 export interface CatalogueModule {
@@ -44,26 +44,72 @@ const FRAMEWORK_ORDER = new Map(COMPETENCIES.map((c, i) => [c.code as string, i]
 const byFrameworkOrder = (a: string, b: string) => (FRAMEWORK_ORDER.get(a) ?? 99) - (FRAMEWORK_ORDER.get(b) ?? 99);
 
 // Course content changes only when packages are loaded, so pages read this in-memory snapshot
-// (built with three queries) instead of querying and re-rendering on every request.
-const cache = new WeakMap<Db, Catalogue>();
+// (built with three queries) instead of querying and re-rendering on every request. Another
+// instance on the same database may load packages too: each load bumps the catalogue's version
+// row, and an instance compares its snapshot's version with the database at most once a second.
+export const CATALOGUE_CHECK_MS = 1000;
+const VERSION = 'catalogue';
 
+interface Snapshot {
+  version: number;
+  catalogue: Promise<Catalogue>;
+  checkedAt: number;
+}
+const snapshots = new WeakMap<Db, Snapshot>();
+/** The one refresh in flight per database, shared by the requests that arrive meanwhile. */
+const refreshing = new WeakMap<Db, Promise<Catalogue>>();
+
+const versionQuery = preparedPerConnection((db) => db.select({ value: versions.value }).from(versions).where(eq(versions.name, VERSION)).prepare());
+
+/** Called by a course load inside its transaction: every instance's snapshot becomes stale. */
+export async function bumpCatalogueVersion(tx: DbOrTx): Promise<void> {
+  await tx
+    .insert(versions)
+    .values({ name: VERSION, value: 1 })
+    .onConflictDoUpdate({ target: versions.name, set: { value: sql`${versions.value} + 1` } });
+}
+
+/** Drops this process's snapshot at once (after its own load), without waiting for the next check. */
 export function invalidateCatalogue(db: Db): void {
-  cache.delete(db);
+  snapshots.delete(db);
 }
 
-export function getCatalogue(db: Db): Catalogue {
-  let catalogue = cache.get(db);
-  if (!catalogue) {
-    catalogue = buildCatalogue(db);
-    cache.set(db, catalogue);
+export function getCatalogue(db: Db): Promise<Catalogue> {
+  const snapshot = snapshots.get(db);
+  if (snapshot && Date.now() - snapshot.checkedAt < CATALOGUE_CHECK_MS) return snapshot.catalogue;
+  let pending = refreshing.get(db);
+  if (!pending) {
+    pending = refresh(db, snapshot).finally(() => refreshing.delete(db));
+    refreshing.set(db, pending);
   }
-  return catalogue;
+  return pending;
 }
 
-function buildCatalogue(db: Db): Catalogue {
-  const courseRows = db.select().from(courses).where(eq(courses.archived, false)).orderBy(asc(courses.title)).all();
-  const moduleRows = db.select().from(modules).where(eq(modules.archived, false)).orderBy(asc(modules.courseId), asc(modules.position)).all();
-  const competencyRows = db.select().from(moduleCompetencies).all();
+async function refresh(db: Db, snapshot: Snapshot | undefined): Promise<Catalogue> {
+  try {
+    const [row] = await versionQuery(db).execute();
+    const version = row?.value ?? 0;
+    if (snapshot && snapshot.version === version) {
+      snapshot.checkedAt = Date.now();
+      return snapshot.catalogue;
+    }
+    // Read before building: a load committing meanwhile bumps past it, so the next check rebuilds.
+    const catalogue = await buildCatalogue(db);
+    snapshots.set(db, { version, catalogue: Promise.resolve(catalogue), checkedAt: Date.now() });
+    return catalogue;
+  } catch (err) {
+    // The database unreachable for a moment: keep serving the snapshot there is, if any.
+    if (snapshot) return snapshot.catalogue;
+    throw err;
+  }
+}
+
+async function buildCatalogue(db: Db): Promise<Catalogue> {
+  const [courseRows, moduleRows, competencyRows] = await Promise.all([
+    db.select().from(courses).where(eq(courses.archived, false)),
+    db.select().from(modules).where(eq(modules.archived, false)).orderBy(asc(modules.courseId), asc(modules.position), asc(modules.id)),
+    db.select().from(moduleCompetencies),
+  ]);
 
   const codesByModule = new Map<number, string[]>();
   for (const row of competencyRows) {
@@ -71,6 +117,9 @@ function buildCatalogue(db: Db): Catalogue {
     list.push(row.competency);
     codesByModule.set(row.moduleId, list);
   }
+  // By title in code-point order, as SQLite's BINARY collation sorts: PostgreSQL's order depends on the
+  // database's locale.
+  courseRows.sort((a, b) => (a.title < b.title ? -1 : a.title > b.title ? 1 : a.id - b.id));
   const list: CatalogueCourse[] = courseRows.map((c) => {
     const mods = moduleRows
       .filter((m) => m.courseId === c.id)

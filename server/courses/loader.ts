@@ -1,7 +1,7 @@
 import { and, eq, inArray, notInArray } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { courses, moduleCompetencies, modules } from '../db/schema.ts';
-import { invalidateCatalogue } from './catalogue.ts';
+import { bumpCatalogueVersion, invalidateCatalogue } from './catalogue.ts';
 import { renderMarkdown } from './markdown.ts';
 import { readCoursePackages, type CoursePackage } from './package-reader.ts';
 
@@ -18,9 +18,10 @@ export interface LoadReport {
  * the same files changes nothing; an edited module keeps its id (and so every learner's
  * progress); a module or course that disappeared is archived, never deleted.
  */
-export function syncCourses(db: Db, packages: CoursePackage[], now = Date.now()): LoadReport {
-  const report: LoadReport = { courses: packages.length, modules: 0, archived: 0 };
-  db.transaction((tx) => {
+export async function syncCourses(db: Db, packages: CoursePackage[], now = Date.now()): Promise<LoadReport> {
+  // The report is built inside the transaction, which PostgreSQL may run more than once.
+  const report = await db.transaction(async (tx) => {
+    const counts: LoadReport = { courses: packages.length, modules: 0, archived: 0 };
     for (const pkg of packages) {
       const courseValues = {
         title: pkg.title,
@@ -34,12 +35,12 @@ export function syncCourses(db: Db, packages: CoursePackage[], now = Date.now())
         archived: false,
         updatedAt: now,
       };
-      const course = tx
+      const [course] = await tx
         .insert(courses)
         .values({ slug: pkg.slug, ...courseValues })
         .onConflictDoUpdate({ target: courses.slug, set: courseValues })
-        .returning({ id: courses.id })
-        .get();
+        .returning({ id: courses.id });
+      const courseId = course!.id;
       const assetBase = `/courses/${pkg.slug}/assets`;
       const keptIds: number[] = [];
       for (const mod of pkg.modules) {
@@ -52,50 +53,52 @@ export function syncCourses(db: Db, packages: CoursePackage[], now = Date.now())
           archived: false,
           updatedAt: now,
         };
-        const row = tx
+        const [row] = await tx
           .insert(modules)
-          .values({ courseId: course.id, slug: mod.slug, ...moduleValues })
+          .values({ courseId, slug: mod.slug, ...moduleValues })
           .onConflictDoUpdate({ target: [modules.courseId, modules.slug], set: moduleValues })
-          .returning({ id: modules.id })
-          .get();
-        keptIds.push(row.id);
-        tx.delete(moduleCompetencies).where(eq(moduleCompetencies.moduleId, row.id)).run();
-        tx.insert(moduleCompetencies)
-          .values(mod.competencies.map((competency) => ({ moduleId: row.id, competency })))
-          .run();
-        report.modules++;
+          .returning({ id: modules.id });
+        const moduleId = row!.id;
+        keptIds.push(moduleId);
+        await tx.delete(moduleCompetencies).where(eq(moduleCompetencies.moduleId, moduleId));
+        if (mod.competencies.length > 0) {
+          await tx.insert(moduleCompetencies).values(mod.competencies.map((competency) => ({ moduleId, competency })));
+        }
+        counts.modules++;
       }
-      report.archived += tx
+      const archived = await tx
         .update(modules)
         .set({ archived: true, updatedAt: now })
-        .where(and(eq(modules.courseId, course.id), eq(modules.archived, false), keptIds.length ? notInArray(modules.id, keptIds) : undefined))
-        .run().changes;
+        .where(and(eq(modules.courseId, courseId), eq(modules.archived, false), keptIds.length ? notInArray(modules.id, keptIds) : undefined))
+        .returning({ id: modules.id });
+      counts.archived += archived.length;
     }
     const slugs = packages.map((p) => p.slug);
-    const gone = tx
+    const gone = await tx
       .update(courses)
       .set({ archived: true, updatedAt: now })
       .where(and(eq(courses.archived, false), slugs.length ? notInArray(courses.slug, slugs) : undefined))
-      .returning({ id: courses.id })
-      .all();
+      .returning({ id: courses.id });
     if (gone.length) {
-      tx.update(modules)
+      await tx
+        .update(modules)
         .set({ archived: true })
         .where(
           inArray(
             modules.courseId,
             gone.map((c) => c.id),
           ),
-        )
-        .run();
-      report.archived += gone.length;
+        );
+      counts.archived += gone.length;
     }
+    await bumpCatalogueVersion(tx);
+    return counts;
   });
   invalidateCatalogue(db);
   return report;
 }
 
 /** Reads, validates and syncs the packages under `root`. Throws CoursePackageError on any problem. */
-export function loadCourses(db: Db, root: string): LoadReport {
+export async function loadCourses(db: Db, root: string): Promise<LoadReport> {
   return syncCourses(db, readCoursePackages(root));
 }

@@ -47,21 +47,28 @@ export function openPostgres(url: string, poolSize: number): { db: Db; handle: E
   const attempt = async (work: (tx: unknown) => Promise<unknown>) => {
     const client = await pool.connect();
     const state: Transaction = { open: true, client, tx: undefined };
+    let thrownByWork: unknown;
     let broken: Error | undefined;
     try {
       return await transactions.run(state, () =>
         begin(
-          (tx) => {
+          async (tx) => {
             state.tx = tx;
-            return work(tx);
+            try {
+              return await work(tx);
+            } catch (err) {
+              thrownByWork = err;
+              throw err;
+            }
           },
           { isolationLevel: 'serializable' },
         ),
       );
     } catch (err) {
-      // A connection that failed mid-transaction (not a query the server refused) is not reused.
+      // The connection is reused after the feature's own error or one the server answered
+      // (drizzle rolled back); anything else (a failed rollback, a lost connection) discards it.
       const cause = (err as { cause?: unknown }).cause ?? err;
-      if (!(cause instanceof Error && 'severity' in cause)) broken = err instanceof Error ? err : new Error(String(err));
+      if (err !== thrownByWork && !(cause instanceof Error && 'severity' in cause)) broken = err instanceof Error ? err : new Error(String(err));
       throw err;
     } finally {
       state.open = false;
