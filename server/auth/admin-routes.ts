@@ -25,45 +25,45 @@ export function adminUserRoutes({ db, config }: Deps): Router {
   const router = Router();
   router.use('/admin/users', requireRole('admin'));
 
-  router.get('/admin/users', (req, res) => {
+  router.get('/admin/users', async (req, res) => {
     // safeParse: a repeated (?q=a&q=b) or over-long search is bad input, not a server error.
     const parsedQuery = listQuery.safeParse(req.query);
     if (!parsedQuery.success) throw new HttpError(422, 'errors:invalidInput');
     const query = parsedQuery.data;
-    const { rows, total } = listUsers(db, { q: query.q, page: query.page, perPage: PER_PAGE });
+    const { rows, total } = await listUsers(db, { q: query.q, page: query.page, perPage: PER_PAGE });
     const notice = typeof req.query.notice === 'string' && NOTICES.has(req.query.notice) ? req.query.notice : null;
     return render(req, res, 'admin/users', { rows, total, query, pages: Math.max(1, Math.ceil(total / PER_PAGE)), notice }, { fragment: 'admin/_users-table' });
   });
 
-  router.post('/admin/users/:id/roles', (req, res) => {
+  router.post('/admin/users/:id/roles', async (req, res) => {
     const id = userId.safeParse(req.params.id);
     const parsed = parseInput(roleChange, req.body);
     if (!id.success || !parsed.ok) throw new HttpError(422, 'errors:invalidInput');
-    if (!findUserById(db, id.data)) throw new HttpError(404);
+    if (!(await findUserById(db, id.data))) throw new HttpError(404);
     let notice = 'roleSaved';
-    if (parsed.data.action === 'grant') grantRole(db, id.data, parsed.data.role);
-    else if (!revokeRole(db, id.data, parsed.data.role)) notice = 'lastAdmin';
+    if (parsed.data.action === 'grant') await grantRole(db, id.data, parsed.data.role);
+    else if (!(await revokeRole(db, id.data, parsed.data.role))) notice = 'lastAdmin';
     redirect(req, res, `/admin/users?notice=${notice}`);
   });
 
-  router.post('/admin/users/:id/signin-link', (req, res) => {
+  router.post('/admin/users/:id/signin-link', async (req, res) => {
     const id = userId.safeParse(req.params.id);
-    const user = id.success ? findUserById(db, id.data) : undefined;
+    const user = id.success ? await findUserById(db, id.data) : undefined;
     if (!user) throw new HttpError(404);
     // Only a pending learner account gets a sign-in link; any other account gets a reset link (below).
-    if (user.passwordHash !== null || rolesOf(db, user.id).some((r) => r !== 'teacher')) return redirect(req, res, '/admin/users?notice=hasPassword');
-    const token = createSignInLinkToken(db, user.id, signedInUser(res).id);
+    if (user.passwordHash !== null || (await rolesOf(db, user.id)).some((r) => r !== 'teacher')) return redirect(req, res, '/admin/users?notice=hasPassword');
+    const token = await createSignInLinkToken(db, user.id, signedInUser(res).id);
     return render(req, res, 'admin/signin-link', { person: user, link: signInLinkUrl(config.baseUrl, token), kind: 'signinLink' });
   });
 
   // A reset link for any account, shown once for the administrator to hand over. It revokes nothing
   // until used; then, like every password change, it ends the account's sessions and other links.
-  router.post('/admin/users/:id/reset-link', (req, res) => {
+  router.post('/admin/users/:id/reset-link', async (req, res) => {
     const id = userId.safeParse(req.params.id);
-    const user = id.success ? findUserById(db, id.data) : undefined;
+    const user = id.success ? await findUserById(db, id.data) : undefined;
     if (!user) throw new HttpError(404);
     const now = Date.now();
-    const token = createOneTimeToken(db, 'reset', { userId: user.id, createdBy: signedInUser(res).id, expiresAt: now + ADMIN_RESET_LINK_LIFETIME }, now);
+    const token = await createOneTimeToken(db, 'reset', { userId: user.id, createdBy: signedInUser(res).id, expiresAt: now + ADMIN_RESET_LINK_LIFETIME }, now);
     return render(req, res, 'admin/signin-link', { person: user, link: resetLinkUrl(config.baseUrl, token), kind: 'resetLink' });
   });
 

@@ -26,10 +26,10 @@ import { signIn } from './sign-in.ts';
  * When no administrator exists, makes a fresh one-time setup link (older unused ones are
  * dropped) and returns its URL for the server to print; otherwise null.
  */
-export function prepareSetupLink(db: Db, baseUrl: string): string | null {
-  if (countAdmins(db) > 0) return null;
-  deleteUnusedSetupTokens(db);
-  return `${baseUrl}/setup/${createOneTimeToken(db, 'setup', {})}`;
+export async function prepareSetupLink(db: Db, baseUrl: string): Promise<string | null> {
+  if ((await countAdmins(db)) > 0) return null;
+  await deleteUnusedSetupTokens(db);
+  return `${baseUrl}/setup/${await createOneTimeToken(db, 'setup', {})}`;
 }
 
 export function signInLinkUrl(baseUrl: string, token: string): string {
@@ -42,9 +42,9 @@ export function linkRoutes(deps: Deps): Router {
   // Tokens carry 160 random bits; the limiter only keeps noise down.
   router.use(['/setup', '/signin'], perAddressLimiter(db, 'one-time-links', 30));
 
-  const setupToken = (req: Request) => {
+  const setupToken = async (req: Request) => {
     const token = String(req.params.token);
-    const row = countAdmins(db) === 0 ? findUsableToken(db, token, 'setup') : undefined;
+    const row = (await countAdmins(db)) === 0 ? await findUsableToken(db, token, 'setup') : undefined;
     if (!row) throw new HttpError(404, 'auth:setup.invalid');
     return row;
   };
@@ -58,26 +58,26 @@ export function linkRoutes(deps: Deps): Router {
       { status, fragment: 'auth/_signup-form' },
     );
 
-  router.get('/setup/:token', (req, res) => {
-    setupToken(req);
+  router.get('/setup/:token', async (req, res) => {
+    await setupToken(req);
     return setupForm(req, res, { language: res.locals.lang }, {});
   });
 
   router.post('/setup/:token', async (req, res) => {
-    const row = setupToken(req);
+    const row = await setupToken(req);
     const parsed = parseInput(signupSchema, req.body);
     const { password: _p, ...values } = (req.body ?? {}) as Record<string, string>;
     if (!parsed.ok) return setupForm(req, res, values, parsed.errors, 422);
     // Checked before the token is spent, so a taken email does not burn the one-time link.
-    if (findUserByEmail(db, parsed.data.email)) return setupForm(req, res, values, { email: 'validation.emailTaken' }, 422);
+    if (await findUserByEmail(db, parsed.data.email)) return setupForm(req, res, values, { email: 'validation.emailTaken' }, 422);
     const passwordHash = await hashPassword(parsed.data.password);
     // The email may have been taken while the password was hashed: spending the link and creating
     // the account happen together or not at all, so a taken email leaves the link usable.
     let id: number;
     try {
-      id = db.transaction((tx) => {
-        if (!consumeToken(db, row.id)) throw new HttpError(404, 'auth:setup.invalid');
-        const created = createUser(db, { ...parsed.data, passwordHash, emailVerifiedAt: Date.now() }, ['teacher', 'trainer', 'admin']);
+      id = await db.transaction(async (tx) => {
+        if (!(await consumeToken(tx, row.id))) throw new HttpError(404, 'auth:setup.invalid');
+        const created = await createUser(tx, { ...parsed.data, passwordHash, emailVerifiedAt: Date.now() }, ['teacher', 'trainer', 'admin']);
         if (created === null) tx.rollback();
         return created!;
       });
@@ -85,35 +85,35 @@ export function linkRoutes(deps: Deps): Router {
       if (err instanceof TransactionRollbackError) return setupForm(req, res, values, { email: 'validation.emailTaken' }, 422);
       throw err;
     }
-    signIn(deps, res, { id, language: parsed.data.language });
+    await signIn(deps, res, { id, language: parsed.data.language });
     redirect(req, res, '/admin/users');
   });
 
-  const signinToken = (req: Request) => {
-    const row = findUsableToken(db, String(req.params.token), 'signin');
-    const user = row?.userId ? findUserById(db, row.userId) : undefined;
+  const signinToken = async (req: Request) => {
+    const row = await findUsableToken(db, String(req.params.token), 'signin');
+    const user = row?.userId ? await findUserById(db, row.userId) : undefined;
     // A role or password gained since the link was made voids it, as does its maker losing the right.
-    if (!row || !user || !signInLinkStillAllowed(db, user.id, row.createdBy)) throw new HttpError(404, 'auth:signinLink.invalid');
+    if (!row || !user || !(await signInLinkStillAllowed(db, user.id, row.createdBy))) throw new HttpError(404, 'auth:signinLink.invalid');
     return { row, user };
   };
 
-  router.get('/signin/:token', (req, res) => {
-    const { user } = signinToken(req);
+  router.get('/signin/:token', async (req, res) => {
+    const { user } = await signinToken(req);
     return render(req, res, 'auth/set-password', { name: user.name, email: user.email, errors: {}, token: req.params.token });
   });
 
   router.post('/signin/:token', async (req, res) => {
-    const { row, user } = signinToken(req);
+    const { row, user } = await signinToken(req);
     const parsed = parseInput(setPasswordSchema, req.body);
     if (!parsed.ok) {
       return render(req, res, 'auth/set-password', { name: user.name, email: user.email, errors: parsed.errors, token: req.params.token }, { status: 422 });
     }
     const passwordHash = await hashPassword(parsed.data.password);
     // A sign-in link reaches its owner at the address the trainer imported, so using it proves the address.
-    if (!setPasswordWithLink(deps, { tokenId: row.id, userId: user.id, passwordHash, provesAddress: true })) {
+    if (!(await setPasswordWithLink(deps, { tokenId: row.id, userId: user.id, passwordHash, provesAddress: true }))) {
       throw new HttpError(404, 'auth:signinLink.invalid');
     }
-    signIn(deps, res, user);
+    await signIn(deps, res, user);
     redirect(req, res, '/dashboard');
   });
 

@@ -5,10 +5,10 @@ import { validateSessionToken } from './sessions.ts';
 
 /** Loads the session named by the cookie into res.locals (user, session) on every request. */
 export function sessionMiddleware(db: Db, secureCookies: boolean): RequestHandler {
-  return (req, res, next) => {
+  return async (req, res, next) => {
     const token: unknown = req.cookies?.[sessionCookieName(secureCookies)];
     if (typeof token !== 'string' || token.length === 0 || token.length > 100) return next();
-    const result = validateSessionToken(db, token);
+    const result = await validateSessionToken(db, token);
     if (!result) {
       clearSessionCookie(res, secureCookies);
       return next();

@@ -1,5 +1,6 @@
 import { and, asc, count, eq, gt, inArray, isNotNull, isNull, ne, or, sql } from 'drizzle-orm';
-import type { Db, DbOrTx } from '../db/client.ts';
+import type { DbOrTx } from '../db/client.ts';
+import { asBoolean, foldCase, joinedValues } from '../db/dialect.ts';
 import { enrolments, oneTimeTokens, sessions, userRoles, users, type Role, type TokenPurpose } from '../db/schema.ts';
 import { generateToken, hashToken } from './tokens.ts';
 
@@ -17,84 +18,92 @@ export interface NewUser {
   createdBy?: number | null;
 }
 
-export function findUserByEmail(db: Db, email: string) {
-  return db.select().from(users).where(eq(users.email, email.toLowerCase())).get();
+export async function findUserByEmail(db: DbOrTx, email: string) {
+  const [row] = await db.select().from(users).where(eq(users.email, email.toLowerCase())).limit(1);
+  return row;
 }
 
-export function findUserById(db: Db, id: number) {
-  return db.select().from(users).where(eq(users.id, id)).get();
+export async function findUserById(db: DbOrTx, id: number) {
+  const [row] = await db.select().from(users).where(eq(users.id, id)).limit(1);
+  return row;
 }
 
 /** Creates a user with roles; returns null when the email is taken (the unique index decides). */
-export function createUser(db: Db, input: NewUser, roles: Role[] = ['teacher'], now = Date.now()): number | null {
-  return db.transaction((tx) => {
-    const row = tx
+export async function createUser(db: DbOrTx, input: NewUser, roles: Role[] = ['teacher'], now = Date.now()): Promise<number | null> {
+  return db.transaction(async (tx) => {
+    const [row] = await tx
       .insert(users)
       .values({ ...input, email: input.email.toLowerCase(), createdAt: now })
       .onConflictDoNothing()
-      .returning({ id: users.id })
-      .get();
+      .returning({ id: users.id });
     if (!row) return null;
-    for (const role of new Set(roles)) tx.insert(userRoles).values({ userId: row.id, role }).run();
+    const unique = [...new Set(roles)];
+    if (unique.length > 0) await tx.insert(userRoles).values(unique.map((role) => ({ userId: row.id, role })));
     return row.id;
   });
 }
 
-export function updateProfile(db: Db, userId: number, fields: Partial<Pick<NewUser, 'name' | 'school' | 'region' | 'country' | 'language'>>) {
-  db.update(users).set(fields).where(eq(users.id, userId)).run();
+export async function updateProfile(
+  db: DbOrTx,
+  userId: number,
+  fields: Partial<Pick<NewUser, 'name' | 'school' | 'region' | 'country' | 'language'>>,
+): Promise<void> {
+  await db.update(users).set(fields).where(eq(users.id, userId));
 }
 
-export function rolesOf(db: Db, userId: number): Role[] {
-  return db
-    .select({ role: userRoles.role })
-    .from(userRoles)
-    .where(eq(userRoles.userId, userId))
-    .all()
-    .map((r) => r.role);
+export async function rolesOf(db: DbOrTx, userId: number): Promise<Role[]> {
+  const rows = await db.select({ role: userRoles.role }).from(userRoles).where(eq(userRoles.userId, userId));
+  return rows.map((r) => r.role);
 }
 
-export function grantRole(db: Db, userId: number, role: Role) {
-  db.insert(userRoles).values({ userId, role }).onConflictDoNothing().run();
+export async function grantRole(db: DbOrTx, userId: number, role: Role): Promise<void> {
+  await db.insert(userRoles).values({ userId, role }).onConflictDoNothing();
 }
 
 /** Removes a role, refusing to remove the last administrator's admin role. */
-export function revokeRole(db: Db, userId: number, role: Role): boolean {
-  return db.transaction((tx) => {
+export async function revokeRole(db: DbOrTx, userId: number, role: Role): Promise<boolean> {
+  return db.transaction(async (tx) => {
     if (role === 'admin') {
-      const admins = tx.select({ n: count() }).from(userRoles).where(eq(userRoles.role, 'admin')).get()?.n ?? 0;
-      if (admins <= 1) return false;
+      const [admins] = await tx.select({ n: count() }).from(userRoles).where(eq(userRoles.role, 'admin'));
+      if ((admins?.n ?? 0) <= 1) return false;
     }
-    tx.delete(userRoles)
-      .where(and(eq(userRoles.userId, userId), eq(userRoles.role, role)))
-      .run();
+    await tx.delete(userRoles).where(and(eq(userRoles.userId, userId), eq(userRoles.role, role)));
     return true;
   });
 }
 
-export function countAdmins(db: Db): number {
-  return db.select({ n: count() }).from(userRoles).where(eq(userRoles.role, 'admin')).get()?.n ?? 0;
+export async function countAdmins(db: DbOrTx): Promise<number> {
+  const [row] = await db.select({ n: count() }).from(userRoles).where(eq(userRoles.role, 'admin'));
+  return row?.n ?? 0;
 }
 
-export function listUsers(db: Db, opts: { q?: string; page: number; perPage: number }) {
+/** The roles of the user in the current row, joined by commas (NULL for none): split with splitRoles. */
+const rolesOfRow = (id: typeof users.id) => sql<string | null>`(SELECT ${joinedValues(sql`role`)} FROM user_roles WHERE user_id = ${id})`;
+
+/** The roles from rolesOfRow, in a fixed order (the joined list comes in any order). */
+export function splitRoles(joined: string | null): Role[] {
+  return (joined ? joined.split(',') : []).sort() as Role[];
+}
+
+export async function listUsers(db: DbOrTx, opts: { q?: string; page: number; perPage: number }) {
   const where = opts.q ? matchesPerson(opts.q) : undefined;
-  const rows = db
+  const rows = await db
     .select({
       id: users.id,
       name: users.name,
       email: users.email,
       school: users.school,
       region: users.region,
-      hasPassword: sql<number>`${users.passwordHash} IS NOT NULL`,
-      roles: sql<string | null>`(SELECT group_concat(role) FROM user_roles WHERE user_id = ${users.id})`,
+      hasPassword: asBoolean(sql`${users.passwordHash} IS NOT NULL`),
+      roles: rolesOfRow(users.id),
     })
     .from(users)
     .where(where)
     .orderBy(asc(users.name), asc(users.id))
     .limit(opts.perPage)
-    .offset((opts.page - 1) * opts.perPage)
-    .all();
-  const total = db.select({ n: count() }).from(users).where(where).get()?.n ?? 0;
-  return { rows: rows.map((r) => ({ ...r, roles: (r.roles ? r.roles.split(',') : []) as Role[] })), total };
+    .offset((opts.page - 1) * opts.perPage);
+  const [total] = await db.select({ n: count() }).from(users).where(where);
+  return { rows: rows.map((r) => ({ ...r, roles: splitRoles(r.roles) })), total: total?.n ?? 0 };
 }
 
 function escapeLike(s: string): string {
@@ -103,12 +112,12 @@ function escapeLike(s: string): string {
 
 /**
  * Name or email contains the text, whatever its case, in any script: SQLite's own LIKE folds
- * only ASCII, so "анна" would not find "Анна". casefold() is registered on every connection
- * (server/db/client.ts); emails are stored lower-case.
+ * only ASCII (so "анна" would not find "Анна") and PostgreSQL's LIKE folds nothing, so the name
+ * is folded with foldCase (server/db/dialect.ts); emails are stored lower-case.
  */
 export function matchesPerson(q: string) {
   const pattern = `%${escapeLike(q.toLowerCase())}%`;
-  return or(sql`casefold(${users.name}) LIKE ${pattern} ESCAPE '\\'`, matchesEmail(q));
+  return or(sql`${foldCase(users.name)} LIKE ${pattern} ESCAPE '\\'`, matchesEmail(q));
 }
 
 /** Email contains the text (emails are stored lower-case). */
@@ -125,33 +134,31 @@ export const ADMIN_RESET_LINK_LIFETIME = 24 * HOUR;
 export const VERIFY_LINK_LIFETIME = 72 * HOUR;
 
 /** A one-time link token; only its hash is stored. Returns the token to put in the URL. */
-export function createOneTimeToken(
+export async function createOneTimeToken(
   db: DbOrTx,
   purpose: TokenPurpose,
   opts: { userId?: number; createdBy?: number; expiresAt?: number | null },
   now = Date.now(),
-): string {
+): Promise<string> {
   const token = generateToken();
-  db.insert(oneTimeTokens)
-    .values({
-      id: hashToken(token),
-      purpose,
-      userId: opts.userId ?? null,
-      createdBy: opts.createdBy ?? null,
-      expiresAt: opts.expiresAt ?? null,
-      createdAt: now,
-    })
-    .run();
+  await db.insert(oneTimeTokens).values({
+    id: hashToken(token),
+    purpose,
+    userId: opts.userId ?? null,
+    createdBy: opts.createdBy ?? null,
+    expiresAt: opts.expiresAt ?? null,
+    createdAt: now,
+  });
   return token;
 }
 
-export function createSignInLinkToken(db: Db, userId: number, createdBy: number, now = Date.now()): string {
+export function createSignInLinkToken(db: DbOrTx, userId: number, createdBy: number, now = Date.now()): Promise<string> {
   return createOneTimeToken(db, 'signin', { userId, createdBy, expiresAt: now + SIGNIN_LINK_LIFETIME }, now);
 }
 
 /** A token that is unused and unexpired, or undefined. */
-export function findUsableToken(db: DbOrTx, token: string, purpose: TokenPurpose, now = Date.now()) {
-  return db
+export async function findUsableToken(db: DbOrTx, token: string, purpose: TokenPurpose, now = Date.now()) {
+  const [row] = await db
     .select()
     .from(oneTimeTokens)
     .where(
@@ -162,18 +169,18 @@ export function findUsableToken(db: DbOrTx, token: string, purpose: TokenPurpose
         or(isNull(oneTimeTokens.expiresAt), gt(oneTimeTokens.expiresAt, now)),
       ),
     )
-    .get();
+    .limit(1);
+  return row;
 }
 
 /** Marks a token used; false when another request used it first (single use even under races). */
-export function consumeToken(db: DbOrTx, tokenId: string, now = Date.now()): boolean {
-  return (
-    db
-      .update(oneTimeTokens)
-      .set({ usedAt: now })
-      .where(and(eq(oneTimeTokens.id, tokenId), isNull(oneTimeTokens.usedAt)))
-      .run().changes === 1
-  );
+export async function consumeToken(db: DbOrTx, tokenId: string, now = Date.now()): Promise<boolean> {
+  const spent = await db
+    .update(oneTimeTokens)
+    .set({ usedAt: now })
+    .where(and(eq(oneTimeTokens.id, tokenId), isNull(oneTimeTokens.usedAt)))
+    .returning({ id: oneTimeTokens.id });
+  return spent.length === 1;
 }
 
 /**
@@ -181,21 +188,25 @@ export function consumeToken(db: DbOrTx, tokenId: string, now = Date.now()): boo
  * asked for itself (created_by null): the per-account limit on reset and verification mails.
  * Revoked links are marked used, not deleted, so they still count.
  */
-export function countRecentTokens(db: DbOrTx, userId: number, purpose: TokenPurpose, since: number, opts: { mailedOnly?: boolean } = {}): number {
-  return (
-    db
-      .select({ n: count() })
-      .from(oneTimeTokens)
-      .where(
-        and(
-          eq(oneTimeTokens.userId, userId),
-          eq(oneTimeTokens.purpose, purpose),
-          gt(oneTimeTokens.createdAt, since),
-          opts.mailedOnly ? isNull(oneTimeTokens.createdBy) : undefined,
-        ),
-      )
-      .get()?.n ?? 0
-  );
+export async function countRecentTokens(
+  db: DbOrTx,
+  userId: number,
+  purpose: TokenPurpose,
+  since: number,
+  opts: { mailedOnly?: boolean } = {},
+): Promise<number> {
+  const [row] = await db
+    .select({ n: count() })
+    .from(oneTimeTokens)
+    .where(
+      and(
+        eq(oneTimeTokens.userId, userId),
+        eq(oneTimeTokens.purpose, purpose),
+        gt(oneTimeTokens.createdAt, since),
+        opts.mailedOnly ? isNull(oneTimeTokens.createdBy) : undefined,
+      ),
+    );
+  return row?.n ?? 0;
 }
 
 /** The links that let someone choose this account's password. */
@@ -207,54 +218,56 @@ const PASSWORD_LINKS: TokenPurpose[] = ['setup', 'signin', 'reset'];
  * ended, together. Revoked links are marked used rather than deleted: they keep counting against
  * the per-account reset limit, and the record of who made which link stays.
  */
-export function setPasswordRevokingAccess(db: DbOrTx, userId: number, passwordHash: string, opts: { keepSessionId?: string; now?: number } = {}): void {
+export async function setPasswordRevokingAccess(
+  db: DbOrTx,
+  userId: number,
+  passwordHash: string,
+  opts: { keepSessionId?: string; now?: number } = {},
+): Promise<void> {
   const now = opts.now ?? Date.now();
-  db.transaction((tx) => {
-    tx.update(users).set({ passwordHash }).where(eq(users.id, userId)).run();
-    tx.update(oneTimeTokens)
+  await db.transaction(async (tx) => {
+    await tx.update(users).set({ passwordHash }).where(eq(users.id, userId));
+    await tx
+      .update(oneTimeTokens)
       .set({ usedAt: now })
-      .where(and(eq(oneTimeTokens.userId, userId), inArray(oneTimeTokens.purpose, PASSWORD_LINKS), isNull(oneTimeTokens.usedAt)))
-      .run();
-    tx.delete(sessions)
-      .where(and(eq(sessions.userId, userId), opts.keepSessionId ? ne(sessions.id, opts.keepSessionId) : undefined))
-      .run();
+      .where(and(eq(oneTimeTokens.userId, userId), inArray(oneTimeTokens.purpose, PASSWORD_LINKS), isNull(oneTimeTokens.usedAt)));
+    await tx.delete(sessions).where(and(eq(sessions.userId, userId), opts.keepSessionId ? ne(sessions.id, opts.keepSessionId) : undefined));
   });
 }
 
 /** Records that the owner proved the address; false when it was proven already. */
-export function markEmailVerified(db: DbOrTx, userId: number, now = Date.now()): boolean {
-  return (
-    db
-      .update(users)
-      .set({ emailVerifiedAt: now })
-      .where(and(eq(users.id, userId), isNull(users.emailVerifiedAt)))
-      .run().changes === 1
-  );
+export async function markEmailVerified(db: DbOrTx, userId: number, now = Date.now()): Promise<boolean> {
+  const marked = await db
+    .update(users)
+    .set({ emailVerifiedAt: now })
+    .where(and(eq(users.id, userId), isNull(users.emailVerifiedAt)))
+    .returning({ id: users.id });
+  return marked.length === 1;
 }
 
 /** When the account's address was proven: null while unproven, undefined for an unknown account. */
-export function emailVerifiedAtOf(db: DbOrTx, userId: number): number | null | undefined {
-  return db.select({ at: users.emailVerifiedAt }).from(users).where(eq(users.id, userId)).get()?.at;
+export async function emailVerifiedAtOf(db: DbOrTx, userId: number): Promise<number | null | undefined> {
+  const [row] = await db.select({ at: users.emailVerifiedAt }).from(users).where(eq(users.id, userId)).limit(1);
+  return row?.at;
 }
 
 /** Courses the person completed (withdrawn or not): the certificates that wait for a verified address. */
-export function completedCourseIds(db: DbOrTx, userId: number): number[] {
-  return db
+export async function completedCourseIds(db: DbOrTx, userId: number): Promise<number[]> {
+  const rows = await db
     .select({ courseId: enrolments.courseId })
     .from(enrolments)
     .where(and(eq(enrolments.userId, userId), isNotNull(enrolments.completedAt)))
-    .all()
-    .map((r) => r.courseId);
+    .orderBy(asc(enrolments.courseId));
+  return rows.map((r) => r.courseId);
 }
 
-export function deleteUnusedSetupTokens(db: Db) {
-  db.delete(oneTimeTokens)
-    .where(and(eq(oneTimeTokens.purpose, 'setup'), isNull(oneTimeTokens.usedAt)))
-    .run();
+export async function deleteUnusedSetupTokens(db: DbOrTx): Promise<void> {
+  await db.delete(oneTimeTokens).where(and(eq(oneTimeTokens.purpose, 'setup'), isNull(oneTimeTokens.usedAt)));
 }
 
-export function countSessions(db: Db, userId: number): number {
-  return db.select({ n: count() }).from(sessions).where(eq(sessions.userId, userId)).get()?.n ?? 0;
+export async function countSessions(db: DbOrTx, userId: number): Promise<number> {
+  const [row] = await db.select({ n: count() }).from(sessions).where(eq(sessions.userId, userId));
+  return row?.n ?? 0;
 }
 
 /**
@@ -274,12 +287,13 @@ export function signInLinkAllowed(by: { id: number; admin: boolean }) {
  * Whether a sign-in link made by `creatorId` may still sign in to `userId`: the same rule as when
  * it was made, applied to the account and the creator's roles as they are now.
  */
-export function signInLinkStillAllowed(db: Db, userId: number, creatorId: number | null): boolean {
+export async function signInLinkStillAllowed(db: DbOrTx, userId: number, creatorId: number | null): Promise<boolean> {
   if (creatorId === null) return false;
-  const admin = rolesOf(db, creatorId).includes('admin');
-  return !!db
+  const admin = (await rolesOf(db, creatorId)).includes('admin');
+  const [row] = await db
     .select({ id: users.id })
     .from(users)
     .where(and(eq(users.id, userId), signInLinkAllowed({ id: creatorId, admin })))
-    .get();
+    .limit(1);
+  return !!row;
 }

@@ -25,9 +25,9 @@ export function resetLinkUrl(baseUrl: string, token: string): string {
  * themselves, so every app instance agrees). Only the database work happens before it returns;
  * delivery goes on in the background, so the answer takes as long for an unknown address.
  */
-function mailResetLink(deps: Deps, user: { id: number; email: string; name: string; language: string }, now = Date.now()): void {
-  if (countRecentTokens(deps.db, user.id, 'reset', now - HOUR, { mailedOnly: true }) >= RESET_MAILS_PER_HOUR) return;
-  const token = createOneTimeToken(deps.db, 'reset', { userId: user.id, expiresAt: now + RESET_LINK_LIFETIME }, now);
+async function mailResetLink(deps: Deps, user: { id: number; email: string; name: string; language: string }, now = Date.now()): Promise<void> {
+  if ((await countRecentTokens(deps.db, user.id, 'reset', now - HOUR, { mailedOnly: true })) >= RESET_MAILS_PER_HOUR) return;
+  const token = await createOneTimeToken(deps.db, 'reset', { userId: user.id, expiresAt: now + RESET_LINK_LIFETIME }, now);
   void sendMessage(deps, {
     to: user.email,
     language: user.language,
@@ -56,37 +56,37 @@ export function resetRoutes(deps: Deps): Router {
   router.get('/password-reset', (req, res) => requestPage(req, res, { email: '' }, {}));
 
   // The same answer for every well-formed address, known or not (and none without mail: the page says whom to ask).
-  router.post('/password-reset', perAddressLimiter(db, 'password-reset-requests', 10, 15 * 60 * 1000), (req, res) => {
+  router.post('/password-reset', perAddressLimiter(db, 'password-reset-requests', 10, 15 * 60 * 1000), async (req, res) => {
     if (!mailEnabled(config)) return requestPage(req, res, { email: '' }, {});
     const parsed = parseInput(resetRequestSchema, req.body);
     if (!parsed.ok) return requestPage(req, res, { email: formText(req.body?.email) }, parsed.errors, 422);
-    const user = findUserByEmail(db, parsed.data.email);
-    if (user) mailResetLink(deps, user);
+    const user = await findUserByEmail(db, parsed.data.email);
+    if (user) await mailResetLink(deps, user);
     redirect(req, res, '/password-reset?sent=1');
   });
 
-  const resetToken = (req: Request) => {
-    const row = findUsableToken(db, String(req.params.token), 'reset');
-    const user = row?.userId ? findUserById(db, row.userId) : undefined;
+  const resetToken = async (req: Request) => {
+    const row = await findUsableToken(db, String(req.params.token), 'reset');
+    const user = row?.userId ? await findUserById(db, row.userId) : undefined;
     if (!row || !user) throw new HttpError(404, 'auth:reset.invalid');
     return { row, user };
   };
   const passwordForm = (req: Request, res: Response, user: { name: string; email: string }, errors: FieldErrors, status?: number) =>
     render(req, res, 'auth/reset-password', { name: user.name, email: user.email, errors, action: `/password-reset/${req.params.token}` }, { status });
 
-  router.get('/password-reset/:token', (req, res) => passwordForm(req, res, resetToken(req).user, {}));
+  router.get('/password-reset/:token', async (req, res) => passwordForm(req, res, (await resetToken(req)).user, {}));
 
   router.post('/password-reset/:token', async (req, res) => {
-    const { row, user } = resetToken(req);
+    const { row, user } = await resetToken(req);
     const parsed = parseInput(setPasswordSchema, req.body);
     if (!parsed.ok) return passwordForm(req, res, user, parsed.errors, 422);
     const passwordHash = await hashPassword(parsed.data.password);
     // A link the account asked for was mailed to its address, so using it proves the address;
     // one an administrator made was handed over some other way and proves nothing.
-    if (!setPasswordWithLink(deps, { tokenId: row.id, userId: user.id, passwordHash, provesAddress: row.createdBy === null })) {
+    if (!(await setPasswordWithLink(deps, { tokenId: row.id, userId: user.id, passwordHash, provesAddress: row.createdBy === null }))) {
       throw new HttpError(404, 'auth:reset.invalid');
     }
-    signIn(deps, res, user);
+    await signIn(deps, res, user);
     redirect(req, res, '/dashboard');
   });
 

@@ -44,7 +44,7 @@ export function authRoutes(deps: Deps): Router {
     // Without mail a taken address cannot be hidden (a newcomer must get in at once); one generic message says the least.
     if (outcome.kind === 'notPossible') return signupForm(req, res, keptValues(req.body), { form: 'auth:signup.notPossible' }, 422);
     if (outcome.kind === 'checkMail') return redirect(req, res, '/signup/check-mail');
-    signIn(deps, res, { id: outcome.id, language: parsed.data.language });
+    await signIn(deps, res, { id: outcome.id, language: parsed.data.language });
     redirect(req, res, '/dashboard');
   });
 
@@ -75,37 +75,37 @@ export function authRoutes(deps: Deps): Router {
     // One message for every failure, so the form never reveals whether an email has an account.
     const fail = () => loginForm(req, res, values, { form: 'auth:login.failed' }, 401);
     if (!parsed.ok) return fail();
-    const user = parsed.data.email ? findUserByEmail(db, parsed.data.email) : undefined;
+    const user = parsed.data.email ? await findUserByEmail(db, parsed.data.email) : undefined;
     const ok = user?.passwordHash ? await verifyPassword(user.passwordHash, parsed.data.password) : await verifyAgainstNothing(parsed.data.password);
     if (!user || !ok) return fail();
-    signIn(deps, res, user);
+    await signIn(deps, res, user);
     redirect(req, res, values.next);
   });
 
-  router.post('/logout', (req, res) => {
+  router.post('/logout', async (req, res) => {
     const session = res.locals.session as Session | undefined;
-    if (session) invalidateSession(db, session.id);
+    if (session) await invalidateSession(db, session.id);
     clearSessionCookie(res, config.secureCookies);
     redirect(req, res, '/');
   });
 
-  const profilePage = (req: Request, res: Response, extra: Record<string, unknown> = {}, status?: number) => {
-    const user = findUserById(db, signedInUser(res).id);
+  const profilePage = async (req: Request, res: Response, extra: Record<string, unknown> = {}, status?: number) => {
+    const user = await findUserById(db, signedInUser(res).id);
     if (!user) throw new HttpError(404);
     const { passwordHash: _h, ...values } = user;
     return render(req, res, 'auth/profile', { values, errors: {}, passwordErrors: {}, saved: null, ...extra }, { status });
   };
 
-  router.get('/profile', requireUser, (req, res) => {
+  router.get('/profile', requireUser, async (req, res) => {
     const saved = req.query.saved === 'profile' || req.query.saved === 'password' ? req.query.saved : null;
     return profilePage(req, res, { saved });
   });
 
-  router.post('/profile', requireUser, (req, res) => {
+  router.post('/profile', requireUser, async (req, res) => {
     const parsed = parseInput(profileSchema, req.body);
     if (!parsed.ok) return profilePage(req, res, { values: { ...keptValues(req.body), email: signedInUser(res).email }, errors: parsed.errors }, 422);
     const user = signedInUser(res);
-    updateProfile(db, user.id, parsed.data);
+    await updateProfile(db, user.id, parsed.data);
     rememberLanguage(res, parsed.data.language, config.secureCookies);
     // The language switch must show at once, so the saved page is rendered in the new language.
     redirect(req, res, `/profile?saved=profile&lang=${parsed.data.language}`);
@@ -115,12 +115,12 @@ export function authRoutes(deps: Deps): Router {
     const user = signedInUser(res);
     const parsed = parseInput(passwordChangeSchema, req.body);
     if (!parsed.ok) return profilePage(req, res, { passwordErrors: parsed.errors }, 422);
-    const row = findUserById(db, user.id);
+    const row = await findUserById(db, user.id);
     if (row?.passwordHash && !(await verifyPassword(row.passwordHash, parsed.data.current))) {
       return profilePage(req, res, { passwordErrors: { current: 'validation.currentPassword' } }, 422);
     }
     const passwordHash = await hashPassword(parsed.data.password);
-    setPasswordRevokingAccess(db, user.id, passwordHash, { keepSessionId: (res.locals.session as Session).id });
+    await setPasswordRevokingAccess(db, user.id, passwordHash, { keepSessionId: (res.locals.session as Session).id });
     redirect(req, res, '/profile?saved=password');
   });
 

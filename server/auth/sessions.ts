@@ -1,6 +1,8 @@
 import { eq, lt, sql } from 'drizzle-orm';
-import { type Db, preparedPerConnection } from '../db/client.ts';
+import { type DbOrTx, preparedPerConnection } from '../db/client.ts';
+import { joinedValues } from '../db/dialect.ts';
 import { sessions, users, type Role } from '../db/schema.ts';
+import { splitRoles } from './queries.ts';
 import { generateToken, hashToken } from './tokens.ts';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -23,12 +25,10 @@ export interface Session {
   expiresAt: number;
 }
 
-export function createSession(db: Db, userId: number, now = Date.now()): { token: string; session: Session } {
+export async function createSession(db: DbOrTx, userId: number, now = Date.now()): Promise<{ token: string; session: Session }> {
   const token = generateToken();
   const session = { id: hashToken(token), userId, expiresAt: now + SESSION_LIFETIME };
-  db.insert(sessions)
-    .values({ ...session, createdAt: now })
-    .run();
+  await db.insert(sessions).values({ ...session, createdAt: now });
   return { token, session };
 }
 
@@ -44,7 +44,7 @@ const lookup = preparedPerConnection((db) =>
       name: users.name,
       language: users.language,
       emailVerifiedAt: users.emailVerifiedAt,
-      roles: sql<string | null>`(SELECT group_concat(role) FROM user_roles WHERE user_id = ${users.id})`,
+      roles: sql<string | null>`(SELECT ${joinedValues(sql`role`)} FROM user_roles WHERE user_id = ${users.id})`,
     })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
@@ -53,18 +53,22 @@ const lookup = preparedPerConnection((db) =>
 );
 
 /** Looks a token up; expired sessions are deleted, and ones past half their life slide forward. */
-export function validateSessionToken(db: Db, token: string, now = Date.now()): { session: Session; user: SessionUser; renewed: boolean } | null {
+export async function validateSessionToken(
+  db: DbOrTx,
+  token: string,
+  now = Date.now(),
+): Promise<{ session: Session; user: SessionUser; renewed: boolean } | null> {
   const id = hashToken(token);
-  const row = lookup(db).get({ id });
+  const [row] = await lookup(db).execute({ id });
   if (!row) return null;
   if (now >= row.expiresAt) {
-    db.delete(sessions).where(eq(sessions.id, id)).run();
+    await db.delete(sessions).where(eq(sessions.id, id));
     return null;
   }
   let renewed = false;
   if (now >= row.expiresAt - RENEW_WHEN_LEFT) {
     row.expiresAt = now + SESSION_LIFETIME;
-    db.update(sessions).set({ expiresAt: row.expiresAt }).where(eq(sessions.id, id)).run();
+    await db.update(sessions).set({ expiresAt: row.expiresAt }).where(eq(sessions.id, id));
     renewed = true;
   }
   return {
@@ -74,19 +78,20 @@ export function validateSessionToken(db: Db, token: string, now = Date.now()): {
       email: row.email,
       name: row.name,
       language: row.language,
-      roles: (row.roles ? row.roles.split(',') : []) as Role[],
+      roles: splitRoles(row.roles),
       emailVerifiedAt: row.emailVerifiedAt,
     },
     renewed,
   };
 }
 
-export function invalidateSession(db: Db, sessionId: string): void {
-  db.delete(sessions).where(eq(sessions.id, sessionId)).run();
+export async function invalidateSession(db: DbOrTx, sessionId: string): Promise<void> {
+  await db.delete(sessions).where(eq(sessions.id, sessionId));
 }
 
 // Ending sessions after a password change: setPasswordRevokingAccess in queries.ts, together with the links.
 
-export function deleteExpiredSessions(db: Db, now = Date.now()): number {
-  return db.delete(sessions).where(lt(sessions.expiresAt, now)).run().changes;
+export async function deleteExpiredSessions(db: DbOrTx, now = Date.now()): Promise<number> {
+  const deleted = await db.delete(sessions).where(lt(sessions.expiresAt, now)).returning({ id: sessions.id });
+  return deleted.length;
 }

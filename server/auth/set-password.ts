@@ -8,14 +8,16 @@ import { verifyEmail } from './verification.ts';
  * the person in afresh). A link that travelled to the address (a mailed reset, a trainer's
  * sign-in link) also verifies it. False when the link was spent meanwhile: nothing changes.
  */
-export function setPasswordWithLink(
+export async function setPasswordWithLink(
   deps: Pick<Deps, 'db' | 'config'>,
   input: { tokenId: string; userId: number; passwordHash: string; provesAddress: boolean },
-): boolean {
-  return deps.db.transaction((tx) => {
-    if (!consumeToken(tx, input.tokenId)) return false;
-    setPasswordRevokingAccess(tx, input.userId, input.passwordHash);
-    if (input.provesAddress) verifyEmail(tx, { userId: input.userId, issuerName: deps.config.issuerName, issuerNameRu: deps.config.issuerNameRu });
+): Promise<boolean> {
+  return deps.db.transaction(async (tx) => {
+    if (!(await consumeToken(tx, input.tokenId))) return false;
+    await setPasswordRevokingAccess(tx, input.userId, input.passwordHash);
+    if (input.provesAddress) {
+      await verifyEmail(tx, { userId: input.userId, issuerName: deps.config.issuerName, issuerNameRu: deps.config.issuerNameRu });
+    }
     return true;
   });
 }

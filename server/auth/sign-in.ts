@@ -9,10 +9,10 @@ import { createSession, invalidateSession, type Session } from './sessions.ts';
  * session this browser already had ends here, rather than living on unseen until it expires
  * (someone signing in over another person's session on a shared school computer).
  */
-export function signIn(deps: Deps, res: Response, user: { id: number; language: 'en' | 'ru' }): void {
+export async function signIn(deps: Deps, res: Response, user: { id: number; language: 'en' | 'ru' }): Promise<void> {
   const previous = res.locals.session as Session | undefined;
-  if (previous) invalidateSession(deps.db, previous.id);
-  const { token, session } = createSession(deps.db, user.id);
+  if (previous) await invalidateSession(deps.db, previous.id);
+  const { token, session } = await createSession(deps.db, user.id);
   setSessionCookie(res, token, session.expiresAt, deps.config.secureCookies);
   rememberLanguage(res, user.language, deps.config.secureCookies);
 }

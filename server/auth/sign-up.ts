@@ -39,7 +39,7 @@ export async function signUp(deps: Deps, input: Omit<NewUser, 'passwordHash'> & 
   const { password, ...fields } = input;
   const passwordHash = await hashPassword(password);
   const withMail = mailEnabled(deps.config);
-  const id = createUser(deps.db, { ...fields, passwordHash, emailVerifiedAt: withMail ? null : Date.now() });
+  const id = await createUser(deps.db, { ...fields, passwordHash, emailVerifiedAt: withMail ? null : Date.now() });
   if (!withMail) return id === null ? { kind: 'notPossible' } : { kind: 'created', id };
   if (id !== null) {
     sendVerificationMail(deps, { id, email: fields.email.toLowerCase(), name: fields.name, language: fields.language ?? 'en' }).catch((err: unknown) =>
@@ -47,7 +47,7 @@ export async function signUp(deps: Deps, input: Omit<NewUser, 'passwordHash'> & 
     );
     return { kind: 'checkMail' };
   }
-  const owner = findUserByEmail(deps.db, fields.email);
+  const owner = await findUserByEmail(deps.db, fields.email);
   // At most a few warnings an hour per account, however many addresses the attempts come from: a
   // sign-up form must not be a way to flood someone's mailbox. The answer is the same either way.
   if (owner && (await signupWarnings(deps.db).increment(owner.email)).totalHits <= SIGNUP_WARNINGS_PER_HOUR) {

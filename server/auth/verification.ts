@@ -22,14 +22,16 @@ export function isVerified(user: { emailVerifiedAt: number | null }): boolean {
  * in one transaction (nested as a savepoint inside the caller's). Nothing happens when the
  * address was verified already. Returns the codes of the certificates issued now.
  */
-export function verifyEmail(db: DbOrTx, input: { userId: number; now?: number } & IssuerNames): string[] {
+export async function verifyEmail(db: DbOrTx, input: { userId: number; now?: number } & IssuerNames): Promise<string[]> {
   const now = input.now ?? Date.now();
-  return db.transaction((tx) => {
-    if (!markEmailVerified(tx, input.userId, now)) return [];
-    return completedCourseIds(tx, input.userId).flatMap((courseId) => {
-      const issued = issueCertificate(tx, { userId: input.userId, courseId, issuerName: input.issuerName, issuerNameRu: input.issuerNameRu, now });
-      return issued?.created ? [issued.code] : [];
-    });
+  return db.transaction(async (tx) => {
+    if (!(await markEmailVerified(tx, input.userId, now))) return [];
+    const codes: string[] = [];
+    for (const courseId of await completedCourseIds(tx, input.userId)) {
+      const issued = await issueCertificate(tx, { userId: input.userId, courseId, issuerName: input.issuerName, issuerNameRu: input.issuerNameRu, now });
+      if (issued?.created) codes.push(issued.code);
+    }
+    return codes;
   });
 }
 
@@ -47,8 +49,8 @@ export async function sendVerificationMail(
   now = Date.now(),
 ): Promise<boolean> {
   if (!mailEnabled(deps.config)) return false;
-  if (countRecentTokens(deps.db, user.id, 'verify', now - HOUR) >= VERIFY_MAILS_PER_HOUR) return false;
-  const token = createOneTimeToken(deps.db, 'verify', { userId: user.id, expiresAt: now + VERIFY_LINK_LIFETIME }, now);
+  if ((await countRecentTokens(deps.db, user.id, 'verify', now - HOUR)) >= VERIFY_MAILS_PER_HOUR) return false;
+  const token = await createOneTimeToken(deps.db, 'verify', { userId: user.id, expiresAt: now + VERIFY_LINK_LIFETIME }, now);
   return sendMessage(deps, {
     to: user.email,
     language: user.language,

@@ -39,24 +39,24 @@ export function verifyRoutes(deps: Deps): Router {
     redirect(req, res, `/verify?notice=${sent ? 'sent' : 'notSent'}`);
   });
 
-  const verifyToken = (token: string) => {
-    const row = findUsableToken(db, token, 'verify');
+  const verifyToken = async (token: string) => {
+    const row = await findUsableToken(db, token, 'verify');
     if (!row?.userId) throw new HttpError(404, 'auth:verify.invalid');
     return { ...row, userId: row.userId };
   };
 
   // Opening the link only shows a button: mail scanners open links too, and one must not confirm an
   // address for whoever signed up with it (the owner may never have asked).
-  router.get('/verify/:token', (req, res) => {
-    verifyToken(String(req.params.token));
+  router.get('/verify/:token', async (req, res) => {
+    await verifyToken(String(req.params.token));
     return render(req, res, 'auth/verify-confirm', { action: `/verify/${req.params.token}` });
   });
 
-  router.post('/verify/:token', (req, res) => {
-    const row = verifyToken(String(req.params.token));
-    db.transaction((tx) => {
-      if (!consumeToken(tx, row.id)) throw new HttpError(404, 'auth:verify.invalid');
-      verifyEmail(tx, { userId: row.userId, issuerName: config.issuerName, issuerNameRu: config.issuerNameRu });
+  router.post('/verify/:token', async (req, res) => {
+    const row = await verifyToken(String(req.params.token));
+    await db.transaction(async (tx) => {
+      if (!(await consumeToken(tx, row.id))) throw new HttpError(404, 'auth:verify.invalid');
+      await verifyEmail(tx, { userId: row.userId, issuerName: config.issuerName, issuerNameRu: config.issuerNameRu });
     });
     redirect(req, res, '/verify?confirmed=1');
   });

@@ -7,7 +7,7 @@ describe('GET /admin/users?notice=', () => {
 
   for (const notice of hostile) {
     it(`shows nothing of ${JSON.stringify(notice.slice(0, 20))}, not even escaped`, async () => {
-      const ctx = createTestApp({ courses: false });
+      const ctx = await createTestApp({ courses: false });
       const { agent: admin } = await userAgent(ctx, { roles: ['admin'] });
       const res = await admin.get(`/admin/users?notice=${encodeURIComponent(notice)}`);
       expect(res.status).toBe(200);
@@ -20,7 +20,7 @@ describe('GET /admin/users?notice=', () => {
   }
 
   it('still shows a known notice', async () => {
-    const ctx = createTestApp({ courses: false });
+    const ctx = await createTestApp({ courses: false });
     const { agent: admin } = await userAgent(ctx, { roles: ['admin'] });
     const res = await admin.get('/admin/users?notice=lastAdmin');
     expect(res.text).toContain('The last administrator cannot lose the administrator role.');

@@ -4,7 +4,7 @@ import { createTestApp, makeUser, userAgent } from '../helpers.ts';
 import { rolesOfUser } from './support.ts';
 
 async function asAdmin() {
-  const ctx = createTestApp({ courses: false });
+  const ctx = await createTestApp({ courses: false });
   const { user: admin, agent: a } = await userAgent(ctx, { roles: ['admin'], name: 'Ada Admin' });
   return { ...ctx, admin, a };
 }
@@ -112,7 +112,7 @@ describe('POST /admin/users/:id/roles', () => {
       expect(res.status).toBe(303);
       expect(res.headers.location).toBe('/admin/users?notice=roleSaved');
     }
-    expect(rolesOfUser(db, person.id)).toEqual(['admin', 'teacher', 'trainer']);
+    expect(await rolesOfUser(db, person.id)).toEqual(['admin', 'teacher', 'trainer']);
     // Granting twice is harmless.
     await a.post(`/admin/users/${person.id}/roles`).type('form').send({ role: 'trainer', action: 'grant' }).expect(303);
     const page = await a.get('/admin/users?notice=roleSaved');
@@ -121,15 +121,15 @@ describe('POST /admin/users/:id/roles', () => {
     for (const role of ['trainer', 'admin']) {
       await a.post(`/admin/users/${person.id}/roles`).type('form').send({ role, action: 'revoke' }).expect(303);
     }
-    expect(rolesOfUser(db, person.id)).toEqual(['teacher']);
+    expect(await rolesOfUser(db, person.id)).toEqual(['teacher']);
   });
 
   it('lets an administrator remove another administrator while one remains', async () => {
     const { db, admin, a } = await asAdmin();
     const other = await makeUser(db, { roles: ['admin'] });
     await a.post(`/admin/users/${other.id}/roles`).type('form').send({ role: 'admin', action: 'revoke' }).expect(303);
-    expect(rolesOfUser(db, other.id)).toEqual(['teacher']);
-    expect(rolesOfUser(db, admin.id)).toEqual(['admin', 'teacher']);
+    expect(await rolesOfUser(db, other.id)).toEqual(['teacher']);
+    expect(await rolesOfUser(db, admin.id)).toEqual(['admin', 'teacher']);
   });
 
   it('keeps the last administrator’s admin role and says why', async () => {
@@ -137,7 +137,7 @@ describe('POST /admin/users/:id/roles', () => {
     const res = await a.post(`/admin/users/${admin.id}/roles`).type('form').send({ role: 'admin', action: 'revoke' });
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe('/admin/users?notice=lastAdmin');
-    expect(rolesOfUser(db, admin.id)).toEqual(['admin', 'teacher']);
+    expect(await rolesOfUser(db, admin.id)).toEqual(['admin', 'teacher']);
     const page = await a.get(res.headers.location as string);
     expect(page.status).toBe(200);
     expect(page.text).toContain('The last administrator cannot lose the administrator role.');
@@ -150,23 +150,23 @@ describe('POST /admin/users/:id/roles', () => {
     await a.post(`/admin/users/${person.id}/roles`).type('form').send({ role: 'superuser', action: 'grant' }).expect(422);
     await a.post(`/admin/users/${person.id}/roles`).type('form').send({ role: 'trainer', action: 'promote' }).expect(422);
     await a.post('/admin/users/abc/roles').type('form').send({ role: 'trainer', action: 'grant' }).expect(422);
-    expect(rolesOfUser(db, person.id)).toEqual(['teacher']);
+    expect(await rolesOfUser(db, person.id)).toEqual(['teacher']);
   });
 
   it('refuses a teacher and a trainer with 403 and changes nothing', async () => {
-    const ctx = createTestApp({ courses: false });
+    const ctx = await createTestApp({ courses: false });
     const target = await makeUser(ctx.db);
     for (const roles of [[], ['trainer']] as const) {
       const { user, agent: a } = await userAgent(ctx, { roles: [...roles] });
       await a.post(`/admin/users/${target.id}/roles`).type('form').send({ role: 'admin', action: 'grant' }).expect(403);
       await a.post(`/admin/users/${user.id}/roles`).type('form').send({ role: 'admin', action: 'grant' }).expect(403);
-      expect(rolesOfUser(ctx.db, user.id)).toEqual(['teacher', ...roles]);
+      expect(await rolesOfUser(ctx.db, user.id)).toEqual(['teacher', ...roles]);
     }
-    expect(rolesOfUser(ctx.db, target.id)).toEqual(['teacher']);
+    expect(await rolesOfUser(ctx.db, target.id)).toEqual(['teacher']);
   });
 
   it('sends a visitor to sign in and changes nothing', async () => {
-    const ctx = createTestApp({ courses: false });
+    const ctx = await createTestApp({ courses: false });
     const target = await makeUser(ctx.db);
     const res = await request(ctx.app)
       .post(`/admin/users/${target.id}/roles`)
@@ -175,6 +175,6 @@ describe('POST /admin/users/:id/roles', () => {
       .send({ role: 'admin', action: 'grant' });
     expect(res.status).toBe(303);
     expect(res.headers.location).toMatch(/^\/login\?next=/);
-    expect(rolesOfUser(ctx.db, target.id)).toEqual(['teacher']);
+    expect(await rolesOfUser(ctx.db, target.id)).toEqual(['teacher']);
   });
 });

@@ -1,16 +1,19 @@
+import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import { rowObjects } from '../../server/db/client.ts';
 import { PASSWORD, agent, createTestApp, signedIn, userAgent } from '../helpers.ts';
 import { cookieValue, userByEmail } from './support.ts';
 
 const PROFILE = { name: 'Olga Ivanova', school: 'Tiksi School 2', region: 'Sakha', country: 'Russia', language: 'en' };
 
-function profileRow(db: ReturnType<typeof createTestApp>['db'], id: number) {
-  return db.$client.prepare('SELECT name, school, region, country, language FROM users WHERE id = ?').get(id);
+async function profileRow(db: Awaited<ReturnType<typeof createTestApp>>['db'], id: number) {
+  const [row] = await rowObjects(db, sql`SELECT name, school, region, country, language FROM users WHERE id = ${id}`);
+  return row;
 }
 
 describe('GET /profile', () => {
   it('shows the signed-in person’s details in the form', async () => {
-    const ctx = createTestApp({ courses: false });
+    const ctx = await createTestApp({ courses: false });
     const { user, agent: a } = await userAgent(ctx, { name: 'Olga Ivanova', school: 'Tiksi School 2', region: 'Sakha', country: 'Russia', language: 'ru' });
     const res = await a.get('/profile?lang=en');
     expect(res.status).toBe(200);
@@ -26,7 +29,7 @@ describe('GET /profile', () => {
 
 describe('POST /profile', () => {
   it('saves name, school, region, country and language', async () => {
-    const ctx = createTestApp({ courses: false });
+    const ctx = await createTestApp({ courses: false });
     const { user, agent: a } = await userAgent(ctx);
     const res = await a
       .post('/profile')
@@ -34,14 +37,14 @@ describe('POST /profile', () => {
       .send({ ...PROFILE, name: '  Olga Ivanova  ' });
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe('/profile?saved=profile&lang=en');
-    expect(profileRow(ctx.db, user.id)).toEqual(PROFILE);
+    expect(await profileRow(ctx.db, user.id)).toEqual(PROFILE);
     const page = await a.get(res.headers.location as string);
     expect(page.text).toContain('Your profile was saved.');
     expect(page.text).toContain('value="Tiksi School 2"');
   });
 
   it('switches the interface language to the one chosen', async () => {
-    const ctx = createTestApp({ courses: false });
+    const ctx = await createTestApp({ courses: false });
     const { user, agent: a } = await userAgent(ctx, { language: 'en' });
     const res = await a
       .post('/profile')
@@ -49,7 +52,7 @@ describe('POST /profile', () => {
       .send({ ...PROFILE, language: 'ru' });
     expect(res.status).toBe(303);
     expect(cookieValue(res, 'lang')).toBe('ru');
-    expect(profileRow(ctx.db, user.id)).toMatchObject({ language: 'ru' });
+    expect(await profileRow(ctx.db, user.id)).toMatchObject({ language: 'ru' });
     const saved = await a.get(res.headers.location as string);
     expect(saved.text).toContain('<html lang="ru">');
     // The choice sticks without the query string too.
@@ -58,7 +61,7 @@ describe('POST /profile', () => {
   });
 
   it('answers 422 with a message per field, keeps what was typed and changes nothing', async () => {
-    const ctx = createTestApp({ courses: false });
+    const ctx = await createTestApp({ courses: false });
     const { user, agent: a } = await userAgent(ctx, { name: 'Before', school: 'Old School' });
     const res = await a
       .post('/profile')
@@ -72,11 +75,11 @@ describe('POST /profile', () => {
     expect(res.text).toContain('value="Norway"');
     // The (read-only) email line still names the account.
     expect(res.text).toContain(user.email);
-    expect(profileRow(ctx.db, user.id)).toMatchObject({ name: 'Before', school: 'Old School', language: 'en' });
+    expect(await profileRow(ctx.db, user.id)).toMatchObject({ name: 'Before', school: 'Old School', language: 'en' });
   });
 
   it('sends a visitor to sign in and changes nothing', async () => {
-    const { app } = createTestApp({ courses: false });
+    const { app } = await createTestApp({ courses: false });
     const res = await agent(app).post('/profile').type('form').send(PROFILE);
     expect(res.status).toBe(303);
     expect(res.headers.location).toMatch(/^\/login\?next=/);
@@ -85,21 +88,21 @@ describe('POST /profile', () => {
 
 describe('POST /profile/password', () => {
   it('requires the current password', async () => {
-    const ctx = createTestApp({ courses: false });
+    const ctx = await createTestApp({ courses: false });
     const { user, agent: a } = await userAgent(ctx);
-    const before = userByEmail(ctx.db, user.email)?.password_hash;
+    const before = (await userByEmail(ctx.db, user.email))?.password_hash;
     for (const current of ['not my password', '']) {
       const res = await a.post('/profile/password').type('form').send({ current, password: 'a fresh passphrase 9' });
       expect(res.status).toBe(422);
       expect(res.text).toContain('Your current password is not right.');
       expect(res.text).not.toContain('a fresh passphrase 9');
     }
-    expect(userByEmail(ctx.db, user.email)?.password_hash).toBe(before);
+    expect((await userByEmail(ctx.db, user.email))?.password_hash).toBe(before);
     await signedIn(ctx.app, user.email, PASSWORD);
   });
 
   it('refuses a new password that is too short or common', async () => {
-    const ctx = createTestApp({ courses: false });
+    const ctx = await createTestApp({ courses: false });
     const { agent: a } = await userAgent(ctx);
     const short = await a.post('/profile/password').type('form').send({ current: PASSWORD, password: 'short' });
     expect(short.status).toBe(422);
@@ -110,7 +113,7 @@ describe('POST /profile/password', () => {
   });
 
   it('changes the password: the new one signs in, the old one no longer does', async () => {
-    const ctx = createTestApp({ courses: false });
+    const ctx = await createTestApp({ courses: false });
     const { user, agent: a } = await userAgent(ctx);
     const res = await a.post('/profile/password').type('form').send({ current: PASSWORD, password: 'a fresh passphrase 9' });
     expect(res.status).toBe(303);

@@ -14,8 +14,8 @@ import { sessionRows } from './support.ts';
 const LOCAL = '127.0.0.1';
 const PARTIAL = { 'HX-Request': 'true', 'HX-Request-Type': 'partial' };
 
-function counters(db: Db): Record<string, number> {
-  const rows = db.select().from(rateLimits).all();
+async function counters(db: Db): Promise<Record<string, number>> {
+  const rows = await db.select().from(rateLimits);
   return Object.fromEntries(rows.map((row) => [row.key, row.hits]));
 }
 
@@ -35,27 +35,27 @@ afterEach(() => {
 
 describe('POST /login from one school address', () => {
   it('lets 40 teachers sign in twice each, all at once, and counts none of it', async () => {
-    const { app, db } = createTestApp({ courses: false });
+    const { app, db } = await createTestApp({ courses: false });
     const teachers = await Promise.all(Array.from({ length: 40 }, () => makeUser(db)));
     for (let round = 0; round < 2; round++) {
       const answers = await Promise.all(teachers.map((t) => login(app, t.email, PASSWORD)));
       expect(answers.map((res) => res.status)).toEqual(teachers.map(() => 303));
     }
-    expect(counters(db)[`login-address:${LOCAL}`]).toBe(0);
+    expect((await counters(db))[`login-address:${LOCAL}`]).toBe(0);
   });
 
   it('lets 45 teachers in after one typo each', async () => {
-    const { app, db } = createTestApp({ courses: false });
+    const { app, db } = await createTestApp({ courses: false });
     for (let i = 0; i < 45; i++) {
       const teacher = await makeUser(db);
       await login(app, teacher.email, 'typo').expect(401);
       await login(app, teacher.email, PASSWORD).expect(303);
     }
-    expect(counters(db)[`login-address:${LOCAL}`]).toBe(45);
+    expect((await counters(db))[`login-address:${LOCAL}`]).toBe(45);
   });
 
   it(`refuses the address after ${LOGIN_LIMITS.address} failures with the network message, while other addresses go on`, async () => {
-    const { app, db } = createTestApp({ courses: false, env: { TRUST_PROXY: '1' } });
+    const { app, db } = await createTestApp({ courses: false, env: { TRUST_PROXY: '1' } });
     const teacher = await makeUser(db);
     for (let i = 0; i < LOGIN_LIMITS.address; i++) await login(app, `spray${i}@school.example`, 'guess', '192.0.2.10').expect(401);
     const blocked = await login(app, teacher.email, PASSWORD, '192.0.2.10');
@@ -67,7 +67,7 @@ describe('POST /login from one school address', () => {
 
 describe('POST /login for one account', () => {
   it('answers the 11th failure with the login form, 429 and Retry-After, and keeps the counters in the database', async () => {
-    const { app, db } = createTestApp({ courses: false });
+    const { app, db } = await createTestApp({ courses: false });
     const teacher = await makeUser(db);
     await failTimes(app, teacher.email, LOGIN_LIMITS.accountAddress);
     const blocked = await login(app, teacher.email, 'wrong again');
@@ -78,7 +78,7 @@ describe('POST /login for one account', () => {
     expect(blocked.text).toContain(`value="${teacher.email}"`);
     expect(blocked.text).toContain('Too many failed attempts for this account. Try again in 15 minutes.');
     expect(blocked.text).not.toContain('The email or password is not right.');
-    expect(counters(db)).toMatchObject({
+    expect(await counters(db)).toMatchObject({
       [`login-account:${teacher.email}`]: 10,
       [`login-account-address:${teacher.email} ${LOCAL}`]: 10,
       [`login-address:${LOCAL}`]: 10,
@@ -86,7 +86,7 @@ describe('POST /login for one account', () => {
   });
 
   it('answers an htmx request with the form fragment, in the reader’s language', async () => {
-    const { app, db } = createTestApp({ courses: false });
+    const { app, db } = await createTestApp({ courses: false });
     const teacher = await makeUser(db);
     await failTimes(app, teacher.email, LOGIN_LIMITS.accountAddress);
     const blocked = await agent(app).post('/login').set(PARTIAL).set('Cookie', 'lang=ru').type('form').send({ email: teacher.email, password: 'x' });
@@ -97,28 +97,28 @@ describe('POST /login for one account', () => {
 
   it('refuses even the right password until the window passes', async () => {
     vi.useFakeTimers({ toFake: ['Date'] });
-    const { app, db } = createTestApp({ courses: false });
+    const { app, db } = await createTestApp({ courses: false });
     const teacher = await makeUser(db);
     await failTimes(app, teacher.email, LOGIN_LIMITS.accountAddress);
     vi.setSystemTime(Date.now() + 10 * 60 * 1000);
     const blocked = await login(app, teacher.email.toUpperCase(), PASSWORD);
     expect(blocked.status).toBe(429);
     expect(blocked.text).toContain('Try again in 5 minutes.');
-    expect(sessionRows(db, teacher.id)).toEqual([]);
+    expect(await sessionRows(db, teacher.id)).toEqual([]);
     vi.setSystemTime(Date.now() + 5 * 60 * 1000 + 1000);
     await login(app, teacher.email, PASSWORD).expect(303);
   });
 
   it('does not let refused attempts use up the school’s address budget', async () => {
-    const { app, db } = createTestApp({ courses: false });
+    const { app, db } = await createTestApp({ courses: false });
     const teacher = await makeUser(db);
     await failTimes(app, teacher.email, LOGIN_LIMITS.accountAddress);
     for (let i = 0; i < 20; i++) await login(app, teacher.email, 'still wrong').expect(429);
-    expect(counters(db)[`login-address:${LOCAL}`]).toBe(LOGIN_LIMITS.accountAddress);
+    expect((await counters(db))[`login-address:${LOCAL}`]).toBe(LOGIN_LIMITS.accountAddress);
   });
 
   it(`locks the account after ${LOGIN_LIMITS.account} failures from several addresses, and no one address can do it alone`, async () => {
-    const { app, db } = createTestApp({ courses: false, env: { TRUST_PROXY: '1' } });
+    const { app, db } = await createTestApp({ courses: false, env: { TRUST_PROXY: '1' } });
     const teacher = await makeUser(db);
     for (const address of ['203.0.113.1', '203.0.113.2', '203.0.113.3']) {
       await failTimes(app, teacher.email, LOGIN_LIMITS.accountAddress, address);
@@ -135,28 +135,28 @@ describe('POST /login for one account', () => {
 
 describe('the client address', () => {
   it('ignores a forged X-Forwarded-For when no proxy is trusted (the default)', async () => {
-    const { app, db } = createTestApp({ courses: false });
+    const { app, db } = await createTestApp({ courses: false });
     const teacher = await makeUser(db);
     for (let i = 0; i < LOGIN_LIMITS.accountAddress; i++) await login(app, teacher.email, 'wrong', `203.0.113.${i + 1}`).expect(401);
     await login(app, teacher.email, PASSWORD, '198.51.100.99').expect(429);
-    const keys = Object.keys(counters(db));
+    const keys = Object.keys(await counters(db));
     expect(keys).toContain(`login-address:${LOCAL}`);
     expect(keys.some((key) => key.includes('203.0.113.'))).toBe(false);
   });
 
   it('with TRUST_PROXY=1, counts two forwarded addresses apart', async () => {
-    const { app, db } = createTestApp({ courses: false, env: { TRUST_PROXY: '1' } });
+    const { app, db } = await createTestApp({ courses: false, env: { TRUST_PROXY: '1' } });
     const teacher = await makeUser(db);
     await failTimes(app, teacher.email, LOGIN_LIMITS.accountAddress, '203.0.113.1');
     await login(app, teacher.email, PASSWORD, '203.0.113.1').expect(429);
     await login(app, teacher.email, PASSWORD, '203.0.113.2').expect(303);
-    expect(counters(db)).toMatchObject({ 'login-address:203.0.113.1': 10, 'login-address:203.0.113.2': 0 });
+    expect(await counters(db)).toMatchObject({ 'login-address:203.0.113.1': 10, 'login-address:203.0.113.2': 0 });
   });
 });
 
 describe('rate-limit counters in the database', () => {
   it('are shared by two app instances on one database', async () => {
-    const { db } = createTestApp({ courses: false });
+    const { db } = await createTestApp({ courses: false });
     const [one, two] = [1, 2].map(() => createApp({ db, config: testConfig(), logger: pino({ level: 'silent' }) }));
     const teacher = await makeUser(db);
     for (let i = 0; i < LOGIN_LIMITS.accountAddress; i++) await login(i % 2 ? one! : two!, teacher.email, 'wrong').expect(401);
@@ -165,15 +165,15 @@ describe('rate-limit counters in the database', () => {
   });
 
   it('are used by the other limiters too (sign-up, certificate look-ups)', async () => {
-    const { app, db } = createTestApp({ courses: false });
+    const { app, db } = await createTestApp({ courses: false });
     await agent(app).post('/signup').type('form').send({});
     await request(app).get('/certificates/ZZZZZZZZZZ');
-    expect(counters(db)).toMatchObject({ [`signup:${LOCAL}`]: 1, [`certificate-lookups:${LOCAL}`]: 1 });
+    expect(await counters(db)).toMatchObject({ [`signup:${LOCAL}`]: 1, [`certificate-lookups:${LOCAL}`]: 1 });
   });
 
   it('start a new window once the old one has passed, and expired rows are swept', async () => {
     vi.useFakeTimers({ toFake: ['Date'] });
-    const { db } = createTestApp({ courses: false });
+    const { db } = await createTestApp({ courses: false });
     const store = new DatabaseStore(db, 'test:');
     store.init({ windowMs: 60_000 } as Parameters<DatabaseStore['init']>[0]);
     await store.increment('a');
@@ -182,17 +182,17 @@ describe('rate-limit counters in the database', () => {
     vi.setSystemTime(Date.now() + 61_000);
     expect(await store.get('a')).toBeUndefined();
     expect((await store.increment('a')).totalHits).toBe(1);
-    expect(counters(db)).toEqual({ 'test:a': 1 });
+    expect(await counters(db)).toEqual({ 'test:a': 1 });
   });
 
   it('never decrement below zero', async () => {
-    const { db } = createTestApp({ courses: false });
+    const { db } = await createTestApp({ courses: false });
     const store = new DatabaseStore(db, 'test:');
     await store.increment('a');
     await store.decrement('a');
     await store.decrement('a');
-    expect(counters(db)).toEqual({ 'test:a': 0 });
+    expect(await counters(db)).toEqual({ 'test:a': 0 });
     await store.resetKey('a');
-    expect(counters(db)).toEqual({});
+    expect(await counters(db)).toEqual({});
   });
 });

@@ -16,9 +16,9 @@ describe('POST /signup with mail configured', () => {
   afterAll(() => smtp.close());
 
   it('answers a new and a registered address alike, creating an unverified account only for the new one', async () => {
-    const ctx = createTestApp({ courses: false, env: { SMTP_URL: smtp.url } });
+    const ctx = await createTestApp({ courses: false, env: { SMTP_URL: smtp.url } });
     const owner = await makeUser(ctx.db, { email: 'taken@school.example', name: 'Tatiana Owner', language: 'ru' });
-    const ownerBefore = userByEmail(ctx.db, 'taken@school.example');
+    const ownerBefore = await userByEmail(ctx.db, 'taken@school.example');
 
     const known = await agent(ctx.app)
       .post('/signup')
@@ -37,14 +37,14 @@ describe('POST /signup with mail configured', () => {
     expect(known.text).toBe(fresh.text);
 
     // The registered account is untouched; the new one exists, unverified, signed in nowhere.
-    expect(userByEmail(ctx.db, 'taken@school.example')).toEqual(ownerBefore);
-    expect(countUsers(ctx.db)).toBe(2);
-    const newcomer = userByEmail(ctx.db, 'newcomer@school.example');
+    expect(await userByEmail(ctx.db, 'taken@school.example')).toEqual(ownerBefore);
+    expect(await countUsers(ctx.db)).toBe(2);
+    const newcomer = await userByEmail(ctx.db, 'newcomer@school.example');
     expect(newcomer?.password_hash).toMatch(/^\$argon2id\$/);
-    expect(verifiedAt(ctx.db, newcomer?.id ?? 0)).toBeNull();
-    expect(sessionRows(ctx.db)).toEqual([]);
-    expect(tokenRowsOf(ctx.db, owner.id)).toEqual([]);
-    expect(tokenRowsOf(ctx.db, newcomer?.id).map((t) => t.purpose)).toEqual(['verify']);
+    expect(await verifiedAt(ctx.db, newcomer?.id ?? 0)).toBeNull();
+    expect(await sessionRows(ctx.db)).toEqual([]);
+    expect(await tokenRowsOf(ctx.db, owner.id)).toEqual([]);
+    expect((await tokenRowsOf(ctx.db, newcomer?.id)).map((t) => t.purpose)).toEqual(['verify']);
 
     await smtp.waitFor(2);
     const [warning] = smtp.to('taken@school.example');
@@ -63,7 +63,7 @@ describe('POST /signup with mail configured', () => {
   });
 
   it('warns the owner of a registered address at most three times an hour, however often it is tried', async () => {
-    const ctx = createTestApp({ courses: false, env: { SMTP_URL: smtp.url, TRUST_PROXY: 'loopback' } });
+    const ctx = await createTestApp({ courses: false, env: { SMTP_URL: smtp.url, TRUST_PROXY: 'loopback' } });
     await makeUser(ctx.db, { email: 'flooded@school.example' });
     const before = smtp.to('flooded@school.example').length;
     for (let i = 0; i < 6; i++) {
@@ -81,7 +81,7 @@ describe('POST /signup with mail configured', () => {
   });
 
   it('answers htmx requests alike too, with the same HX-Redirect', async () => {
-    const ctx = createTestApp({ courses: false, env: { SMTP_URL: smtp.url } });
+    const ctx = await createTestApp({ courses: false, env: { SMTP_URL: smtp.url } });
     await makeUser(ctx.db, { email: 'taken2@school.example' });
     const sent = smtp.messages.length;
     const known = await agent(ctx.app)
@@ -101,7 +101,7 @@ describe('POST /signup with mail configured', () => {
   });
 
   it('leaves a registered password working and does not let the intruder in', async () => {
-    const ctx = createTestApp({ courses: false, env: { SMTP_URL: smtp.url } });
+    const ctx = await createTestApp({ courses: false, env: { SMTP_URL: smtp.url } });
     const owner = await makeUser(ctx.db, { email: 'keeper@school.example' });
     const sent = smtp.messages.length;
     await agent(ctx.app)
@@ -115,7 +115,7 @@ describe('POST /signup with mail configured', () => {
   });
 
   it('shows one "check your e-mail" page that names no address', async () => {
-    const { app } = createTestApp({ courses: false, env: { SMTP_URL: smtp.url } });
+    const { app } = await createTestApp({ courses: false, env: { SMTP_URL: smtp.url } });
     const res = await request(app).get('/signup/check-mail');
     expect(res.status).toBe(200);
     expect(res.text).toContain('Check your e-mail to finish');
@@ -123,14 +123,14 @@ describe('POST /signup with mail configured', () => {
   });
 
   it('still answers 422 for a malformed form, sending nothing', async () => {
-    const ctx = createTestApp({ courses: false, env: { SMTP_URL: smtp.url } });
+    const ctx = await createTestApp({ courses: false, env: { SMTP_URL: smtp.url } });
     const sent = smtp.messages.length;
     const res = await agent(ctx.app)
       .post('/signup')
       .type('form')
       .send(signupForm({ email: 'not-an-email' }));
     expect(res.status).toBe(422);
-    expect(countUsers(ctx.db)).toBe(0);
+    expect(await countUsers(ctx.db)).toBe(0);
     await settle();
     expect(smtp.messages).toHaveLength(sent);
   });
@@ -138,23 +138,23 @@ describe('POST /signup with mail configured', () => {
 
 describe('POST /signup without mail', () => {
   it('signs a new address in at once, verified (nothing could ever prove it)', async () => {
-    const ctx = createTestApp({ courses: false });
+    const ctx = await createTestApp({ courses: false });
     const res = await agent(ctx.app)
       .post('/signup')
       .type('form')
       .send(signupForm({ email: 'solo@school.example' }));
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe('/dashboard');
-    const user = userByEmail(ctx.db, 'solo@school.example');
-    expect(verifiedAt(ctx.db, user?.id ?? 0)).toEqual(expect.any(Number));
-    expect(sessionRows(ctx.db, user?.id)).toHaveLength(1);
-    expect(tokenRowsOf(ctx.db)).toEqual([]);
+    const user = await userByEmail(ctx.db, 'solo@school.example');
+    expect(await verifiedAt(ctx.db, user?.id ?? 0)).toEqual(expect.any(Number));
+    expect(await sessionRows(ctx.db, user?.id)).toHaveLength(1);
+    expect(await tokenRowsOf(ctx.db)).toEqual([]);
   });
 
   it('answers a registered address with one generic message and no field marked, changing nothing', async () => {
-    const ctx = createTestApp({ courses: false });
+    const ctx = await createTestApp({ courses: false });
     await makeUser(ctx.db, { email: 'known@school.example' });
-    const before = userByEmail(ctx.db, 'known@school.example');
+    const before = await userByEmail(ctx.db, 'known@school.example');
     const res = await agent(ctx.app)
       .post('/signup')
       .type('form')
@@ -164,8 +164,8 @@ describe('POST /signup without mail', () => {
     expect(res.text).not.toContain('An account with this email already exists');
     expect(res.text).not.toContain('aria-invalid="true"');
     expect(cookieValue(res, 'session')).toBeUndefined();
-    expect(userByEmail(ctx.db, 'known@school.example')).toEqual(before);
-    expect(countUsers(ctx.db)).toBe(1);
-    expect(sessionRows(ctx.db)).toEqual([]);
+    expect(await userByEmail(ctx.db, 'known@school.example')).toEqual(before);
+    expect(await countUsers(ctx.db)).toBe(1);
+    expect(await sessionRows(ctx.db)).toEqual([]);
   });
 });

@@ -1,7 +1,8 @@
 // Small readers for the auth tests: Set-Cookie lines and raw rows, so assertions see exactly
 // what a browser and the database see.
 import crypto from 'node:crypto';
-import type { Db } from '../../server/db/client.ts';
+import { sql } from 'drizzle-orm';
+import { type Db, rowObjects } from '../../server/db/client.ts';
 
 export const DAY = 24 * 60 * 60 * 1000;
 
@@ -47,24 +48,28 @@ export interface SessionRow {
   created_at: number;
 }
 
-export function sessionRows(db: Db, userId?: number): SessionRow[] {
-  const sql = userId === undefined ? 'SELECT * FROM sessions' : 'SELECT * FROM sessions WHERE user_id = ?';
-  const stmt = db.$client.prepare(sql);
-  return (userId === undefined ? stmt.all() : stmt.all(userId)) as SessionRow[];
+/** Session rows (optionally of one account), by expiry then id: the same order on both engines. */
+export function sessionRows(db: Db, userId?: number): Promise<SessionRow[]> {
+  const where = userId === undefined ? sql`` : sql`WHERE user_id = ${userId}`;
+  return rowObjects<SessionRow>(db, sql`SELECT id, user_id, expires_at, created_at FROM sessions ${where} ORDER BY expires_at, id`);
 }
 
-export function rolesOfUser(db: Db, userId: number): string[] {
-  return (db.$client.prepare('SELECT role FROM user_roles WHERE user_id = ? ORDER BY role').all(userId) as { role: string }[]).map((r) => r.role);
+export async function rolesOfUser(db: Db, userId: number): Promise<string[]> {
+  const rows = await rowObjects<{ role: string }>(db, sql`SELECT role FROM user_roles WHERE user_id = ${userId} ORDER BY role`);
+  return rows.map((r) => r.role);
 }
 
-export function userByEmail(db: Db, email: string): { id: number; email: string; name: string; password_hash: string | null } | undefined {
-  return db.$client.prepare('SELECT id, email, name, password_hash FROM users WHERE email = ?').get(email) as
-    | { id: number; email: string; name: string; password_hash: string | null }
-    | undefined;
+export async function userByEmail(db: Db, email: string): Promise<{ id: number; email: string; name: string; password_hash: string | null } | undefined> {
+  const [row] = await rowObjects<{ id: number; email: string; name: string; password_hash: string | null }>(
+    db,
+    sql`SELECT id, email, name, password_hash FROM users WHERE email = ${email}`,
+  );
+  return row;
 }
 
-export function countUsers(db: Db): number {
-  return (db.$client.prepare('SELECT count(*) AS n FROM users').get() as { n: number }).n;
+export async function countUsers(db: Db): Promise<number> {
+  const [row] = await rowObjects<{ n: number }>(db, sql`SELECT count(*) AS n FROM users`);
+  return Number(row?.n);
 }
 
 /** The path of an absolute URL (links are printed with BASE_URL; supertest wants the path). */
@@ -96,16 +101,25 @@ export interface TokenRow {
   created_at: number;
 }
 
-/** One-time token rows, oldest first (optionally of one account). */
-export function tokenRowsOf(db: Db, userId?: number): TokenRow[] {
-  const sql = `SELECT * FROM one_time_tokens ${userId === undefined ? '' : 'WHERE user_id = ?'} ORDER BY created_at, rowid`;
-  const stmt = db.$client.prepare(sql);
-  return (userId === undefined ? stmt.all() : stmt.all(userId)) as TokenRow[];
+/**
+ * One-time token rows, oldest first (optionally of one account). The table has no column that
+ * records insertion order on both engines (SQLite's rowid has no PostgreSQL counterpart, and the
+ * id is a hash), so rows made in the same millisecond come in id order: a test that needs the
+ * order of two tokens must give them different created_at times.
+ */
+export function tokenRowsOf(db: Db, userId?: number): Promise<TokenRow[]> {
+  const where = userId === undefined ? sql`` : sql`WHERE user_id = ${userId}`;
+  return rowObjects<TokenRow>(
+    db,
+    sql`SELECT id, purpose, user_id, created_by, expires_at, used_at, created_at FROM one_time_tokens ${where} ORDER BY created_at, id`,
+  );
 }
 
 /** When the account's address was verified (null while not), straight from the table. */
-export function verifiedAt(db: Db, userId: number): number | null {
-  return (db.$client.prepare('SELECT email_verified_at AS at FROM users WHERE id = ?').get(userId) as { at: number | null }).at;
+export async function verifiedAt(db: Db, userId: number): Promise<number | null> {
+  const [row] = await rowObjects<{ at: number | null }>(db, sql`SELECT email_verified_at AS at FROM users WHERE id = ${userId}`);
+  if (!row) throw new Error(`no user ${userId}`);
+  return row.at;
 }
 
 /** The token at the end of a one-time link (…/verify/<token>). */
