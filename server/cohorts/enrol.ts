@@ -16,11 +16,11 @@ export interface NewAccount {
 }
 
 /** What a CSV would do, reading the database but writing nothing. */
-export function previewImport(db: DbOrTx, cohortId: number, rows: CsvRow[]): Plan {
-  return planImport(rows, accountsOf(db, cohortId, rows));
+export async function previewImport(db: DbOrTx, cohortId: number, rows: CsvRow[]): Promise<Plan> {
+  return planImport(rows, await accountsOf(db, cohortId, rows));
 }
 
-function accountsOf(db: DbOrTx, cohortId: number, rows: CsvRow[]) {
+async function accountsOf(db: DbOrTx, cohortId: number, rows: CsvRow[]) {
   return findUsersForImport(
     db,
     cohortId,
@@ -48,73 +48,75 @@ function joinsDirectly(account: KnownAccount, by: Importer): boolean {
  * invites existing accounts (see joinsDirectly). Rows already in the cohort (in any state) are
  * left alone, so running the same file twice changes nothing.
  */
-export function applyImport(db: Db, input: { cohortId: number; rows: CsvRow[]; by: Importer; baseUrl: string; now?: number }) {
+export async function applyImport(db: Db, input: { cohortId: number; rows: CsvRow[]; by: Importer; baseUrl: string; now?: number }) {
   const now = input.now ?? Date.now();
-  const { courses } = cohortStructure(db, input.cohortId);
-  return db.transaction(
-    (tx) => {
-      // Planned again inside the transaction, so what is written matches the database as it is now.
-      const accounts = accountsOf(tx, input.cohortId, input.rows);
-      const plan = planImport(input.rows, accounts);
-      const created: NewAccount[] = [];
-      const invited: number[] = [];
-      for (const row of plan.rows) {
-        if (row.outcome !== 'new' && row.outcome !== 'existing') continue;
-        let userId = row.userId;
-        if (row.outcome === 'new') {
-          const name = displayName(row);
-          // createUser opens its own transaction: better-sqlite3 nests it as a savepoint of this one.
-          userId = createUser(
-            db,
-            {
-              email: row.email,
-              name,
-              passwordHash: null,
-              school: row.school,
-              region: row.region,
-              country: row.country,
-              language: row.language ?? 'en',
-              createdBy: input.by.id,
-            },
-            ['teacher'],
-            now,
-          );
-          if (userId === null) throw new Error(`account ${row.email} appeared during the import`);
-          const token = createSignInLinkToken(db, userId, input.by.id, now);
-          created.push({ id: userId, email: row.email, name, link: signInLinkUrl(input.baseUrl, token) });
-        } else if (!joinsDirectly(accounts.get(row.email)!, input.by)) {
-          inviteMember(tx, input.cohortId, userId as number, input.by.id, now);
-          invited.push(userId as number);
-          continue;
-        }
-        addMember(tx, input.cohortId, userId as number, now);
-        for (const course of courses) enrolInCourse(tx, { userId: userId as number, course, baseUrl: input.baseUrl, now });
+  const { courses } = await cohortStructure(db, input.cohortId);
+  // The work may run more than once (a PostgreSQL transaction that collided is retried): it
+  // only writes to the database and returns what it did, and the caller acts on that after.
+  return db.transaction(async (tx) => {
+    // Planned again inside the transaction, so what is written matches the database as it is now.
+    const accounts = await accountsOf(tx, input.cohortId, input.rows);
+    const plan = planImport(input.rows, accounts);
+    const created: NewAccount[] = [];
+    const invited: number[] = [];
+    for (const row of plan.rows) {
+      if (row.outcome !== 'new' && row.outcome !== 'existing') continue;
+      let userId = row.userId;
+      if (row.outcome === 'new') {
+        const name = displayName(row);
+        // createUser opens its own transaction: it joins this one as a savepoint (on both engines).
+        userId = await createUser(
+          tx,
+          {
+            email: row.email,
+            name,
+            passwordHash: null,
+            school: row.school,
+            region: row.region,
+            country: row.country,
+            language: row.language ?? 'en',
+            createdBy: input.by.id,
+          },
+          ['teacher'],
+          now,
+        );
+        if (userId === null) throw new Error(`account ${row.email} appeared during the import`);
+        const token = await createSignInLinkToken(tx, userId, input.by.id, now);
+        created.push({ id: userId, email: row.email, name, link: signInLinkUrl(input.baseUrl, token) });
+      } else if (!joinsDirectly(accounts.get(row.email)!, input.by)) {
+        await inviteMember(tx, input.cohortId, userId as number, input.by.id, now);
+        invited.push(userId as number);
+        continue;
       }
-      return { plan, created, invited };
-    },
-    { behavior: 'immediate' },
-  );
+      await addMember(tx, input.cohortId, userId as number, now);
+      for (const course of courses) await enrolInCourse(tx, { userId: userId as number, course, baseUrl: input.baseUrl, now });
+    }
+    return { plan, created, invited };
+  });
 }
 
 /** The owner accepts or declines an invitation; accepting enrols them in the cohort's courses. */
-export function answerCohortInvitation(db: Db, input: { cohortId: number; userId: number; accept: boolean; baseUrl: string; now?: number }): boolean {
+export async function answerCohortInvitation(
+  db: Db,
+  input: { cohortId: number; userId: number; accept: boolean; baseUrl: string; now?: number },
+): Promise<boolean> {
   const now = input.now ?? Date.now();
-  const { courses } = cohortStructure(db, input.cohortId);
-  return db.transaction((tx) => {
-    if (!answerInvitation(tx, input.cohortId, input.userId, input.accept ? 'active' : 'declined', now)) return false;
-    if (input.accept) for (const course of courses) enrolInCourse(tx, { userId: input.userId, course, baseUrl: input.baseUrl, now });
+  const { courses } = await cohortStructure(db, input.cohortId);
+  return db.transaction(async (tx) => {
+    if (!(await answerInvitation(tx, input.cohortId, input.userId, input.accept ? 'active' : 'declined', now))) return false;
+    if (input.accept) for (const course of courses) await enrolInCourse(tx, { userId: input.userId, course, baseUrl: input.baseUrl, now });
     return true;
   });
 }
 
 /** Moves a member: the old membership goes, the new one comes with enrolments in the target's courses. */
-export function moveMember(db: Db, input: { from: number; to: number; userId: number; baseUrl: string; now?: number }): void {
+export async function moveMember(db: Db, input: { from: number; to: number; userId: number; baseUrl: string; now?: number }): Promise<void> {
   const now = input.now ?? Date.now();
-  const { courses } = cohortStructure(db, input.to);
-  db.transaction((tx) => {
-    removeMember(tx, input.from, input.userId);
-    addMember(tx, input.to, input.userId, now);
-    for (const course of courses) enrolInCourse(tx, { userId: input.userId, course, baseUrl: input.baseUrl, now });
+  const { courses } = await cohortStructure(db, input.to);
+  await db.transaction(async (tx) => {
+    await removeMember(tx, input.from, input.userId);
+    await addMember(tx, input.to, input.userId, now);
+    for (const course of courses) await enrolInCourse(tx, { userId: input.userId, course, baseUrl: input.baseUrl, now });
   });
 }
 
@@ -123,11 +125,12 @@ export function moveMember(db: Db, input: { from: number; to: number; userId: nu
  * signInLinkAllowed), optionally only some of them. Tokens are stored hashed, so a link can only be
  * shown when it is made.
  */
-export function freshSignInLinks(db: Db, input: { cohortId: number; by: Importer; baseUrl: string; only?: number[] }) {
-  return db.transaction((tx) =>
-    membersNeedingLinks(tx, input.cohortId, input.by, input.only).map((p) => ({
-      ...p,
-      link: signInLinkUrl(input.baseUrl, createSignInLinkToken(db, p.id, input.by.id)),
-    })),
-  );
+export async function freshSignInLinks(db: Db, input: { cohortId: number; by: Importer; baseUrl: string; only?: number[] }) {
+  return db.transaction(async (tx) => {
+    const links = [];
+    for (const p of await membersNeedingLinks(tx, input.cohortId, input.by, input.only)) {
+      links.push({ ...p, link: signInLinkUrl(input.baseUrl, await createSignInLinkToken(tx, p.id, input.by.id)) });
+    }
+    return links;
+  });
 }

@@ -18,12 +18,12 @@ export function invitationRoutes({ db, config }: Deps): Router {
   router.use('/invitations', requireUser);
 
   for (const answer of ['accept', 'decline'] as const) {
-    router.post(`/invitations/:id/${answer}`, (req, res) => {
+    router.post(`/invitations/:id/${answer}`, async (req, res) => {
       const cohortId = idParam.safeParse(req.params.id);
       const user = signedInUser(res);
       // Someone else's invitation, an answered one and one for an unproven address all look alike.
       if (!cohortId.success || !isVerified(user)) throw new HttpError(404);
-      if (!answerCohortInvitation(db, { cohortId: cohortId.data, userId: user.id, accept: answer === 'accept', baseUrl: config.baseUrl })) {
+      if (!(await answerCohortInvitation(db, { cohortId: cohortId.data, userId: user.id, accept: answer === 'accept', baseUrl: config.baseUrl }))) {
         throw new HttpError(404);
       }
       redirect(req, res, `/dashboard?invitation=${answer === 'accept' ? 'accepted' : 'declined'}`);
@@ -38,7 +38,7 @@ export function invitationRoutes({ db, config }: Deps): Router {
  */
 export async function sendInvitations(deps: Deps, input: { cohort: Cohort; inviter: { name: string }; userIds: number[] }): Promise<void> {
   if (!mailEnabled(deps.config)) return;
-  const people = inviteesOf(deps.db, input.userIds).filter((p) => p.verified);
+  const people = (await inviteesOf(deps.db, input.userIds)).filter((p) => p.verified);
   for (const p of people) {
     await sendMessage(deps, {
       to: p.email,

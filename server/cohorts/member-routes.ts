@@ -22,12 +22,12 @@ function importer(res: Response): Importer {
 }
 
 /** The members page: import form, sign-in links, the member list with remove/move, the trainers. */
-export function membersPage(deps: Deps, req: Request, res: Response, extra: Record<string, unknown> = {}, status?: number) {
+export async function membersPage(deps: Deps, req: Request, res: Response, extra: Record<string, unknown> = {}, status?: number) {
   const { db, config } = deps;
   const cohort = cohortOf(res);
   const user = signedInUser(res);
   const query = membersQuery.parse(req.query);
-  const { rows, total } = listMembers(db, cohort.id, { q: query.q, page: query.page, perPage: PER_PAGE });
+  const { rows, total } = await listMembers(db, cohort.id, { q: query.q, page: query.page, perPage: PER_PAGE });
   const notice = typeof req.query.notice === 'string' && NOTICES.has(req.query.notice) ? req.query.notice : null;
   const counts = { sent: Number(req.query.sent) || 0, failed: Number(req.query.failed) || 0 };
   res.setHeader('Cache-Control', 'no-store');
@@ -41,9 +41,9 @@ export function membersPage(deps: Deps, req: Request, res: Response, extra: Reco
       total,
       query,
       pages: Math.max(1, Math.ceil(total / PER_PAGE)),
-      targets: movableTargets(db, { userId: user.id, all: hasRole(user, 'admin'), except: cohort.id }),
-      trainers: trainersOf(db, cohort.id),
-      awaiting: countNeedingLinks(db, cohort.id, importer(res)),
+      targets: await movableTargets(db, { userId: user.id, all: hasRole(user, 'admin'), except: cohort.id }),
+      trainers: await trainersOf(db, cohort.id),
+      awaiting: await countNeedingLinks(db, cohort.id, importer(res)),
       mail: mailEnabled(config),
       notice,
       counts,
@@ -89,11 +89,11 @@ export function memberRoutes(deps: Deps): Router {
     res.setHeader('Cache-Control', 'no-store');
     if (importAction.parse(req.body ?? {}).action === 'confirm') {
       const by = importer(res);
-      const { plan, created, invited } = applyImport(db, { cohortId: cohort.id, rows: parsed.rows, by, baseUrl: config.baseUrl });
+      const { plan, created, invited } = await applyImport(db, { cohortId: cohort.id, rows: parsed.rows, by, baseUrl: config.baseUrl });
       if (invited.length) await sendInvitations(deps, { cohort, inviter: signedInUser(res), userIds: invited });
       return render(req, res, 'cohorts/imported', { cohort, plan, created, invited: invited.length, csv: input.text, mail: mailEnabled(config) });
     }
-    const plan = previewImport(db, cohort.id, parsed.rows);
+    const plan = await previewImport(db, cohort.id, parsed.rows);
     // Only administrators may learn which addresses have accounts: a trainer sees one "to add" count.
     return render(req, res, 'cohorts/preview', { cohort, plan, csv: input.text, showAccounts: importer(res).admin });
   });
@@ -110,29 +110,29 @@ export function memberRoutes(deps: Deps): Router {
   });
 
   /** The member named in the URL; moving needs one who joined, removing works for invitations too. */
-  const memberParam = (req: Request, res: Response, joinedOnly = false) => {
+  const memberParam = async (req: Request, res: Response, joinedOnly = false) => {
     const userId = idParam.safeParse(req.params.userId);
-    const status = userId.success ? memberStatus(db, cohortOf(res).id, userId.data) : undefined;
+    const status = userId.success ? await memberStatus(db, cohortOf(res).id, userId.data) : undefined;
     if (!userId.success || !status || (joinedOnly && status !== 'active')) throw new HttpError(404);
     return userId.data;
   };
 
   // Only the membership row goes: enrolments, progress and certificates stay with the teacher.
-  router.post('/cohorts/:id/members/:userId/remove', (req, res) => {
+  router.post('/cohorts/:id/members/:userId/remove', async (req, res) => {
     const cohort = cohortOf(res);
-    removeMember(db, cohort.id, memberParam(req, res));
+    await removeMember(db, cohort.id, await memberParam(req, res));
     redirect(req, res, `/cohorts/${cohort.id}/members?notice=removed`);
   });
 
-  router.post('/cohorts/:id/members/:userId/move', (req, res) => {
+  router.post('/cohorts/:id/members/:userId/move', async (req, res) => {
     const cohort = cohortOf(res);
-    const userId = memberParam(req, res, true);
+    const userId = await memberParam(req, res, true);
     const to = moveSchema.safeParse(req.body ?? {});
     // A cohort the user does not manage is answered like one that does not exist.
-    if (!to.success || to.data.to === cohort.id || !findCohort(db, to.data.to) || !managesCohort(db, res, to.data.to)) {
+    if (!to.success || to.data.to === cohort.id || !(await findCohort(db, to.data.to)) || !(await managesCohort(db, res, to.data.to))) {
       throw new HttpError(422, 'cohorts:members.badTarget');
     }
-    moveMember(db, { from: cohort.id, to: to.data.to, userId, baseUrl: config.baseUrl });
+    await moveMember(db, { from: cohort.id, to: to.data.to, userId, baseUrl: config.baseUrl });
     redirect(req, res, `/cohorts/${cohort.id}/members?notice=moved`);
   });
 
@@ -141,8 +141,8 @@ export function memberRoutes(deps: Deps): Router {
     return freshSignInLinks(db, { cohortId: cohortOf(res).id, by: importer(res), baseUrl: config.baseUrl, only });
   };
 
-  router.post('/cohorts/:id/links.csv', (req, res) => {
-    const links = linkBatch(req, res);
+  router.post('/cohorts/:id/links.csv', async (req, res) => {
+    const links = await linkBatch(req, res);
     res.setHeader('Cache-Control', 'no-store');
     sendCsv(
       res,
@@ -155,7 +155,7 @@ export function memberRoutes(deps: Deps): Router {
   router.post('/cohorts/:id/links/send', async (req, res) => {
     if (!mailEnabled(config)) throw new HttpError(404);
     const cohort = cohortOf(res);
-    const links = linkBatch(req, res);
+    const links = await linkBatch(req, res);
     const { sent, failed } = await sendSignInLinks(config, deps.mailTransport, cohort.name, links);
     redirect(req, res, `/cohorts/${cohort.id}/members?notice=mailSent&sent=${sent}&failed=${failed.length}`);
   });

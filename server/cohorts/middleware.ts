@@ -13,12 +13,12 @@ import { idParam } from './schemas.ts';
  * cohort that does not exist, so ids cannot be probed.
  */
 export function cohortAccess(db: Db): RequestHandler {
-  return (req, res, next) => {
+  return async (req, res, next) => {
     const id = idParam.safeParse(req.params.id);
-    const cohort = id.success ? findCohort(db, id.data) : undefined;
+    const cohort = id.success ? await findCohort(db, id.data) : undefined;
     if (!cohort) return next(new HttpError(404));
     const user = signedInUser(res);
-    if (!hasRole(user, 'admin') && !isCohortTrainer(db, user.id, cohort.id)) return next(new HttpError(404));
+    if (!hasRole(user, 'admin') && !(await isCohortTrainer(db, user.id, cohort.id))) return next(new HttpError(404));
     res.locals.cohort = cohort;
     next();
   };
@@ -29,9 +29,9 @@ export function cohortOf(res: Response): Cohort {
 }
 
 /** May this user manage that cohort too (the target of a move)? */
-export function managesCohort(db: Db, res: Response, cohortId: number): boolean {
+export async function managesCohort(db: Db, res: Response, cohortId: number): Promise<boolean> {
   const user = signedInUser(res);
-  return hasRole(user, 'admin') || isCohortTrainer(db, user.id, cohortId);
+  return hasRole(user, 'admin') || (await isCohortTrainer(db, user.id, cohortId));
 }
 
 // A pasted list comes back from the preview page as a form field; browsers send its line breaks as

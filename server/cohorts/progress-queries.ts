@@ -1,6 +1,7 @@
 import type { PersonSummary } from '../db/schema.ts';
 import { and, asc, desc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
+import { caseless } from '../db/dialect.ts';
 import { certificates, cohortMembers, moduleProgress, users } from '../db/schema.ts';
 import { matchesPerson } from '../auth/queries.ts';
 import { activeMember } from './queries.ts';
@@ -27,7 +28,7 @@ function perMember(db: Db, cohortId: number, moduleIds: number[]) {
       userId: moduleProgress.userId,
       completed: sql<number>`sum(CASE WHEN ${moduleProgress.status} = 'completed' THEN 1 ELSE 0 END)`.as('completed'),
       failed:
-        sql<number>`sum(CASE WHEN ${moduleProgress.attempts} > 0 AND ${moduleProgress.quizPassed} = 0 AND ${moduleProgress.status} <> 'completed' THEN 1 ELSE 0 END)`.as(
+        sql<number>`sum(CASE WHEN ${moduleProgress.attempts} > 0 AND NOT ${moduleProgress.quizPassed} AND ${moduleProgress.status} <> 'completed' THEN 1 ELSE 0 END)`.as(
           'failed',
         ),
       lastActivity: sql<number | null>`max(${moduleProgress.lastActivityAt})`.as('last_activity'),
@@ -46,11 +47,11 @@ export type MemberRow = PersonSummary;
  * progress or activity and filtering by status join the per-member totals, so they work across the
  * whole cohort; the default (by name) needs no aggregate at all. `overdue`: the due date has passed.
  */
-export function memberRows(
+export async function memberRows(
   db: Db,
   cohortId: number,
   opts: { moduleIds: number[]; filter: MemberFilter; sort: MemberSort; overdue: boolean; limit: number | null; offset: number },
-): { rows: MemberRow[]; total: number } {
+): Promise<{ rows: MemberRow[]; total: number }> {
   const p = perMember(db, cohortId, opts.moduleIds);
   const needsTotals = opts.sort.sort !== 'name' || !!opts.filter.status;
   const completed = sql<number>`coalesce(${p.completed}, 0)`;
@@ -60,7 +61,7 @@ export function memberRows(
     in_progress: sql`${p.userId} IS NOT NULL AND ${completed} < ${all}`,
     completed: sql`${all} > 0 AND ${completed} >= ${all}`,
     quiz_failed: sql`coalesce(${p.failed}, 0) > 0`,
-    overdue: opts.overdue ? sql`${completed} < ${all}` : sql`0`,
+    overdue: opts.overdue ? sql`${completed} < ${all}` : sql`FALSE`,
   };
   const where = and(
     eq(cohortMembers.cohortId, cohortId),
@@ -70,14 +71,14 @@ export function memberRows(
     opts.filter.status ? status[opts.filter.status] : undefined,
   );
   const order = opts.sort.dir === 'asc' ? asc : desc;
-  const byName = [asc(sql`${users.name} COLLATE NOCASE`), asc(users.id)];
+  const byName = [asc(caseless(users.name)), asc(users.id)];
   const orderBy =
     opts.sort.sort === 'progress'
       ? [order(completed), ...byName]
       : opts.sort.sort === 'activity'
         ? // Never-active learners sort last going down and first going up, like a zero.
           [order(sql`coalesce(${p.lastActivity}, 0)`), ...byName]
-        : [order(sql`${users.name} COLLATE NOCASE`), order(users.id)];
+        : [order(caseless(users.name)), order(users.id)];
   const fields = { id: users.id, name: users.name, email: users.email, school: users.school, region: users.region, country: users.country };
   const from = (selection: Record<string, unknown>) => {
     const q = db
@@ -90,11 +91,12 @@ export function memberRows(
   const query = from({ ...fields, total: sql<number>`count(*) OVER ()` })
     .where(where)
     .orderBy(...orderBy);
-  const rows = opts.limit === null ? query.all() : query.limit(opts.limit).offset(opts.offset).all();
+  const rows = await (opts.limit === null ? query : query.limit(opts.limit).offset(opts.offset));
   let total = rows[0]?.total ?? 0;
   if (rows.length === 0 && opts.offset > 0) {
     // Past the last page the window count has no row to ride on.
-    total = from({ total: sql<number>`count(*)` }).where(where).get()?.total ?? 0;
+    const [counted] = await from({ total: sql<number>`count(*)` }).where(where);
+    total = counted?.total ?? 0;
   }
   return { rows: rows.map(({ total: _t, ...r }) => r), total };
 }
@@ -109,7 +111,7 @@ export interface Cell {
 }
 
 /** Progress rows for the given members (or every member of the cohort when userIds is null). */
-export function progressCells(db: Db, cohortId: number, moduleIds: number[], userIds: number[] | null): Cell[] {
+export async function progressCells(db: Db, cohortId: number, moduleIds: number[], userIds: number[] | null): Promise<Cell[]> {
   const cols = {
     userId: moduleProgress.userId,
     moduleId: moduleProgress.moduleId,
@@ -123,19 +125,17 @@ export function progressCells(db: Db, cohortId: number, moduleIds: number[], use
     return db
       .select(cols)
       .from(moduleProgress)
-      .where(and(inArray(moduleProgress.userId, userIds), inArray(moduleProgress.moduleId, moduleIds)))
-      .all();
+      .where(and(inArray(moduleProgress.userId, userIds), inArray(moduleProgress.moduleId, moduleIds)));
   }
   return db
     .select(cols)
     .from(moduleProgress)
     .innerJoin(cohortMembers, and(eq(cohortMembers.userId, moduleProgress.userId), eq(cohortMembers.cohortId, cohortId), activeMember))
-    .where(inArray(moduleProgress.moduleId, moduleIds))
-    .all();
+    .where(inArray(moduleProgress.moduleId, moduleIds));
 }
 
 /** The aggregate row: per module, how many members completed it, are on it, or failed its quiz. */
-export function moduleTotals(db: Db, cohortId: number, moduleIds: number[]) {
+export async function moduleTotals(db: Db, cohortId: number, moduleIds: number[]) {
   return db
     .select({
       moduleId: moduleProgress.moduleId,
@@ -145,12 +145,11 @@ export function moduleTotals(db: Db, cohortId: number, moduleIds: number[]) {
     .from(moduleProgress)
     .innerJoin(cohortMembers, and(eq(cohortMembers.userId, moduleProgress.userId), eq(cohortMembers.cohortId, cohortId), activeMember))
     .where(inArray(moduleProgress.moduleId, moduleIds))
-    .groupBy(moduleProgress.moduleId)
-    .all();
+    .groupBy(moduleProgress.moduleId);
 }
 
 /** Current (neither replaced nor revoked) certificates for the cohort's courses. */
-export function currentCertificates(db: Db, cohortId: number, courseIds: number[], userIds: number[] | null) {
+export async function currentCertificates(db: Db, cohortId: number, courseIds: number[], userIds: number[] | null) {
   if (courseIds.length === 0 || userIds?.length === 0) return [];
   const who = userIds
     ? inArray(certificates.userId, userIds)
@@ -158,19 +157,17 @@ export function currentCertificates(db: Db, cohortId: number, courseIds: number[
   return db
     .select({ userId: certificates.userId, courseId: certificates.courseId, code: certificates.code })
     .from(certificates)
-    .where(and(who, inArray(certificates.courseId, courseIds), isNull(certificates.replacedByCode), isNull(certificates.revokedAt)))
-    .all();
+    .where(and(who, inArray(certificates.courseId, courseIds), isNull(certificates.replacedByCode), isNull(certificates.revokedAt)));
 }
 
 /** Schools of the cohort's members, for the filter. */
-export function schoolsOf(db: Db, cohortId: number): string[] {
-  return db
+export async function schoolsOf(db: Db, cohortId: number): Promise<string[]> {
+  const rows = await db
     .selectDistinct({ school: users.school })
     .from(cohortMembers)
     .innerJoin(users, eq(users.id, cohortMembers.userId))
     .where(and(eq(cohortMembers.cohortId, cohortId), activeMember, sql`${users.school} <> ''`))
     .orderBy(asc(users.school))
-    .limit(1000)
-    .all()
-    .map((r) => r.school);
+    .limit(1000);
+  return rows.map((r) => r.school);
 }

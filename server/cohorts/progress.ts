@@ -28,9 +28,9 @@ export interface Learner extends PersonSummary {
 }
 
 /** The cohort's courses as they are in the catalogue (archived ones drop out) and their modules in order. */
-export function cohortStructure(db: Db, cohortId: number): { courses: CatalogueCourse[]; columns: Column[] } {
-  const catalogue = getCatalogue(db);
-  const courses = cohortCourseIds(db, cohortId)
+export async function cohortStructure(db: Db, cohortId: number): Promise<{ courses: CatalogueCourse[]; columns: Column[] }> {
+  const catalogue = await getCatalogue(db);
+  const courses = (await cohortCourseIds(db, cohortId))
     .map((id) => catalogue.courseById(id))
     .filter((c): c is CatalogueCourse => !!c)
     .sort((a, b) => a.title.localeCompare(b.title));
@@ -60,7 +60,7 @@ export function sortDirection(query: { sort: DashboardQuery['sort']; dir?: Dashb
   return query.dir ?? (query.sort === 'name' ? 'asc' : 'desc');
 }
 
-function learnersFrom(
+async function learnersFrom(
   db: Db,
   cohort: Cohort,
   structure: { courses: CatalogueCourse[]; columns: Column[] },
@@ -69,7 +69,7 @@ function learnersFrom(
 ) {
   const moduleIds = structure.columns.map((c) => c.moduleId);
   const pastDue = isPastDue(cohort, opts.today);
-  const { rows, total } = memberRows(db, cohort.id, {
+  const { rows, total } = await memberRows(db, cohort.id, {
     moduleIds,
     filter: { q: query.q, school: query.school, status: query.status },
     sort: { sort: query.sort, dir: sortDirection(query) },
@@ -81,7 +81,7 @@ function learnersFrom(
   // Each learner's cells, completed count and last activity, from the same rows the matrix shows.
   const column = new Map(moduleIds.map((m, i) => [m, i]));
   const progress = new Map<number, { cells: CellStatus[]; completed: number; lastActivity: number | null }>();
-  for (const cell of progressCells(db, cohort.id, moduleIds, ids)) {
+  for (const cell of await progressCells(db, cohort.id, moduleIds, ids)) {
     let p = progress.get(cell.userId);
     if (!p) {
       p = { cells: moduleIds.map((): CellStatus => 'not_started'), completed: 0, lastActivity: null };
@@ -93,7 +93,7 @@ function learnersFrom(
     if (p.lastActivity === null || cell.lastActivityAt > p.lastActivity) p.lastActivity = cell.lastActivityAt;
   }
   const certs = new Map<number, Learner['certificates']>();
-  for (const c of currentCertificates(
+  for (const c of await currentCertificates(
     db,
     cohort.id,
     structure.courses.map((x) => x.id),
@@ -118,17 +118,16 @@ function learnersFrom(
 }
 
 /** One page of the dashboard, with the cohort-wide aggregate row and the filter's school list. */
-export function dashboard(db: Db, cohort: Cohort, query: DashboardQuery, today = isoToday()) {
-  const structure = cohortStructure(db, cohort.id);
-  const members = countMembers(db, cohort.id);
-  const { learners, total } = learnersFrom(db, cohort, structure, query, { today, limit: PER_PAGE, offset: (query.page - 1) * PER_PAGE });
-  const byModule = new Map(
-    moduleTotals(
-      db,
-      cohort.id,
-      structure.columns.map((c) => c.moduleId),
-    ).map((r) => [r.moduleId, r]),
+export async function dashboard(db: Db, cohort: Cohort, query: DashboardQuery, today = isoToday()) {
+  const structure = await cohortStructure(db, cohort.id);
+  const members = await countMembers(db, cohort.id);
+  const { learners, total } = await learnersFrom(db, cohort, structure, query, { today, limit: PER_PAGE, offset: (query.page - 1) * PER_PAGE });
+  const totals = await moduleTotals(
+    db,
+    cohort.id,
+    structure.columns.map((c) => c.moduleId),
   );
+  const byModule = new Map(totals.map((r) => [r.moduleId, r]));
   const aggregates = structure.columns.map((c) => {
     const completed = byModule.get(c.moduleId)?.completed ?? 0;
     return { moduleId: c.moduleId, completed, percent: members ? Math.round((completed / members) * 100) : 0 };
@@ -140,15 +139,15 @@ export function dashboard(db: Db, cohort: Cohort, query: DashboardQuery, today =
     members,
     pages: Math.max(1, Math.ceil(total / PER_PAGE)),
     aggregates,
-    schools: schoolsOf(db, cohort.id),
+    schools: await schoolsOf(db, cohort.id),
     pastDue: isPastDue(cohort, today),
   };
 }
 
 /** Every member matching the query (no paging), for the CSV and XLSX exports. */
-export function exportData(db: Db, cohort: Cohort, query: DashboardQuery, today = isoToday()) {
-  const structure = cohortStructure(db, cohort.id);
-  const { learners } = learnersFrom(db, cohort, structure, query, { today, limit: null, offset: 0 });
+export async function exportData(db: Db, cohort: Cohort, query: DashboardQuery, today = isoToday()) {
+  const structure = await cohortStructure(db, cohort.id);
+  const { learners } = await learnersFrom(db, cohort, structure, query, { today, limit: null, offset: 0 });
   return { ...structure, learners };
 }
 

@@ -31,11 +31,11 @@ export function cohortRoutes(deps: Deps): Router {
   router.use('/cohorts', requireRole('trainer'));
   router.use('/cohorts/:id', cohortAccess(db));
 
-  const listPage = (req: Request, res: Response, form: { values: FormValues; errors: FieldErrors }, status?: number) => {
+  const listPage = async (req: Request, res: Response, form: { values: FormValues; errors: FieldErrors }, status?: number) => {
     const user = signedInUser(res);
     const page = membersQuery.parse(req.query).page;
-    const { rows, total } = listCohorts(db, { userId: user.id, all: hasRole(user, 'admin'), page, perPage: PER_PAGE });
-    const catalogue = getCatalogue(db);
+    const { rows, total } = await listCohorts(db, { userId: user.id, all: hasRole(user, 'admin'), page, perPage: PER_PAGE });
+    const catalogue = await getCatalogue(db);
     const cohorts = rows.map((r) => ({ ...r, courses: r.courseIds.map((id) => catalogue.courseById(id)?.title).filter(Boolean) }));
     const locals = { cohorts, total, page, pages: Math.max(1, Math.ceil(total / PER_PAGE)), courses: catalogue.courses, today: isoToday(), ...form };
     return render(req, res, 'cohorts/index', locals, { status, fragment: req.method === 'POST' ? 'cohorts/_form' : 'cohorts/_list' });
@@ -43,21 +43,21 @@ export function cohortRoutes(deps: Deps): Router {
 
   router.get('/cohorts', (req, res) => listPage(req, res, { values: { startDate: isoToday(), courses: [] }, errors: {} }));
 
-  router.post('/cohorts', (req, res) => {
+  router.post('/cohorts', async (req, res) => {
     const parsed = parseInput(cohortSchema, req.body);
     if (!parsed.ok) return listPage(req, res, { values: keptValues(req.body), errors: parsed.errors }, 422);
-    const catalogue = getCatalogue(db);
+    const catalogue = await getCatalogue(db);
     if (!parsed.data.courses.every((id) => catalogue.courseById(id))) {
       return listPage(req, res, { values: keptValues(req.body), errors: { courses: 'validation.courses' } }, 422);
     }
-    const id = createCohort(db, parsed.data, signedInUser(res).id);
+    const id = await createCohort(db, parsed.data, signedInUser(res).id);
     redirect(req, res, `/cohorts/${id}`);
   });
 
-  router.get('/cohorts/:id', (req, res) => {
+  router.get('/cohorts/:id', async (req, res) => {
     const cohort = cohortOf(res);
     const query = dashboardQuery.parse(req.query);
-    const data = dashboard(db, cohort, query);
+    const data = await dashboard(db, cohort, query);
     const base = `/cohorts/${cohort.id}`;
     const href = (over: Partial<DashboardQuery> = {}) => dashboardHref(base, query, over);
     // A sort link flips the direction of the column already sorted, and starts others at their natural direction.
@@ -67,31 +67,31 @@ export function cohortRoutes(deps: Deps): Router {
     return render(req, res, 'cohorts/show', { cohort, query, dir: sortDirection(query), href, sortHref, exportQuery, ...data }, { fragment: 'cohorts/_table' });
   });
 
-  const exportRows = (req: Request, res: Response) => {
+  const exportRows = async (req: Request, res: Response) => {
     const cohort = cohortOf(res);
-    const data = exportData(db, cohort, dashboardQuery.parse(req.query));
+    const data = await exportData(db, cohort, dashboardQuery.parse(req.query));
     return { cohort, ...progressTable(data, res.locals.t, config.baseUrl) };
   };
 
-  router.get('/cohorts/:id/progress.csv', (req, res) => {
-    const { cohort, headers, rows } = exportRows(req, res);
+  router.get('/cohorts/:id/progress.csv', async (req, res) => {
+    const { cohort, headers, rows } = await exportRows(req, res);
     sendCsv(res, `${fileStem(cohort)}-progress.csv`, headers, rows);
   });
 
   router.get('/cohorts/:id/progress.xlsx', async (req, res) => {
-    const { cohort, headers, rows } = exportRows(req, res);
+    const { cohort, headers, rows } = await exportRows(req, res);
     await sendXlsx(res, `${fileStem(cohort)}-progress.xlsx`, cohort.name, headers, rows);
   });
 
-  router.post('/cohorts/:id/trainers', requireRole('admin'), (req, res) => {
+  router.post('/cohorts/:id/trainers', requireRole('admin'), async (req, res) => {
     const cohort = cohortOf(res);
     const parsed = parseInput(trainerSchema, req.body);
-    const trainer = parsed.ok ? findTrainerByEmail(db, parsed.data.email) : undefined;
+    const trainer = parsed.ok ? await findTrainerByEmail(db, parsed.data.email) : undefined;
     if (!trainer) {
       const email = typeof req.body?.email === 'string' ? req.body.email : '';
       return membersPage(deps, req, res, { trainerForm: { email, error: parsed.ok ? 'cohorts:trainers.notTrainer' : 'common:validation.email' } }, 422);
     }
-    addTrainer(db, cohort.id, trainer.id);
+    await addTrainer(db, cohort.id, trainer.id);
     redirect(req, res, `/cohorts/${cohort.id}/members?notice=trainerAdded`);
   });
 

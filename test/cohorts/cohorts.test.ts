@@ -8,14 +8,14 @@ import { counts, trainerWithCohort, twoCourses, upload } from './fixtures.ts';
 
 describe('GET /cohorts', () => {
   it('sends visitors to sign in', async () => {
-    const { app } = createTestApp();
+    const { app } = await createTestApp();
     const res = await request(app).get('/cohorts');
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe('/login?next=%2Fcohorts');
   });
 
   it('refuses teachers without the trainer role', async () => {
-    const ctx = createTestApp();
+    const ctx = await createTestApp();
     const { agent } = await userAgent(ctx);
     expect((await agent.get('/cohorts')).status).toBe(403);
     expect((await agent.post('/cohorts').type('form').send({ name: 'x' })).status).toBe(403);
@@ -24,9 +24,9 @@ describe('GET /cohorts', () => {
   it('lists only the cohorts the trainer is assigned to', async () => {
     const { ctx, trainer } = await trainerWithCohort();
     const other = await userAgent(ctx, { roles: ['trainer'] });
-    createCohort(
+    await createCohort(
       ctx.db,
-      { name: 'Someone else’s cohort', courses: [twoCourses(ctx.db)[0]!.id], startDate: '2026-02-01', dueDate: null, description: '' },
+      { name: 'Someone else’s cohort', courses: [(await twoCourses(ctx.db))[0]!.id], startDate: '2026-02-01', dueDate: null, description: '' },
       other.user.id,
     );
     const res = await trainer.agent.get('/cohorts');
@@ -47,38 +47,32 @@ describe('GET /cohorts', () => {
 
 describe('POST /cohorts', () => {
   it('creates a cohort with its courses and makes the creator its trainer', async () => {
-    const ctx = createTestApp();
+    const ctx = await createTestApp();
     const { agent, user } = await userAgent(ctx, { roles: ['trainer'] });
-    const [a, b] = twoCourses(ctx.db);
+    const [a, b] = await twoCourses(ctx.db);
     const res = await agent
       .post('/cohorts')
       .type('form')
       .send(`name=Tiksi+2026&courses=${a!.id}&courses=${b!.id}&startDate=2026-03-01&dueDate=2026-06-30&description=Arctic+schools`);
     expect(res.status).toBe(303);
     const id = Number(/^\/cohorts\/(\d+)$/.exec(res.headers.location)?.[1]);
-    const row = ctx.db.select().from(cohorts).where(eq(cohorts.id, id)).get();
+    const [row] = await ctx.db.select().from(cohorts).where(eq(cohorts.id, id));
     expect(row).toMatchObject({ name: 'Tiksi 2026', startDate: '2026-03-01', dueDate: '2026-06-30', description: 'Arctic schools', createdBy: user.id });
-    const courseIds = ctx.db
-      .select()
-      .from(cohortCourses)
-      .where(eq(cohortCourses.cohortId, id))
-      .all()
-      .map((r) => r.courseId);
+    const courseIds = (await ctx.db.select().from(cohortCourses).where(eq(cohortCourses.cohortId, id))).map((r) => r.courseId);
     expect(courseIds.sort()).toEqual([a!.id, b!.id].sort());
     expect(
-      ctx.db
+      await ctx.db
         .select()
         .from(cohortTrainers)
-        .where(and(eq(cohortTrainers.cohortId, id), eq(cohortTrainers.userId, user.id)))
-        .get(),
-    ).toBeDefined();
+        .where(and(eq(cohortTrainers.cohortId, id), eq(cohortTrainers.userId, user.id))),
+    ).toHaveLength(1);
     const page = await agent.get(res.headers.location);
     expect(page.status).toBe(200);
     expect(page.text).toContain('<h1>Tiksi 2026</h1>');
   });
 
   it('re-renders the form with a message per field and the entered values (422)', async () => {
-    const ctx = createTestApp();
+    const ctx = await createTestApp();
     const { agent } = await userAgent(ctx, { roles: ['trainer'] });
     const res = await agent.post('/cohorts').type('form').send({ name: '', startDate: '2026-13-40', dueDate: '', description: 'Keep <me>' });
     expect(res.status).toBe(422);
@@ -87,13 +81,13 @@ describe('POST /cohorts', () => {
     expect(res.text).toContain('Choose at least one course.');
     expect(res.text).toContain('Enter a date as YYYY-MM-DD.');
     expect(res.text).toContain('Keep &lt;me&gt;</textarea>');
-    expect(ctx.db.select().from(cohorts).all()).toHaveLength(0);
+    expect(await ctx.db.select().from(cohorts)).toHaveLength(0);
   });
 
   it('refuses a due date before the start date, keeping the ticked courses', async () => {
-    const ctx = createTestApp();
+    const ctx = await createTestApp();
     const { agent } = await userAgent(ctx, { roles: ['trainer'] });
-    const [a] = twoCourses(ctx.db);
+    const [a] = await twoCourses(ctx.db);
     const res = await agent
       .post('/cohorts')
       .type('form')
@@ -105,7 +99,7 @@ describe('POST /cohorts', () => {
   });
 
   it('refuses a course that is not in the catalogue', async () => {
-    const ctx = createTestApp();
+    const ctx = await createTestApp();
     const { agent } = await userAgent(ctx, { roles: ['trainer'] });
     const res = await agent.post('/cohorts').type('form').send({ name: 'Ghost', courses: '9999', startDate: '2026-05-01' });
     expect(res.status).toBe(422);
@@ -113,12 +107,12 @@ describe('POST /cohorts', () => {
   });
 
   it('answers an htmx request with the form fragment and redirects with HX-Redirect', async () => {
-    const ctx = createTestApp();
+    const ctx = await createTestApp();
     const { agent } = await userAgent(ctx, { roles: ['trainer'] });
     const bad = await agent.post('/cohorts').set('HX-Request', 'true').set('HX-Request-Type', 'partial').type('form').send({ name: '' });
     expect(bad.status).toBe(422);
     expect(bad.text.trim()).toMatch(/^<form[^>]+id="cohort-form"/);
-    const [a] = twoCourses(ctx.db);
+    const [a] = await twoCourses(ctx.db);
     const ok = await agent
       .post('/cohorts')
       .set('HX-Request', 'true')
@@ -149,7 +143,7 @@ describe('POST /cohorts/:id/trainers', () => {
     const res = await admin.agent.post(`/cohorts/${cohortId}/trainers`).type('form').send({ email: teacher.email });
     expect(res.status).toBe(422);
     expect(res.text).toContain('No trainer has this email.');
-    expect(ctx.db.select().from(cohortTrainers).where(eq(cohortTrainers.userId, teacher.id)).all()).toHaveLength(0);
+    expect(await ctx.db.select().from(cohortTrainers).where(eq(cohortTrainers.userId, teacher.id))).toHaveLength(0);
   });
 
   it('is for administrators only', async () => {
@@ -164,14 +158,14 @@ describe('access to /cohorts/:id and everything under it', () => {
   it('answers 404, as for a cohort that does not exist, to a trainer who is not assigned to it, on every route, and changes nothing', async () => {
     const { ctx, trainer, cohortId } = await trainerWithCohort({ env: { SMTP_URL: 'smtp://mail.invalid:2525' } });
     await upload(trainer.agent, cohortId, 'email,name\nmember@example.org,Member\n', { action: 'confirm' });
-    const member = ctx.db.select().from(cohortMembers).where(eq(cohortMembers.cohortId, cohortId)).get()!;
+    const [member] = await ctx.db.select().from(cohortMembers).where(eq(cohortMembers.cohortId, cohortId));
     const intruder = await userAgent(ctx, { roles: ['trainer'] });
-    const theirs = createCohort(
+    const theirs = await createCohort(
       ctx.db,
-      { name: 'Theirs', courses: [twoCourses(ctx.db)[0]!.id], startDate: '2026-01-01', dueDate: null, description: '' },
+      { name: 'Theirs', courses: [(await twoCourses(ctx.db))[0]!.id], startDate: '2026-01-01', dueDate: null, description: '' },
       intruder.user.id,
     );
-    const before = counts(ctx.db, cohortId);
+    const before = await counts(ctx.db, cohortId);
     const a = intruder.agent;
     const base = `/cohorts/${cohortId}`;
     const attempts = [
@@ -181,13 +175,13 @@ describe('access to /cohorts/:id and everything under it', () => {
       ['POST', `${base}/members`, () => upload(a, cohortId, 'email\nsneaky@example.org\n', { action: 'confirm' })],
       ['POST', `${base}/members (pasted)`, () => a.post(`${base}/members`).type('form').send({ action: 'confirm', csv: 'email\nsneaky@example.org\n' })],
       ['POST', `${base}/members/errors.csv`, () => a.post(`${base}/members/errors.csv`).type('form').send({ csv: 'email\nbad\n' })],
-      ['POST', `${base}/members/:userId/remove`, () => a.post(`${base}/members/${member.userId}/remove`)],
+      ['POST', `${base}/members/:userId/remove`, () => a.post(`${base}/members/${member!.userId}/remove`)],
       [
         'POST',
         `${base}/members/:userId/move`,
         () =>
           a
-            .post(`${base}/members/${member.userId}/move`)
+            .post(`${base}/members/${member!.userId}/move`)
             .type('form')
             .send({ to: String(theirs) }),
       ],
@@ -202,8 +196,8 @@ describe('access to /cohorts/:id and everything under it', () => {
       expect(res.status, `${method} ${path}`).toBe(404);
       expect(res.text, `${method} ${path}`).not.toContain('member@example.org');
     }
-    expect(counts(ctx.db, cohortId)).toEqual(before);
-    expect(ctx.db.select().from(cohortTrainers).where(eq(cohortTrainers.cohortId, cohortId)).all()).toHaveLength(1);
+    expect(await counts(ctx.db, cohortId)).toEqual(before);
+    expect(await ctx.db.select().from(cohortTrainers).where(eq(cohortTrainers.cohortId, cohortId))).toHaveLength(1);
   });
 
   it('answers 404 for a cohort that does not exist or a malformed id', async () => {
@@ -223,20 +217,24 @@ describe('access to /cohorts/:id and everything under it', () => {
 describe('cohortsOfMember', () => {
   it('returns the names and due dates of a teacher’s cohorts, soonest due first', async () => {
     const { ctx, trainer, cohortId } = await trainerWithCohort();
-    const course = twoCourses(ctx.db)[0]!.id;
-    const later = createCohort(ctx.db, { name: 'Autumn', courses: [course], startDate: '2026-09-01', dueDate: '2026-12-01', description: '' }, trainer.user.id);
-    const sooner = createCohort(
+    const course = (await twoCourses(ctx.db))[0]!.id;
+    const later = await createCohort(
+      ctx.db,
+      { name: 'Autumn', courses: [course], startDate: '2026-09-01', dueDate: '2026-12-01', description: '' },
+      trainer.user.id,
+    );
+    const sooner = await createCohort(
       ctx.db,
       { name: 'Summer', courses: [course], startDate: '2026-06-01', dueDate: '2026-07-01', description: '' },
       trainer.user.id,
     );
     const teacher = await makeUser(ctx.db);
-    for (const id of [cohortId, later, sooner]) ctx.db.insert(cohortMembers).values({ cohortId: id, userId: teacher.id, addedAt: 1 }).run();
-    expect(cohortsOfMember(ctx.db, teacher.id)).toEqual([
+    for (const id of [cohortId, later, sooner]) await ctx.db.insert(cohortMembers).values({ cohortId: id, userId: teacher.id, addedAt: 1 });
+    expect(await cohortsOfMember(ctx.db, teacher.id)).toEqual([
       { id: sooner, name: 'Summer', dueDate: '2026-07-01' },
       { id: later, name: 'Autumn', dueDate: '2026-12-01' },
       { id: cohortId, name: 'Yakutsk spring', dueDate: null },
     ]);
-    expect(cohortsOfMember(ctx.db, trainer.user.id)).toEqual([]);
+    expect(await cohortsOfMember(ctx.db, trainer.user.id)).toEqual([]);
   });
 });

@@ -12,7 +12,7 @@ import { trainerWithCohort, upload } from './fixtures.ts';
 async function hostileCohort() {
   const setup = await trainerWithCohort();
   const u = await makeUser(setup.ctx.db, { name: SEMICOLON_ATTACK, email: 'attack@school.org', school: '=1+1' });
-  addMember(setup.ctx.db, setup.cohortId, u.id);
+  await addMember(setup.ctx.db, setup.cohortId, u.id);
   return setup;
 }
 
@@ -96,12 +96,12 @@ describe('GET /cohorts/:id/progress.xlsx', () => {
   ]) {
     it(`names the sheet of cohort ${JSON.stringify(name)} as Excel allows, with the data`, async () => {
       const { ctx, trainer, courses } = await trainerWithCohort();
-      const cohortId = createCohort(
+      const cohortId = await createCohort(
         ctx.db,
         { name, courses: courses.map((c) => c.id), startDate: '2026-01-10', dueDate: null, description: '' },
         trainer.user.id,
       );
-      addMember(ctx.db, cohortId, (await makeUser(ctx.db, { name: 'Ann', email: 'ann@school.org' })).id);
+      await addMember(ctx.db, cohortId, (await makeUser(ctx.db, { name: 'Ann', email: 'ann@school.org' })).id);
       const res = await trainer.agent.get(`/cohorts/${cohortId}/progress.xlsx`).buffer(true).parse(binaryBody);
       expect(res.status).toBe(200);
       const workbook = new ExcelJS.Workbook();

@@ -16,14 +16,13 @@ async function hostileCohort() {
   const names = ['=HYPERLINK("http://evil.example","Click")', '+1+1', '-2+3', '@SUM(A1:A9)', '\tTabbed', '\rReturn', 'Plain Name'];
   for (const [i, name] of names.entries()) {
     const u = await makeUser(ctx.db, { name, email: `p${i}@school.org`, school: i === 0 ? '=cmd|"/c calc"!A1' : 'Safe School' });
-    addMember(ctx.db, cohortId, u.id);
+    await addMember(ctx.db, cohortId, u.id);
   }
-  const first = ctx.db.select().from(users).where(eq(users.email, 'p6@school.org')).get()!;
+  const first = (await ctx.db.select().from(users).where(eq(users.email, 'p6@school.org')))[0]!;
   const moduleId = courses[0]!.modules[0]!.id;
-  ctx.db
+  await ctx.db
     .insert(moduleProgress)
-    .values({ userId: first.id, moduleId, status: 'completed', firstViewedAt: 1, completedAt: 1, lastActivityAt: Date.UTC(2026, 0, 2, 3, 4) })
-    .run();
+    .values({ userId: first.id, moduleId, status: 'completed', firstViewedAt: 1, completedAt: 1, lastActivityAt: Date.UTC(2026, 0, 2, 3, 4) });
   return setup;
 }
 
@@ -63,7 +62,7 @@ describe('GET /cohorts/:id/progress.csv', () => {
 
   it('exports all members, not just the first page, and honours the filters', async () => {
     const { ctx, trainer, cohortId } = await trainerWithCohort();
-    for (let i = 0; i < 60; i++) addMember(ctx.db, cohortId, (await makeUser(ctx.db, { school: i < 5 ? 'Tiksi' : 'Other' })).id);
+    for (let i = 0; i < 60; i++) await addMember(ctx.db, cohortId, (await makeUser(ctx.db, { school: i < 5 ? 'Tiksi' : 'Other' })).id);
     const all = await trainer.agent.get(`/cohorts/${cohortId}/progress.csv`).buffer(true);
     expect(all.text.trim().split('\r\n')).toHaveLength(61);
     const tiksi = await trainer.agent.get(`/cohorts/${cohortId}/progress.csv?school=Tiksi`).buffer(true);
@@ -105,7 +104,7 @@ describe('POST /cohorts/:id/links.csv', () => {
     const { ctx, trainer, cohortId } = await trainerWithCohort();
     await upload(trainer.agent, cohortId, 'email,name\nnew1@school.org,New One\nnew2@school.org,=New Two\n', { action: 'confirm' });
     const active = await makeUser(ctx.db, { email: 'active@school.org' });
-    addMember(ctx.db, cohortId, active.id);
+    await addMember(ctx.db, cohortId, active.id);
     const res = await trainer.agent.post(`/cohorts/${cohortId}/links.csv`).buffer(true);
     expect(res.status).toBe(200);
     expect(res.headers['cache-control']).toBe('no-store');
@@ -122,7 +121,7 @@ describe('POST /cohorts/:id/links.csv', () => {
     const link = byEmail('new1@school.org').split(',')[2]!.slice(1, -1);
     expect((await trainer.agent.get(new URL(link).pathname)).status).toBe(200);
 
-    const one = ctx.db.select().from(users).where(eq(users.email, 'new2@school.org')).get()!;
+    const one = (await ctx.db.select().from(users).where(eq(users.email, 'new2@school.org')))[0]!;
     const only = await trainer.agent
       .post(`/cohorts/${cohortId}/links.csv`)
       .type('form')
@@ -134,14 +133,14 @@ describe('POST /cohorts/:id/links.csv', () => {
 
   it('never hands out links for people outside the cohort', async () => {
     const { ctx, trainer, cohortId } = await trainerWithCohort();
-    const outsider = ctx.db.insert(users).values({ email: 'out@school.org', name: 'Out', createdAt: 1 }).returning().get();
+    const outsider = (await ctx.db.insert(users).values({ email: 'out@school.org', name: 'Out', createdAt: 1 }).returning())[0];
     const res = await trainer.agent
       .post(`/cohorts/${cohortId}/links.csv`)
       .type('form')
       .send({ users: String(outsider.id) })
       .buffer(true);
     expect(res.text.replace(/^\uFEFF/, '').trim()).toBe('"email","name","link"');
-    expect(ctx.db.select().from(oneTimeTokens).where(eq(oneTimeTokens.userId, outsider.id)).all()).toHaveLength(0);
+    expect(await ctx.db.select().from(oneTimeTokens).where(eq(oneTimeTokens.userId, outsider.id))).toHaveLength(0);
   });
 });
 

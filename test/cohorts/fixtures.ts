@@ -8,16 +8,16 @@ import { createTestApp, userAgent, type TestContext } from '../helpers.ts';
 export type Agent = Awaited<ReturnType<typeof userAgent>>['agent'];
 
 /** Two sample courses of the catalogue, sorted the way the dashboard shows them (by title). */
-export function twoCourses(db: Db) {
-  return getCatalogue(db).courses.slice(0, 2);
+export async function twoCourses(db: Db) {
+  return (await getCatalogue(db)).courses.slice(0, 2);
 }
 
 /** An app with a signed-in trainer who owns one cohort of two courses. */
 export async function trainerWithCohort(options: Parameters<typeof createTestApp>[0] = {}) {
-  const ctx = createTestApp(options);
+  const ctx = await createTestApp(options);
   const trainer = await userAgent(ctx, { roles: ['trainer'] });
-  const courses = twoCourses(ctx.db);
-  const cohortId = createCohort(
+  const courses = await twoCourses(ctx.db);
+  const cohortId = await createCohort(
     ctx.db,
     { name: 'Yakutsk spring', courses: courses.map((c) => c.id), startDate: '2026-01-10', dueDate: null, description: '' },
     trainer.user.id,
@@ -25,12 +25,11 @@ export async function trainerWithCohort(options: Parameters<typeof createTestApp
   return { ctx, trainer, cohortId, courses };
 }
 
-export function counts(db: Db, cohortId: number) {
-  return {
-    users: db.select({ n: count() }).from(users).get()?.n ?? 0,
-    members: db.select({ n: count() }).from(cohortMembers).where(eq(cohortMembers.cohortId, cohortId)).get()?.n ?? 0,
-    enrolments: db.select({ n: count() }).from(enrolments).get()?.n ?? 0,
-  };
+export async function counts(db: Db, cohortId: number) {
+  const [u] = await db.select({ n: count() }).from(users);
+  const [m] = await db.select({ n: count() }).from(cohortMembers).where(eq(cohortMembers.cohortId, cohortId));
+  const [e] = await db.select({ n: count() }).from(enrolments);
+  return { users: u?.n ?? 0, members: m?.n ?? 0, enrolments: e?.n ?? 0 };
 }
 
 /** Posts a CSV as a multipart upload, the way the import form sends it. */

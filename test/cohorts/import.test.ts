@@ -17,14 +17,14 @@ describe('POST /cohorts/:id/members', () => {
     const { ctx, trainer, cohortId } = await trainerWithCohort();
     const existing = await makeUser(ctx.db, { email: 'existing@school.org' });
     const member = await makeUser(ctx.db, { email: 'member@school.org' });
-    addMember(ctx.db, cohortId, member.id);
-    const before = counts(ctx.db, cohortId);
-    const tokensBefore = ctx.db.select({ n: count() }).from(oneTimeTokens).get()?.n;
+    await addMember(ctx.db, cohortId, member.id);
+    const before = await counts(ctx.db, cohortId);
+    const tokensBefore = (await ctx.db.select({ n: count() }).from(oneTimeTokens))[0]?.n;
     const csv = `${LIST}Existing@School.org,Someone\nmember@school.org,Member\nnot-an-email,Bad\n`;
     const res = await upload(trainer.agent, cohortId, csv);
     expect(res.status).toBe(200);
-    expect(counts(ctx.db, cohortId)).toEqual(before);
-    expect(ctx.db.select({ n: count() }).from(oneTimeTokens).get()?.n).toBe(tokensBefore);
+    expect(await counts(ctx.db, cohortId)).toEqual(before);
+    expect((await ctx.db.select({ n: count() }).from(oneTimeTokens))[0]?.n).toBe(tokensBefore);
     expect(res.headers['cache-control']).toBe('no-store');
     // Row by row: the line number, the email and what will happen.
     // A trainer is not told which addresses have accounts (see invitations.test.ts).
@@ -43,26 +43,18 @@ describe('POST /cohorts/:id/members', () => {
     const res = await upload(trainer.agent, cohortId, LIST, { action: 'confirm' });
     expect(res.status).toBe(200);
     expect(res.text).toContain('2 teachers were added to Yakutsk spring');
-    const olga = ctx.db.select().from(users).where(eq(users.email, 'olga@school.ru')).get()!;
+    const olga = (await ctx.db.select().from(users).where(eq(users.email, 'olga@school.ru')))[0]!;
     expect(olga).toMatchObject({ name: 'Olga Ivanova', school: 'School 3', region: 'Sakha', country: 'Russia', language: 'ru', passwordHash: null });
-    expect(
-      ctx.db
-        .select()
-        .from(userRoles)
-        .where(eq(userRoles.userId, olga.id))
-        .all()
-        .map((r) => r.role),
-    ).toEqual(['teacher']);
-    expect(counts(ctx.db, cohortId).members).toBe(2);
-    const enrolled = ctx.db.select().from(enrolments).where(eq(enrolments.userId, olga.id)).all();
+    expect((await ctx.db.select().from(userRoles).where(eq(userRoles.userId, olga.id))).map((r) => r.role)).toEqual(['teacher']);
+    expect((await counts(ctx.db, cohortId)).members).toBe(2);
+    const enrolled = await ctx.db.select().from(enrolments).where(eq(enrolments.userId, olga.id));
     expect(enrolled.map((e) => e.courseId).sort()).toEqual(courses.map((c) => c.id).sort());
     const links = [...res.text.matchAll(/value="(http:\/\/localhost:3000\/signin\/[a-z0-9]+)"/g)].map((m) => m[1]!);
     expect(links).toHaveLength(2);
-    const token = ctx.db
+    const [token] = await ctx.db
       .select()
       .from(oneTimeTokens)
-      .where(and(eq(oneTimeTokens.userId, olga.id), eq(oneTimeTokens.createdBy, trainer.user.id)))
-      .get();
+      .where(and(eq(oneTimeTokens.userId, olga.id), eq(oneTimeTokens.createdBy, trainer.user.id)));
     expect(token?.purpose).toBe('signin');
     // The link really lets the new teacher in.
     const page = await trainer.agent.get(new URL(links[0]!).pathname);
@@ -73,9 +65,9 @@ describe('POST /cohorts/:id/members', () => {
     const { ctx, trainer, cohortId } = await trainerWithCohort();
     await upload(trainer.agent, cohortId, LIST, { action: 'confirm' });
     const before = {
-      ...counts(ctx.db, cohortId),
-      records: ctx.db.select({ n: count() }).from(learningRecords).get()?.n,
-      tokens: ctx.db.select({ n: count() }).from(oneTimeTokens).get()?.n,
+      ...(await counts(ctx.db, cohortId)),
+      records: (await ctx.db.select({ n: count() }).from(learningRecords))[0]?.n,
+      tokens: (await ctx.db.select({ n: count() }).from(oneTimeTokens))[0]?.n,
     };
     const preview = await upload(trainer.agent, cohortId, LIST);
     expect(preview.text).toContain('There is nothing to add');
@@ -86,9 +78,9 @@ describe('POST /cohorts/:id/members', () => {
     expect(again.text).toContain('2 were already members');
     expect(again.text).not.toContain('/signin/');
     const after = {
-      ...counts(ctx.db, cohortId),
-      records: ctx.db.select({ n: count() }).from(learningRecords).get()?.n,
-      tokens: ctx.db.select({ n: count() }).from(oneTimeTokens).get()?.n,
+      ...(await counts(ctx.db, cohortId)),
+      records: (await ctx.db.select({ n: count() }).from(learningRecords))[0]?.n,
+      tokens: (await ctx.db.select({ n: count() }).from(oneTimeTokens))[0]?.n,
     };
     expect(after).toEqual(before);
   });
@@ -97,9 +89,9 @@ describe('POST /cohorts/:id/members', () => {
     const { ctx, trainer, cohortId } = await trainerWithCohort();
     const anna = await makeUser(ctx.db, { email: 'anna@school.org', name: 'Anna Real', school: 'Her own school' });
     await upload(trainer.agent, cohortId, 'email,name,school\nanna@school.org,Wrong Name,Wrong School\n', { action: 'confirm' });
-    expect(ctx.db.select().from(users).where(eq(users.id, anna.id)).get()).toMatchObject({ name: 'Anna Real', school: 'Her own school' });
-    expect(ctx.db.select().from(cohortMembers).where(eq(cohortMembers.userId, anna.id)).all()).toEqual([expect.objectContaining({ status: 'invited' })]);
-    expect(ctx.db.select().from(enrolments).where(eq(enrolments.userId, anna.id)).all()).toHaveLength(0);
+    expect((await ctx.db.select().from(users).where(eq(users.id, anna.id)))[0]).toMatchObject({ name: 'Anna Real', school: 'Her own school' });
+    expect(await ctx.db.select().from(cohortMembers).where(eq(cohortMembers.userId, anna.id))).toEqual([expect.objectContaining({ status: 'invited' })]);
+    expect(await ctx.db.select().from(enrolments).where(eq(enrolments.userId, anna.id))).toHaveLength(0);
   });
 
   it('reads semicolon-separated files with a byte-order mark and headers in any case', async () => {
@@ -113,12 +105,12 @@ describe('POST /cohorts/:id/members', () => {
     expect(preview.text).toContain('Иванов, Иван');
     expect(preview.text).toContain('Confirm: enrol 2 teachers');
     await upload(trainer.agent, cohortId, csv, { action: 'confirm' });
-    expect(ctx.db.select().from(users).where(eq(users.email, 'ivan@school.ru')).get()).toMatchObject({
+    expect((await ctx.db.select().from(users).where(eq(users.email, 'ivan@school.ru')))[0]).toMatchObject({
       name: 'Иванов, Иван',
       school: 'Школа №1',
       language: 'ru',
     });
-    expect(ctx.db.select().from(users).where(eq(users.email, 'pat@school.org')).get()).toMatchObject({ name: 'Pat "PJ" Doe', language: 'en' });
+    expect((await ctx.db.select().from(users).where(eq(users.email, 'pat@school.org')))[0]).toMatchObject({ name: 'Pat "PJ" Doe', language: 'en' });
   });
 
   it('reports malformed rows with their line numbers and still applies the good ones', async () => {
@@ -151,9 +143,9 @@ describe('POST /cohorts/:id/members', () => {
 
     const done = await upload(trainer.agent, cohortId, csv, { action: 'confirm' });
     expect(done.status).toBe(200);
-    expect(counts(ctx.db, cohortId).members).toBe(3);
-    expect(ctx.db.select().from(users).where(eq(users.email, 'good@school.org')).get()?.name).toBe('Good');
-    expect(ctx.db.select().from(users).where(eq(users.email, 'multi@school.org')).get()?.name).toBe('Two\nlines');
+    expect((await counts(ctx.db, cohortId)).members).toBe(3);
+    expect((await ctx.db.select().from(users).where(eq(users.email, 'good@school.org')))[0]?.name).toBe('Good');
+    expect((await ctx.db.select().from(users).where(eq(users.email, 'multi@school.org')))[0]?.name).toBe('Two\nlines');
     expect(done.text).toContain('5 rows not imported');
   });
 
@@ -176,24 +168,24 @@ describe('POST /cohorts/:id/members', () => {
       .type('form')
       .send({ action: 'confirm', csv: 'email;name\r\npasted@school.org;Pasted\r\n' });
     expect(res.status).toBe(200);
-    expect(ctx.db.select().from(users).where(eq(users.email, 'pasted@school.org')).get()?.name).toBe('Pasted');
+    expect((await ctx.db.select().from(users).where(eq(users.email, 'pasted@school.org')))[0]?.name).toBe('Pasted');
   });
 
   it('names a new account after its address when the row has no name', async () => {
     const { ctx, trainer, cohortId } = await trainerWithCohort();
     await upload(trainer.agent, cohortId, 'email\nanon.teacher@school.org\n', { action: 'confirm' });
-    expect(ctx.db.select().from(users).where(eq(users.email, 'anon.teacher@school.org')).get()?.name).toBe('anon.teacher');
+    expect((await ctx.db.select().from(users).where(eq(users.email, 'anon.teacher@school.org')))[0]?.name).toBe('anon.teacher');
   });
 
   it('refuses a file over 2 MB with a clear message and writes nothing', async () => {
     const { ctx, trainer, cohortId } = await trainerWithCohort();
-    const before = counts(ctx.db, cohortId);
+    const before = await counts(ctx.db, cohortId);
     const big = `email,name\n${'x@school.org,Someone with a long name\n'.repeat(60_000)}`;
     expect(Buffer.byteLength(big)).toBeGreaterThan(2 * 1024 * 1024);
     const res = await upload(trainer.agent, cohortId, big, { action: 'confirm' });
     expect(res.status).toBe(413);
     expect(res.text).toContain('The file is larger than 2 MB. Split it into smaller files. Nothing was saved.');
-    expect(counts(ctx.db, cohortId)).toEqual(before);
+    expect(await counts(ctx.db, cohortId)).toEqual(before);
   });
 
   it('refuses more than 10,000 rows', async () => {
@@ -202,12 +194,12 @@ describe('POST /cohorts/:id/members', () => {
     const res = await upload(trainer.agent, cohortId, `email\n${rows}\n`, { action: 'confirm' });
     expect(res.status).toBe(422);
     expect(res.text).toContain('The file has 10001 rows; at most 10000 can be enrolled at once.');
-    expect(counts(ctx.db, cohortId).members).toBe(0);
+    expect((await counts(ctx.db, cohortId)).members).toBe(0);
   });
 
   it('refuses uploads that are not CSV text', async () => {
     const { ctx, trainer, cohortId } = await trainerWithCohort();
-    const before = counts(ctx.db, cohortId);
+    const before = await counts(ctx.db, cohortId);
     const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d]);
     const cases = [
       { body: png, filename: 'photo.png', contentType: 'image/png', message: 'This file is not a CSV text file.' },
@@ -232,7 +224,7 @@ describe('POST /cohorts/:id/members', () => {
       expect(res.text, c.filename).toContain(c.message);
       expect(res.text, c.filename).toContain('role="alert"');
     }
-    expect(counts(ctx.db, cohortId)).toEqual(before);
+    expect(await counts(ctx.db, cohortId)).toEqual(before);
   });
 
   it('explains a file without an email column, an empty file and an unclosed quote', async () => {

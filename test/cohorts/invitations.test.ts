@@ -9,16 +9,16 @@ import { counts, trainerWithCohort, upload } from './fixtures.ts';
 // An existing account listed in a trainer's CSV is invited, never added: the trainer sees
 // "invited" and nothing else until its owner accepts on the dashboard.
 
-function membership(ctx: { db: Parameters<typeof counts>[0] }, cohortId: number, userId: number) {
-  return ctx.db
+async function membership(ctx: { db: Parameters<typeof counts>[0] }, cohortId: number, userId: number) {
+  const [row] = await ctx.db
     .select()
     .from(cohortMembers)
-    .where(and(eq(cohortMembers.cohortId, cohortId), eq(cohortMembers.userId, userId)))
-    .get();
+    .where(and(eq(cohortMembers.cohortId, cohortId), eq(cohortMembers.userId, userId)));
+  return row;
 }
 
-function enrolmentsOf(ctx: { db: Parameters<typeof counts>[0] }, userId: number) {
-  return ctx.db.select().from(enrolments).where(eq(enrolments.userId, userId)).all();
+async function enrolmentsOf(ctx: { db: Parameters<typeof counts>[0] }, userId: number) {
+  return ctx.db.select().from(enrolments).where(eq(enrolments.userId, userId));
 }
 
 async function existingTeacher(ctx: Awaited<ReturnType<typeof trainerWithCohort>>['ctx']) {
@@ -59,8 +59,8 @@ describe('confirming an import that lists an existing account', () => {
     const res = await upload(trainer.agent, cohortId, 'email,name\nvera@school.ru,Vera\n', { action: 'confirm' });
     expect(res.status).toBe(200);
     expect(res.text).toContain('1 invited: they join when they accept');
-    expect(membership(ctx, cohortId, vera.id)).toMatchObject({ status: 'invited', invitedBy: trainer.user.id });
-    expect(enrolmentsOf(ctx, vera.id)).toHaveLength(0);
+    expect(await membership(ctx, cohortId, vera.id)).toMatchObject({ status: 'invited', invitedBy: trainer.user.id });
+    expect(await enrolmentsOf(ctx, vera.id)).toHaveLength(0);
 
     const members = await trainer.agent.get(`/cohorts/${cohortId}/members`);
     expect(members.text).toContain('vera@school.ru');
@@ -84,22 +84,22 @@ describe('confirming an import that lists an existing account', () => {
     const vera = await existingTeacher(ctx);
     const admin = await userAgent(ctx, { roles: ['admin'] });
     await upload(admin.agent, cohortId, 'email\nvera@school.ru\n', { action: 'confirm' });
-    expect(membership(ctx, cohortId, vera.id)?.status).toBe('active');
-    expect(enrolmentsOf(ctx, vera.id)).toHaveLength(2);
+    expect((await membership(ctx, cohortId, vera.id))?.status).toBe('active');
+    expect(await enrolmentsOf(ctx, vera.id)).toHaveLength(2);
   });
 
   it('adds directly a pending account the same trainer’s own earlier import created', async () => {
     const { ctx, trainer, cohortId, courses } = await trainerWithCohort();
     await upload(trainer.agent, cohortId, 'email\nnew@school.ru\n', { action: 'confirm' });
     const { createCohort } = await import('../../server/cohorts/queries.ts');
-    const second = createCohort(
+    const second = await createCohort(
       ctx.db,
       { name: 'Second', courses: [courses[0]!.id], startDate: '2026-01-01', dueDate: null, description: '' },
       trainer.user.id,
     );
     await upload(trainer.agent, second, 'email\nnew@school.ru\n', { action: 'confirm' });
-    const id = ctx.db.select().from(users).where(eq(users.email, 'new@school.ru')).get()!.id;
-    expect(membership(ctx, second, id)?.status).toBe('active');
+    const id = (await ctx.db.select().from(users).where(eq(users.email, 'new@school.ru')))[0]!.id;
+    expect((await membership(ctx, second, id))?.status).toBe('active');
   });
 });
 
@@ -116,8 +116,8 @@ describe('POST /invitations/:id/accept and /decline', () => {
 
     const res = await owner.post(`/invitations/${cohortId}/accept`);
     expect(res.status).toBe(303);
-    expect(membership(ctx, cohortId, vera.id)?.status).toBe('active');
-    expect(enrolmentsOf(ctx, vera.id)).toHaveLength(2);
+    expect((await membership(ctx, cohortId, vera.id))?.status).toBe('active');
+    expect(await enrolmentsOf(ctx, vera.id)).toHaveLength(2);
     expect((await owner.get('/dashboard')).text).not.toContain(`/invitations/${cohortId}/accept`);
     const members = await trainer.agent.get(`/cohorts/${cohortId}/members`);
     expect(members.text).toContain('Vera Secret-Surname');
@@ -130,39 +130,39 @@ describe('POST /invitations/:id/accept and /decline', () => {
     await upload(trainer.agent, cohortId, 'email\nvera@school.ru\n', { action: 'confirm' });
     const owner = await signedIn(ctx.app, vera.email);
     expect((await owner.post(`/invitations/${cohortId}/decline`)).status).toBe(303);
-    expect(membership(ctx, cohortId, vera.id)?.status).toBe('declined');
+    expect((await membership(ctx, cohortId, vera.id))?.status).toBe('declined');
     await upload(trainer.agent, cohortId, 'email\nvera@school.ru\n', { action: 'confirm' });
-    expect(membership(ctx, cohortId, vera.id)?.status).toBe('declined');
-    expect(enrolmentsOf(ctx, vera.id)).toHaveLength(0);
+    expect((await membership(ctx, cohortId, vera.id))?.status).toBe('declined');
+    expect(await enrolmentsOf(ctx, vera.id)).toHaveLength(0);
     expect((await owner.get('/dashboard')).text).not.toContain('/invitations/');
     // An answered invitation cannot be answered again.
     expect((await owner.post(`/invitations/${cohortId}/accept`)).status).toBe(404);
-    expect(membership(ctx, cohortId, vera.id)?.status).toBe('declined');
+    expect((await membership(ctx, cohortId, vera.id))?.status).toBe('declined');
   });
 
   it('answers 404 to anyone but the invited person, and changes nothing', async () => {
     const { ctx, trainer, cohortId } = await trainerWithCohort();
     const vera = await existingTeacher(ctx);
     await upload(trainer.agent, cohortId, 'email\nvera@school.ru\n', { action: 'confirm' });
-    const before = counts(ctx.db, cohortId);
+    const before = await counts(ctx.db, cohortId);
     const other = await userAgent(ctx);
     expect((await other.agent.post(`/invitations/${cohortId}/accept`)).status).toBe(404);
     expect((await trainer.agent.post(`/invitations/${cohortId}/accept`)).status).toBe(404);
     expect((await other.agent.post('/invitations/abc/accept')).status).toBe(404);
-    expect(counts(ctx.db, cohortId)).toEqual({ ...before, users: before.users + 1 });
-    expect(membership(ctx, cohortId, vera.id)?.status).toBe('invited');
+    expect(await counts(ctx.db, cohortId)).toEqual({ ...before, users: before.users + 1 });
+    expect((await membership(ctx, cohortId, vera.id))?.status).toBe('invited');
   });
 
   it('neither shows nor accepts an invitation while the address is unproven', async () => {
     const { ctx, trainer, cohortId } = await trainerWithCohort();
     const vera = await existingTeacher(ctx);
-    ctx.db.update(users).set({ emailVerifiedAt: null }).where(eq(users.id, vera.id)).run();
+    await ctx.db.update(users).set({ emailVerifiedAt: null }).where(eq(users.id, vera.id));
     await upload(trainer.agent, cohortId, 'email\nvera@school.ru\n', { action: 'confirm' });
     const owner = await signedIn(ctx.app, vera.email);
     expect((await owner.get('/dashboard')).text).not.toContain('/invitations/');
     expect((await owner.post(`/invitations/${cohortId}/accept`)).status).toBe(404);
-    expect(membership(ctx, cohortId, vera.id)?.status).toBe('invited');
-    expect(enrolmentsOf(ctx, vera.id)).toHaveLength(0);
+    expect((await membership(ctx, cohortId, vera.id))?.status).toBe('invited');
+    expect(await enrolmentsOf(ctx, vera.id)).toHaveLength(0);
   });
 });
 
@@ -177,7 +177,7 @@ describe('invitation e-mails', () => {
     const { ctx, trainer, cohortId } = await trainerWithCohort({ env: { SMTP_URL: smtp.url } });
     await existingTeacher(ctx);
     const unproven = await makeUser(ctx.db, { email: 'unproven@school.ru' });
-    ctx.db.update(users).set({ emailVerifiedAt: null }).where(eq(users.id, unproven.id)).run();
+    await ctx.db.update(users).set({ emailVerifiedAt: null }).where(eq(users.id, unproven.id));
     const res = await upload(trainer.agent, cohortId, 'email\nvera@school.ru\nunproven@school.ru\n', { action: 'confirm' });
     expect(res.status).toBe(200);
     await smtp.waitFor(1);
@@ -193,7 +193,7 @@ describe('a trainer’s view of someone they only invited', () => {
   it('gives no certificate PDF of theirs (404) until they accept', async () => {
     const { ctx, trainer, cohortId } = await trainerWithCohort();
     const vera = await existingTeacher(ctx);
-    const code = certify(ctx, vera.id);
+    const code = await certify(ctx, vera.id);
     await upload(trainer.agent, cohortId, 'email\nvera@school.ru\n', { action: 'confirm' });
     expect((await trainer.agent.get(`/certificates/${code}.pdf`)).status).toBe(404);
     const owner = await signedIn(ctx.app, vera.email);

@@ -17,16 +17,16 @@ describe('POST /cohorts/:id/members/:userId/remove', () => {
   it('removes only the membership: enrolments and progress stay', async () => {
     const { ctx, trainer, cohortId } = await trainerWithCohort();
     await upload(trainer.agent, cohortId, LIST, { action: 'confirm' });
-    const olga = ctx.db.select().from(users).where(eq(users.email, 'olga@school.ru')).get()!;
-    const res = await trainer.agent.post(`/cohorts/${cohortId}/members/${olga.id}/remove`);
+    const [olga] = await ctx.db.select().from(users).where(eq(users.email, 'olga@school.ru'));
+    const res = await trainer.agent.post(`/cohorts/${cohortId}/members/${olga!.id}/remove`);
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe(`/cohorts/${cohortId}/members?notice=removed`);
-    expect(ctx.db.select().from(cohortMembers).where(eq(cohortMembers.userId, olga.id)).all()).toHaveLength(0);
-    expect(ctx.db.select().from(enrolments).where(eq(enrolments.userId, olga.id)).all()).toHaveLength(2);
-    expect(ctx.db.select().from(users).where(eq(users.id, olga.id)).get()).toBeDefined();
+    expect(await ctx.db.select().from(cohortMembers).where(eq(cohortMembers.userId, olga!.id))).toHaveLength(0);
+    expect(await ctx.db.select().from(enrolments).where(eq(enrolments.userId, olga!.id))).toHaveLength(2);
+    expect(await ctx.db.select().from(users).where(eq(users.id, olga!.id))).toHaveLength(1);
     const page = await trainer.agent.get(res.headers.location);
     expect(page.text).toContain('The member was removed from this cohort.');
-    expect((await trainer.agent.post(`/cohorts/${cohortId}/members/${olga.id}/remove`)).status).toBe(404);
+    expect((await trainer.agent.post(`/cohorts/${cohortId}/members/${olga!.id}/remove`)).status).toBe(404);
   });
 });
 
@@ -34,39 +34,40 @@ describe('POST /cohorts/:id/members/:userId/move', () => {
   it('moves a member to another cohort the trainer manages and enrols them in its courses', async () => {
     const { ctx, trainer, cohortId, courses } = await trainerWithCohort();
     await upload(trainer.agent, cohortId, LIST, { action: 'confirm' });
-    const olga = ctx.db.select().from(users).where(eq(users.email, 'olga@school.ru')).get()!;
-    const thirdCourse = ctx.db.select().from(enrolments).where(eq(enrolments.userId, olga.id)).all().length;
+    const [olga] = await ctx.db.select().from(users).where(eq(users.email, 'olga@school.ru'));
+    const thirdCourse = (await ctx.db.select().from(enrolments).where(eq(enrolments.userId, olga!.id))).length;
     expect(thirdCourse).toBe(2);
-    const arctic = getCatalogue(ctx.db).courses.find((c) => !courses.some((x) => x.id === c.id))!;
-    const target = createCohort(ctx.db, { name: 'Arctic', courses: [arctic.id], startDate: '2026-01-01', dueDate: null, description: '' }, trainer.user.id);
+    const arctic = (await getCatalogue(ctx.db)).courses.find((c) => !courses.some((x) => x.id === c.id))!;
+    const target = await createCohort(
+      ctx.db,
+      { name: 'Arctic', courses: [arctic.id], startDate: '2026-01-01', dueDate: null, description: '' },
+      trainer.user.id,
+    );
     const members = await trainer.agent.get(`/cohorts/${cohortId}/members`);
     expect(members.text).toContain(`<option value="${target}">Arctic</option>`);
     const res = await trainer.agent
-      .post(`/cohorts/${cohortId}/members/${olga.id}/move`)
+      .post(`/cohorts/${cohortId}/members/${olga!.id}/move`)
       .type('form')
       .send({ to: String(target) });
     expect(res.status).toBe(303);
-    expect(
-      ctx.db
-        .select()
-        .from(cohortMembers)
-        .where(eq(cohortMembers.userId, olga.id))
-        .all()
-        .map((m) => m.cohortId),
-    ).toEqual([target]);
-    expect(ctx.db.select().from(enrolments).where(eq(enrolments.userId, olga.id)).all()).toHaveLength(3);
+    expect((await ctx.db.select().from(cohortMembers).where(eq(cohortMembers.userId, olga!.id))).map((m) => m.cohortId)).toEqual([target]);
+    expect(await ctx.db.select().from(enrolments).where(eq(enrolments.userId, olga!.id))).toHaveLength(3);
   });
 
   it('refuses a cohort the trainer does not manage, and the same cohort', async () => {
     const { ctx, trainer, cohortId, courses } = await trainerWithCohort();
     await upload(trainer.agent, cohortId, LIST, { action: 'confirm' });
-    const olga = ctx.db.select().from(users).where(eq(users.email, 'olga@school.ru')).get()!;
+    const [olga] = await ctx.db.select().from(users).where(eq(users.email, 'olga@school.ru'));
     const stranger = await makeUser(ctx.db, { roles: ['trainer'] });
-    const theirs = createCohort(ctx.db, { name: 'Theirs', courses: [courses[0]!.id], startDate: '2026-01-01', dueDate: null, description: '' }, stranger.id);
+    const theirs = await createCohort(
+      ctx.db,
+      { name: 'Theirs', courses: [courses[0]!.id], startDate: '2026-01-01', dueDate: null, description: '' },
+      stranger.id,
+    );
     expect(
       (
         await trainer.agent
-          .post(`/cohorts/${cohortId}/members/${olga.id}/move`)
+          .post(`/cohorts/${cohortId}/members/${olga!.id}/move`)
           .type('form')
           .send({ to: String(theirs) })
       ).status,
@@ -74,19 +75,18 @@ describe('POST /cohorts/:id/members/:userId/move', () => {
     expect(
       (
         await trainer.agent
-          .post(`/cohorts/${cohortId}/members/${olga.id}/move`)
+          .post(`/cohorts/${cohortId}/members/${olga!.id}/move`)
           .type('form')
           .send({ to: String(cohortId) })
       ).status,
     ).toBe(422);
-    expect((await trainer.agent.post(`/cohorts/${cohortId}/members/${olga.id}/move`).type('form').send({ to: '99999' })).status).toBe(422);
+    expect((await trainer.agent.post(`/cohorts/${cohortId}/members/${olga!.id}/move`).type('form').send({ to: '99999' })).status).toBe(422);
     expect(
-      ctx.db
+      await ctx.db
         .select()
         .from(cohortMembers)
-        .where(and(eq(cohortMembers.userId, olga.id), eq(cohortMembers.cohortId, cohortId)))
-        .all(),
+        .where(and(eq(cohortMembers.userId, olga!.id), eq(cohortMembers.cohortId, cohortId))),
     ).toHaveLength(1);
-    expect(ctx.db.select().from(users).where(isNull(users.passwordHash)).all().length).toBeGreaterThan(0);
+    expect((await ctx.db.select().from(users).where(isNull(users.passwordHash))).length).toBeGreaterThan(0);
   });
 });
