@@ -14,20 +14,20 @@ import { revokeSchema } from './schemas.ts';
 export function certificateAdminRoutes({ db, config }: Deps): Router {
   const router = Router();
 
-  router.post('/certificates/:code/revoke', requireRole('admin'), (req, res) => {
-    const cert = certificateOr404(db, req.params.code);
+  router.post('/certificates/:code/revoke', requireRole('admin'), async (req, res) => {
+    const cert = await certificateOr404(db, req.params.code);
     const parsed = parseInput(revokeSchema, req.body);
     if (!parsed.ok) {
       const values = { reason: typeof req.body?.reason === 'string' ? req.body.reason : '' };
       return renderCertificatePage(req, res, { db }, cert, { errors: parsed.errors, values, status: 422 });
     }
-    const result = revokeCertificate(db, cert.code, { reason: parsed.data.reason, now: Date.now() });
+    const result = await revokeCertificate(db, cert.code, { reason: parsed.data.reason, now: Date.now() });
     redirect(req, res, `/certificates/${cert.code}?notice=${result.ok ? 'revoked' : 'alreadyRevoked'}`);
   });
 
-  router.post('/certificates/:code/reissue', requireRole('admin'), (req, res) => {
-    const cert = certificateOr404(db, req.params.code);
-    const result = reissueCertificate(db, cert.code, { issuerName: config.issuerName, issuerNameRu: config.issuerNameRu, now: Date.now() });
+  router.post('/certificates/:code/reissue', requireRole('admin'), async (req, res) => {
+    const cert = await certificateOr404(db, req.params.code);
+    const result = await reissueCertificate(db, cert.code, { issuerName: config.issuerName, issuerNameRu: config.issuerNameRu, now: Date.now() });
     if (result.ok) return redirect(req, res, `/certificates/${result.code}?notice=reissued`);
     if (result.reason === 'unknown') throw new HttpError(404);
     redirect(req, res, `/certificates/${cert.code}?notice=cannotReissue`);

@@ -20,10 +20,10 @@ export function generateCode(): string {
 }
 
 /** A code that `exists` does not know yet; collisions are astronomically rare, but retried. */
-export function uniqueCode(exists: (code: string) => boolean, attempts = 8): string {
+export async function uniqueCode(exists: (code: string) => boolean | Promise<boolean>, attempts = 8): Promise<string> {
   for (let i = 0; i < attempts; i++) {
     const code = generateCode();
-    if (!exists(code)) return code;
+    if (!(await exists(code))) return code;
   }
   throw new Error('could not find an unused certificate code');
 }

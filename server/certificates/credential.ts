@@ -73,9 +73,11 @@ const signed = keptResults<JsonObject>(1000);
  * status list, not in the credential). Returns a copy: callers may add to it.
  */
 export async function signedCredential(db: Db, cert: CertificateRow, settings: Settings): Promise<JsonObject> {
-  const credential = await signed(db, `${cert.code}|${signingKey(db).id}|${settings.baseUrl}`, () => {
-    const courseSlug = findCourseSlug(db, cert.courseId) ?? String(cert.courseId);
-    return signCredential(db, settings.baseUrl, buildCredential(cert, courseSlug, settings), isoDate(cert.issuedAt));
+  // The key is read from the database, so an entry kept here never outlives a rotation on any instance.
+  const key = await signingKey(db);
+  const credential = await signed(db, `${cert.code}|${key.id}|${settings.baseUrl}`, async () => {
+    const courseSlug = (await findCourseSlug(db, cert.courseId)) ?? String(cert.courseId);
+    return signCredential(db, settings.baseUrl, buildCredential(cert, courseSlug, settings), isoDate(cert.issuedAt), key);
   });
   return structuredClone(credential);
 }

@@ -38,8 +38,8 @@ export function multikeyMethod(baseUrl: string, keyId: string) {
 }
 
 /** GET /.well-known/did.json: the DID document, DID context first (verifiers then read it without framing). */
-export function didDocument(db: Db, baseUrl: string) {
-  const keys = publishedKeys(db);
+export async function didDocument(db: Db, baseUrl: string) {
+  const keys = await publishedKeys(db);
   return {
     '@context': [DID_V1, MULTIKEY_V1],
     id: issuerDid(baseUrl),

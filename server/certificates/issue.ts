@@ -29,18 +29,21 @@ const byFrameworkOrder = (a: string, b: string) => (FRAMEWORK_ORDER.get(a) ?? 99
  * it then (server/auth/verification.ts). The learner's name, the course's title, language, hours
  * and competencies are copied as they are now: a certificate never changes.
  */
-export function issueCertificate(tx: Tx, input: { userId: number; courseId: number; now: number } & IssuerNames): { code: string; created: boolean } | null {
-  const course = findCourse(tx, input.courseId);
+export async function issueCertificate(
+  tx: Tx,
+  input: { userId: number; courseId: number; now: number } & IssuerNames,
+): Promise<{ code: string; created: boolean } | null> {
+  const course = await findCourse(tx, input.courseId);
   if (!course) throw new Error(`issueCertificate: no course ${input.courseId}`);
   if (!course.certificate) return null;
-  const existing = findCurrentCertificate(tx, input.userId, input.courseId);
+  const existing = await findCurrentCertificate(tx, input.userId, input.courseId);
   if (existing) return { code: existing.code, created: false };
-  if (emailVerifiedAtOf(tx, input.userId) === null) return null;
-  const learnerName = findUserName(tx, input.userId);
+  if ((await emailVerifiedAtOf(tx, input.userId)) === null) return null;
+  const learnerName = await findUserName(tx, input.userId);
   if (learnerName === undefined) throw new Error(`issueCertificate: no user ${input.userId}`);
 
-  const code = uniqueCode((c) => codeExists(tx, c));
-  insertCertificate(tx, {
+  const code = await uniqueCode((c) => codeExists(tx, c));
+  await insertCertificate(tx, {
     code,
     userId: input.userId,
     courseId: course.id,
@@ -48,7 +51,7 @@ export function issueCertificate(tx: Tx, input: { userId: number; courseId: numb
     courseTitle: course.title,
     courseLanguage: course.language,
     hours: course.hours,
-    competencies: courseCompetencyCodes(tx, course.id).sort(byFrameworkOrder),
+    competencies: (await courseCompetencyCodes(tx, course.id)).sort(byFrameworkOrder),
     issuerName: issuerNameIn(input, course.language),
     issuedAt: input.now,
   });
@@ -72,17 +75,17 @@ export type ReissueResult = { ok: true; code: string } | { ok: false; reason: 'u
  * Re-issues a certificate after a name correction: a new certificate with the learner's current
  * name (same course facts), and the old one pointing at it. Both writes share one transaction.
  */
-export function reissueCertificate(db: Db, code: string, input: { now: number } & IssuerNames): ReissueResult {
-  return db.transaction((tx): ReissueResult => {
-    const old = findCertificate(tx, code);
+export async function reissueCertificate(db: Db, code: string, input: { now: number } & IssuerNames): Promise<ReissueResult> {
+  return db.transaction(async (tx): Promise<ReissueResult> => {
+    const old = await findCertificate(tx, code);
     if (!old) return { ok: false, reason: 'unknown' };
     if (old.replacedByCode) return { ok: false, reason: 'replaced' };
     if (old.revokedAt) return { ok: false, reason: 'revoked' };
-    const learnerName = findUserName(tx, old.userId) ?? old.learnerName;
-    const newCode = uniqueCode((c) => codeExists(tx, c));
+    const learnerName = (await findUserName(tx, old.userId)) ?? old.learnerName;
+    const newCode = await uniqueCode((c) => codeExists(tx, c));
     // The old row leaves the "current" unique index before the new one enters it.
-    markReplaced(tx, old.code, newCode);
-    insertCertificate(tx, {
+    await markReplaced(tx, old.code, newCode);
+    await insertCertificate(tx, {
       code: newCode,
       userId: old.userId,
       courseId: old.courseId,
@@ -101,10 +104,10 @@ export function reissueCertificate(db: Db, code: string, input: { now: number } 
 export type RevokeResult = { ok: true } | { ok: false; reason: 'unknown' | 'alreadyRevoked' };
 
 /** Revokes a certificate with a private reason; the first revocation (its date and reason) stands. */
-export function revokeCertificate(db: Db, code: string, input: { reason: string; now: number }): RevokeResult {
-  return db.transaction((tx): RevokeResult => {
-    const cert: CertificateRow | undefined = findCertificate(tx, code);
+export async function revokeCertificate(db: Db, code: string, input: { reason: string; now: number }): Promise<RevokeResult> {
+  return db.transaction(async (tx): Promise<RevokeResult> => {
+    const cert: CertificateRow | undefined = await findCertificate(tx, code);
     if (!cert) return { ok: false, reason: 'unknown' };
-    return markRevoked(tx, code, input.reason, input.now) ? { ok: true } : { ok: false, reason: 'alreadyRevoked' };
+    return (await markRevoked(tx, code, input.reason, input.now)) ? { ok: true } : { ok: false, reason: 'alreadyRevoked' };
   });
 }

@@ -15,7 +15,7 @@ export function issuerDocumentLoader(db: Db, baseUrl: string): DocumentLoader {
     if (url === did) return didDocument(db, baseUrl);
     if (url.startsWith(`${did}#`)) {
       // A verification method on its own, with the context that defines its terms.
-      const method = didDocument(db, baseUrl).verificationMethod.find((m) => m.id === url);
+      const method = (await didDocument(db, baseUrl)).verificationMethod.find((m) => m.id === url);
       return method ? { '@context': MULTIKEY_V1, ...method } : undefined;
     }
     const list = listOfUrl(baseUrl, url);

@@ -9,9 +9,9 @@ import { issuerId, publishedKeys } from './keys.ts';
 // defines verificationMethod and assertionMethod and the Multikey context the keys, so the whole
 // document expands in JSON-LD safe mode.
 
-export function issuerProfile(db: Db, config: { baseUrl: string; issuerName: string }) {
+export async function issuerProfile(db: Db, config: { baseUrl: string; issuerName: string }) {
   const id = issuerId(config.baseUrl);
-  const keys = publishedKeys(db);
+  const keys = await publishedKeys(db);
   return {
     '@context': [VC_V2, OB_V3, DID_V1, MULTIKEY_V1],
     id,

@@ -15,9 +15,9 @@ import { listNumber, statusListCredential } from './status-list.ts';
 export function issuerRoutes({ db, config }: Deps): Router {
   const router = Router();
 
-  router.get(didDocumentPath(config.baseUrl), (_req, res) => publicJson(res, didDocument(db, config.baseUrl), 'application/did+ld+json'));
-  router.get('/issuer', (_req, res) => publicJson(res, issuerProfile(db, config), 'application/ld+json'));
-  router.get('/issuer/keys', (_req, res) => publicJson(res, issuerJwks(db), 'application/jwk-set+json'));
+  router.get(didDocumentPath(config.baseUrl), async (_req, res) => publicJson(res, await didDocument(db, config.baseUrl), 'application/did+ld+json'));
+  router.get('/issuer', async (_req, res) => publicJson(res, await issuerProfile(db, config), 'application/ld+json'));
+  router.get('/issuer/keys', async (_req, res) => publicJson(res, await issuerJwks(db), 'application/jwk-set+json'));
 
   router.get('/credentials/status/:list', async (req, res) => {
     const list = listNumber(req.params.list);

@@ -1,7 +1,7 @@
 import crypto, { type KeyObject } from 'node:crypto';
 import bs58 from 'bs58';
 import type { Db } from '../db/client.ts';
-import { findIssuerKey, insertIssuerKey, listIssuerKeys, type IssuerKeyRow } from './queries.ts';
+import { findIssuerKey, insertFirstIssuerKey, type IssuerKeyRow, listIssuerKeys, newestIssuerKeyId } from './queries.ts';
 
 // The issuer signs credentials with an Ed25519 key pair made on first use and kept in
 // issuer_keys. The key id is the public key as a Multikey (multibase base58btc of the
@@ -35,39 +35,54 @@ function fromRow(row: IssuerKeyRow): IssuerKey {
   return { id: row.id, publicKey, privateKey: crypto.createPrivateKey(row.privateKeyPem), rawPublicKey: rawPublicKey(publicKey), createdAt: row.createdAt };
 }
 
-// Parsed keys per database: PEM parsing on every credential would be wasted work.
-const signingKeys = new WeakMap<Db, IssuerKey>();
+function newKeyRow(now: number): IssuerKeyRow {
+  const pair = crypto.generateKeyPairSync('ed25519');
+  return {
+    id: publicKeyMultibase(rawPublicKey(pair.publicKey)),
+    publicKeyPem: pair.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+    privateKeyPem: pair.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    createdAt: now,
+  };
+}
+
+// Parsed keys per database, by key id: PEM parsing on every credential would be wasted work.
+// Which key signs is read from the database on every call (one small prepared query), so every
+// instance signs with the same key, and a key added by a rotation signs at once everywhere.
+const parsedKeys = new WeakMap<Db, Map<string, IssuerKey>>();
 
 /** The key new proofs are signed with: the newest stored key, generated and stored when there is none. */
-export function signingKey(db: Db, now = Date.now()): IssuerKey {
-  const cached = signingKeys.get(db);
-  if (cached) return cached;
-  let rows = listIssuerKeys(db);
-  if (rows.length === 0) {
-    const pair = crypto.generateKeyPairSync('ed25519');
-    insertIssuerKey(db, {
-      id: publicKeyMultibase(rawPublicKey(pair.publicKey)),
-      publicKeyPem: pair.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
-      privateKeyPem: pair.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
-      createdAt: now,
-    });
-    // Read back rather than use the pair: if another process stored a key at the same moment, both agree.
-    rows = listIssuerKeys(db);
+export async function signingKey(db: Db, now = Date.now()): Promise<IssuerKey> {
+  let id = await newestIssuerKeyId(db);
+  if (id === undefined) {
+    // Several instances (or requests) may get here at once: one key is stored, and all read back that one.
+    await insertFirstIssuerKey(db, () => newKeyRow(now));
+    id = await newestIssuerKeyId(db);
+    if (id === undefined) throw new Error('signingKey: no issuer key after storing one');
   }
-  const key = fromRow(rows[rows.length - 1] as IssuerKeyRow);
-  signingKeys.set(db, key);
+  let parsed = parsedKeys.get(db);
+  if (!parsed) {
+    parsed = new Map();
+    parsedKeys.set(db, parsed);
+  }
+  let key = parsed.get(id);
+  if (!key) {
+    const row = await findIssuerKey(db, id);
+    if (!row) throw new Error(`signingKey: issuer key ${id} disappeared`);
+    key = fromRow(row);
+    parsed.set(id, key);
+  }
   return key;
 }
 
 /** Every published key (old ones stay so that credentials they signed keep verifying). */
-export function publishedKeys(db: Db): { id: string; rawPublicKey: Uint8Array }[] {
-  signingKey(db); // make sure there is one to publish
-  return listIssuerKeys(db).map((row) => ({ id: row.id, rawPublicKey: rawPublicKey(crypto.createPublicKey(row.publicKeyPem)) }));
+export async function publishedKeys(db: Db): Promise<{ id: string; rawPublicKey: Uint8Array }[]> {
+  await signingKey(db); // make sure there is one to publish
+  return (await listIssuerKeys(db)).map((row) => ({ id: row.id, rawPublicKey: rawPublicKey(crypto.createPublicKey(row.publicKeyPem)) }));
 }
 
 /** The public key for a key id, or undefined when this issuer never had it. */
-export function verificationKey(db: Db, id: string): KeyObject | undefined {
-  const row = findIssuerKey(db, id);
+export async function verificationKey(db: Db, id: string): Promise<KeyObject | undefined> {
+  const row = await findIssuerKey(db, id);
   return row ? crypto.createPublicKey(row.publicKeyPem) : undefined;
 }
 
@@ -77,9 +92,9 @@ export function issuerId(baseUrl: string): string {
 }
 
 /** GET /issuer/keys: the same keys as a JSON Web Key Set. */
-export function issuerJwks(db: Db) {
+export async function issuerJwks(db: Db) {
   return {
-    keys: publishedKeys(db).map((k) => ({
+    keys: (await publishedKeys(db)).map((k) => ({
       kty: 'OKP',
       crv: 'Ed25519',
       x: Buffer.from(k.rawPublicKey).toString('base64url'),

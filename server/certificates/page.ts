@@ -22,16 +22,16 @@ const pageChecks = keptResults<VerificationResult>(1000);
 const NOTICES = new Set(['revoked', 'alreadyRevoked', 'reissued', 'cannotReissue']);
 
 /** The owner, their trainer (through a cohort) and administrators may download the PDF. */
-export function canDownloadPdf(db: Db, user: SessionUser | undefined, cert: Pick<CertificateRow, 'userId'>): boolean {
+export async function canDownloadPdf(db: Db, user: SessionUser | undefined, cert: Pick<CertificateRow, 'userId'>): Promise<boolean> {
   if (!user) return false;
   if (user.id === cert.userId || hasRole(user, 'admin')) return true;
-  return hasRole(user, 'trainer') && isTrainerOf(db, user.id, cert.userId);
+  return hasRole(user, 'trainer') && (await isTrainerOf(db, user.id, cert.userId));
 }
 
 /** The certificate a URL's :code names (any case, with or without dashes), or a 404. */
-export function certificateOr404(db: Db, typed: unknown): CertificateRow {
+export async function certificateOr404(db: Db, typed: unknown): Promise<CertificateRow> {
   const code = normaliseCode(typed);
-  const cert = code ? findCertificate(db, code) : undefined;
+  const cert = code ? await findCertificate(db, code) : undefined;
   if (!cert) throw new HttpError(404);
   return cert;
 }
@@ -58,7 +58,7 @@ export async function renderCertificatePage(
     learnerName: cert.learnerName,
     courseTitle: cert.courseTitle,
     courseLanguage: cert.courseLanguage,
-    courseSlug: getCatalogue(db).courseById(cert.courseId)?.slug ?? null,
+    courseSlug: (await getCatalogue(db)).courseById(cert.courseId)?.slug ?? null,
     hours: cert.hours,
     issuedAt: cert.issuedAt,
     issuerName: cert.issuerName,
@@ -70,7 +70,7 @@ export async function renderCertificatePage(
   // Administrators see the private side (reason, names) and the actions; nobody else does.
   const admin = isAdmin
     ? {
-        currentName: findUserName(db, cert.userId) ?? '',
+        currentName: (await findUserName(db, cert.userId)) ?? '',
         revokedReason: cert.revokedReason ?? '',
         canRevoke: status !== 'revoked',
         canReissue: status === 'valid',
@@ -83,7 +83,7 @@ export async function renderCertificatePage(
     {
       cert: view,
       admin,
-      canDownloadPdf: canDownloadPdf(db, user, cert),
+      canDownloadPdf: await canDownloadPdf(db, user, cert),
       notice: extra.notice ?? null,
       errors: extra.errors ?? {},
       values: extra.values ?? {},
@@ -96,10 +96,13 @@ export async function renderCertificatePage(
  * The checks a verifier makes of this certificate's credential, made the same way: sign what
  * GET /certificates/:code.json serves, then verify it. That costs about 25 ms of CPU, so the page
  * loads them apart (GET /certificates/:code/checks) and the result is kept while the key and the
- * revocation stay as they are.
+ * revocation stay as they are. Both are named in the entry's key as read from the database for this
+ * request (`cert` is the row just read, the key id is read by signingKey), so a revocation, a
+ * re-issue or a rotation made by another instance leads to a new entry, never to a stale one.
  */
-export function credentialChecks(db: Db, cert: CertificateRow, baseUrl: string): Promise<VerificationResult> {
-  return pageChecks(db, `${cert.code}|${signingKey(db).id}|${cert.revokedAt ?? ''}|${baseUrl}`, async () =>
+export async function credentialChecks(db: Db, cert: CertificateRow, baseUrl: string): Promise<VerificationResult> {
+  const key = await signingKey(db);
+  return pageChecks(db, `${cert.code}|${key.id}|${cert.revokedAt ?? ''}|${cert.replacedByCode ?? ''}|${baseUrl}`, async () =>
     verifyCredential(db, await signedCredential(db, cert, { baseUrl }), { baseUrl }),
   );
 }

@@ -73,9 +73,9 @@ export function certificateRoutes(deps: Deps): Router {
 
   router.get('/certificates/:code.pdf', lookups, requireUser, async (req, res) => {
     const user = signedInUser(res);
-    const cert = certificateOr404(db, req.params.code);
+    const cert = await certificateOr404(db, req.params.code);
     // Someone else's certificate PDF answers like a missing one (the public page stays public).
-    if (!canDownloadPdf(db, user, cert)) throw new HttpError(404);
+    if (!(await canDownloadPdf(db, user, cert))) throw new HttpError(404);
     const pdf = await renderCertificatePdf({ ...cert, status: certificateStatus(cert) }, { baseUrl: config.baseUrl });
     res.setHeader('Content-Disposition', `inline; filename="${fileName(cert.code, 'pdf')}"`);
     // It may be a trainer's copy of someone else's certificate: never kept in any cache.
@@ -84,23 +84,23 @@ export function certificateRoutes(deps: Deps): Router {
   });
 
   router.get('/certificates/:code.json', lookups, async (req, res) => {
-    const cert = certificateOr404(db, req.params.code);
+    const cert = await certificateOr404(db, req.params.code);
     publicJson(res, await signedCredential(db, cert, config), 'application/ld+json', fileName(cert.code, 'json'));
   });
 
-  router.get('/certificates/:code/status', lookups, (req, res) => {
-    publicJson(res, revocationList(certificateOr404(db, req.params.code), config), 'application/json');
+  router.get('/certificates/:code/status', lookups, async (req, res) => {
+    publicJson(res, revocationList(await certificateOr404(db, req.params.code), config), 'application/json');
   });
 
   router.get('/certificates/:code/checks', lookups, async (req, res) => {
-    const cert = certificateOr404(db, req.params.code);
+    const cert = await certificateOr404(db, req.params.code);
     const { checks } = await credentialChecks(db, cert, config.baseUrl);
     return render(req, res, 'certificates/checks', { code: cert.code, checks }, { fragment: 'certificates/_checks' });
   });
 
-  router.get('/certificates/:code', lookups, (req, res) => {
+  router.get('/certificates/:code', lookups, async (req, res) => {
     const code = normaliseCode(req.params.code);
-    const cert = code ? findCertificate(db, code) : undefined;
+    const cert = code ? await findCertificate(db, code) : undefined;
     if (!cert) return render(req, res, 'certificates/not-found', { code: String(req.params.code).slice(0, 40) }, { status: 404 });
     return renderCertificatePage(req, res, { db }, cert, { notice: noticeFrom(req.query.notice) });
   });

@@ -5,7 +5,7 @@ import { issue } from '@digitalbazaar/vc';
 import type { Db } from '../db/client.ts';
 import { issuerDid, verificationMethodId } from './did.ts';
 import { documentLoader } from './document-loader.ts';
-import { signingKey } from './keys.ts';
+import { type IssuerKey, signingKey } from './keys.ts';
 
 // Data Integrity proofs with eddsa-rdfc-2022 (RDF Dataset Canonicalization, then Ed25519), the
 // cryptosuite 1EdTech's Open Badges 3.0 issuer certification asks for, made by Digital Bazaar's
@@ -23,9 +23,16 @@ export function verifyingSuite(): DataIntegrityProof {
  * Signs a credential with the current issuer key. `created` is fixed by the caller (the issue time):
  * Ed25519 is deterministic, so the same facts give the same bytes on every download.
  * `proof` comes back as an array, a proof set of one, as Open Badges 3.0 examples show it.
+ * `key` is the signing key when the caller already read it (what it named its result by).
  */
-export async function signCredential(db: Db, baseUrl: string, credential: Record<string, unknown>, created: string): Promise<Record<string, unknown>> {
-  const key = signingKey(db);
+export async function signCredential(
+  db: Db,
+  baseUrl: string,
+  credential: Record<string, unknown>,
+  created: string,
+  key?: IssuerKey,
+): Promise<Record<string, unknown>> {
+  key ??= await signingKey(db);
   const keyPair = await Ed25519Multikey.fromJwk({
     jwk: key.privateKey.export({ format: 'jwk' }),
     secretKey: true,

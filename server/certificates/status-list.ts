@@ -51,11 +51,12 @@ export function statusEntry(baseUrl: string, certificateId: number) {
 export async function statusListCredential(db: Db, baseUrl: string, list: number): Promise<Record<string, unknown> | undefined> {
   const from = (list - 1) * LIST_LENGTH;
   const to = from + LIST_LENGTH;
-  if (!anyCertificateInRange(db, from, to)) return undefined;
-  const revoked = revokedInRange(db, from, to);
+  if (!(await anyCertificateInRange(db, from, to))) return undefined;
+  const revoked = await revokedInRange(db, from, to);
+  const key = await signingKey(db);
   const bits = new BitstringStatusList({ length: LIST_LENGTH });
   for (const { id } of revoked) bits.setStatus(id - from, true);
-  const changedAt = revoked.reduce((latest, r) => Math.max(latest, r.revokedAt), signingKey(db).createdAt);
+  const changedAt = revoked.reduce((latest, r) => Math.max(latest, r.revokedAt), key.createdAt);
   const url = statusListUrl(baseUrl, list);
   const unsigned = {
     '@context': [VC_V2],
@@ -65,5 +66,5 @@ export async function statusListCredential(db: Db, baseUrl: string, list: number
     validFrom: isoDate(changedAt),
     credentialSubject: { id: `${url}#list`, type: 'BitstringStatusList', statusPurpose: STATUS_PURPOSE, encodedList: await bits.encode() },
   };
-  return signCredential(db, baseUrl, unsigned, isoDate(changedAt));
+  return signCredential(db, baseUrl, unsigned, isoDate(changedAt), key);
 }

@@ -80,7 +80,7 @@ type ProofOutcome = { reason?: 'malformed' | 'issuer' | 'signature'; revokedInLi
 /** eddsa-rdfc-2022 with a key of this issuer's DID, then the certificate's bit in its status list. */
 async function checkRdfcProof(db: Db, doc: JsonObject, baseUrl: string): Promise<ProofOutcome> {
   const keyId = keyIdOfMethod(baseUrl, methodOf(doc));
-  if (!keyId || !findIssuerKey(db, keyId)) return { reason: 'issuer', checks: { ...NOT_CHECKED, issuerKey: 'failed' } };
+  if (!keyId || !(await findIssuerKey(db, keyId))) return { reason: 'issuer', checks: { ...NOT_CHECKED, issuerKey: 'failed' } };
   const documentLoader = issuerDocumentLoader(db, baseUrl);
   const suite = verifyingSuite();
   // The status is checked below on its own, to report it as its own step.
@@ -99,12 +99,15 @@ async function checkRdfcProof(db: Db, doc: JsonObject, baseUrl: string): Promise
 }
 
 /** eddsa-jcs-2022, as signed before: a key of /issuer; the status then comes from the record alone. */
-function checkLegacyProof(db: Db, doc: JsonObject, baseUrl: string): ProofOutcome {
+async function checkLegacyProof(db: Db, doc: JsonObject, baseUrl: string): Promise<ProofOutcome> {
+  // The key is looked up first (the check itself is synchronous), then handed to it only for the method it names.
+  const named = methodOf(doc);
+  const hash = typeof named === 'string' ? named.lastIndexOf('#') : -1;
+  const ours = typeof named === 'string' && hash >= 0 && named.slice(0, hash) === issuerId(baseUrl);
+  const known = ours ? await verificationKey(db, (named as string).slice(hash + 1)) : undefined;
   let keyKnown = false;
   const check = checkJcsProof(doc, (method) => {
-    const hash = method.lastIndexOf('#');
-    if (hash < 0 || method.slice(0, hash) !== issuerId(baseUrl)) return undefined;
-    const key = verificationKey(db, method.slice(hash + 1));
+    const key = method === named ? known : undefined;
     keyKnown = !!key;
     return key;
   });
@@ -124,13 +127,13 @@ export async function verifyCredential(db: Db, credential: unknown, { baseUrl }:
   const suite = cryptosuiteOf(doc);
   if (suite !== CRYPTOSUITE && suite !== LEGACY_CRYPTOSUITE) return { valid: false, revoked: false, reason: 'malformed', checks: NOT_CHECKED };
 
-  const proof = suite === CRYPTOSUITE ? await checkRdfcProof(db, doc, baseUrl) : checkLegacyProof(db, doc, baseUrl);
+  const proof = suite === CRYPTOSUITE ? await checkRdfcProof(db, doc, baseUrl) : await checkLegacyProof(db, doc, baseUrl);
   const checks: Checks = { ...proof.checks, shape: outcome(hasAchievementCredentialShape(doc)) };
   if (proof.reason) return { valid: false, revoked: false, reason: proof.reason, checks };
 
   const claims = certifiedClaims(doc);
   const code = normaliseCode(doc.id.slice(doc.id.lastIndexOf('/') + 1));
-  const cert = code ? findCertificate(db, code) : undefined;
+  const cert = code ? await findCertificate(db, code) : undefined;
   if (!cert) return { valid: false, revoked: false, reason: 'unknown', checks, claims };
   const status = proof.revokedInList ? 'revoked' : certificateStatus(cert);
   if (checks.status === 'notChecked') checks.status = outcome(status !== 'revoked');

@@ -7,11 +7,11 @@ import { certificateRow, certify, sessionCookie } from './fixtures.ts';
 
 describe('admin panel on GET /certificates/:code', () => {
   it('shows administrators the names, the private reason and the actions', async () => {
-    const ctx = createTestApp();
+    const ctx = await createTestApp();
     const { agent } = await userAgent(ctx, { roles: ['admin'] });
     const learner = await makeUser(ctx.db, { name: 'Anna Ivanova' });
-    const code = certify(ctx, learner.id);
-    ctx.db.update(users).set({ name: 'Анна Иванова' }).where(eq(users.id, learner.id)).run();
+    const code = await certify(ctx, learner.id);
+    await ctx.db.update(users).set({ name: 'Анна Иванова' }).where(eq(users.id, learner.id));
     const res = await agent.get(`/certificates/${code}`);
     expect(res.text).toContain('id="admin-panel"');
     expect(res.text).toContain('Анна Иванова');
@@ -21,10 +21,10 @@ describe('admin panel on GET /certificates/:code', () => {
   });
 
   it('is not shown to teachers or trainers', async () => {
-    const ctx = createTestApp();
+    const ctx = await createTestApp();
     const { agent } = await userAgent(ctx, { roles: ['trainer'] });
     const learner = await makeUser(ctx.db);
-    const code = certify(ctx, learner.id);
+    const code = await certify(ctx, learner.id);
     const res = await agent.get(`/certificates/${code}`);
     expect(res.text).not.toContain('id="admin-panel"');
     expect(res.text).not.toContain('/revoke');
@@ -33,14 +33,14 @@ describe('admin panel on GET /certificates/:code', () => {
 
 describe('POST /certificates/:code/revoke', () => {
   it('revokes with a private reason and shows the certificate as revoked', async () => {
-    const ctx = createTestApp();
+    const ctx = await createTestApp();
     const { agent } = await userAgent(ctx, { roles: ['admin'] });
     const learner = await makeUser(ctx.db);
-    const code = certify(ctx, learner.id);
+    const code = await certify(ctx, learner.id);
     const res = await agent.post(`/certificates/${code.toLowerCase()}/revoke`).type('form').send({ reason: '  Issued to the wrong person  ' });
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe(`/certificates/${code}?notice=revoked`);
-    const row = certificateRow(ctx, code);
+    const row = await certificateRow(ctx, code);
     expect(row?.revokedReason).toBe('Issued to the wrong person');
     expect(row?.revokedAt).toBeGreaterThan(0);
 
@@ -53,54 +53,54 @@ describe('POST /certificates/:code/revoke', () => {
   });
 
   it('keeps the first revocation when asked twice', async () => {
-    const ctx = createTestApp();
+    const ctx = await createTestApp();
     const { agent } = await userAgent(ctx, { roles: ['admin'] });
     const learner = await makeUser(ctx.db);
-    const code = certify(ctx, learner.id);
+    const code = await certify(ctx, learner.id);
     await agent.post(`/certificates/${code}/revoke`).type('form').send({ reason: 'first' });
     const res = await agent.post(`/certificates/${code}/revoke`).type('form').send({ reason: 'second' });
     expect(res.headers.location).toBe(`/certificates/${code}?notice=alreadyRevoked`);
-    expect(certificateRow(ctx, code)?.revokedReason).toBe('first');
+    expect((await certificateRow(ctx, code))?.revokedReason).toBe('first');
   });
 
   it('asks for a reason (422, nothing changed)', async () => {
-    const ctx = createTestApp();
+    const ctx = await createTestApp();
     const { agent } = await userAgent(ctx, { roles: ['admin'] });
     const learner = await makeUser(ctx.db);
-    const code = certify(ctx, learner.id);
+    const code = await certify(ctx, learner.id);
     const res = await agent.post(`/certificates/${code}/revoke`).type('form').send({ reason: '   ' });
     expect(res.status).toBe(422);
     expect(res.text).toContain('Please fill this in.');
     expect(res.text).toContain('aria-invalid="true"');
-    expect(certificateRow(ctx, code)?.revokedAt).toBeNull();
+    expect((await certificateRow(ctx, code))?.revokedAt).toBeNull();
   });
 
   it('is refused to a teacher (403) and sends a visitor to sign in', async () => {
-    const ctx = createTestApp();
+    const ctx = await createTestApp();
     const { user, agent } = await userAgent(ctx);
-    const code = certify(ctx, user.id);
+    const code = await certify(ctx, user.id);
     expect((await agent.post(`/certificates/${code}/revoke`).type('form').send({ reason: 'mine' })).status).toBe(403);
     const visitor = await request(ctx.app).post(`/certificates/${code}/revoke`).set('Origin', ctx.config.baseUrl).type('form').send({ reason: 'x' });
     expect(visitor.status).toBe(303);
     expect(visitor.headers.location).toMatch(/^\/login/);
-    expect(certificateRow(ctx, code)?.revokedAt).toBeNull();
+    expect((await certificateRow(ctx, code))?.revokedAt).toBeNull();
   });
 
   it('refuses a cross-site POST from a signed-in admin (no Origin, or another site)', async () => {
-    const ctx = createTestApp();
+    const ctx = await createTestApp();
     const admin = await makeUser(ctx.db, { roles: ['admin'] });
     const cookie = await sessionCookie(ctx, admin.email);
     const learner = await makeUser(ctx.db);
-    const code = certify(ctx, learner.id);
+    const code = await certify(ctx, learner.id);
     const noOrigin = await request(ctx.app).post(`/certificates/${code}/revoke`).set('Cookie', cookie).type('form').send({ reason: 'csrf' });
     expect(noOrigin.status).toBe(403);
     const evil = await request(ctx.app).post(`/certificates/${code}/reissue`).set('Cookie', cookie).set('Origin', 'https://evil.example').send();
     expect(evil.status).toBe(403);
-    expect(certificateRow(ctx, code)).toMatchObject({ revokedAt: null, replacedByCode: null });
+    expect(await certificateRow(ctx, code)).toMatchObject({ revokedAt: null, replacedByCode: null });
   });
 
   it('answers 404 for an unknown code', async () => {
-    const ctx = createTestApp({ courses: false });
+    const ctx = await createTestApp({ courses: false });
     const { agent } = await userAgent(ctx, { roles: ['admin'] });
     expect((await agent.post('/certificates/ZZZZZZZZZZ/revoke').type('form').send({ reason: 'x' })).status).toBe(404);
   });
@@ -108,20 +108,20 @@ describe('POST /certificates/:code/revoke', () => {
 
 describe('POST /certificates/:code/reissue', () => {
   it('issues a new certificate with the corrected name and marks the old one replaced', async () => {
-    const ctx = createTestApp();
+    const ctx = await createTestApp();
     const { agent } = await userAgent(ctx, { roles: ['admin'] });
     const learner = await makeUser(ctx.db, { name: 'Lukasz Zolc' });
-    const old = certify(ctx, learner.id);
-    ctx.db.update(users).set({ name: 'Łukasz Żółć' }).where(eq(users.id, learner.id)).run();
+    const old = await certify(ctx, learner.id);
+    await ctx.db.update(users).set({ name: 'Łukasz Żółć' }).where(eq(users.id, learner.id));
 
     const res = await agent.post(`/certificates/${old}/reissue`).send();
     expect(res.status).toBe(303);
     const match = /^\/certificates\/([2-9A-HJKMNP-Z]{10})\?notice=reissued$/.exec(res.headers.location as string);
     expect(match).not.toBeNull();
     const fresh = match?.[1] as string;
-    expect(certificateRow(ctx, old)?.replacedByCode).toBe(fresh);
-    expect(certificateRow(ctx, fresh)).toMatchObject({ learnerName: 'Łukasz Żółć', replacedByCode: null, revokedAt: null });
-    expect(ctx.db.select().from(certificates).where(eq(certificates.userId, learner.id)).all()).toHaveLength(2);
+    expect((await certificateRow(ctx, old))?.replacedByCode).toBe(fresh);
+    expect(await certificateRow(ctx, fresh)).toMatchObject({ learnerName: 'Łukasz Żółć', replacedByCode: null, revokedAt: null });
+    expect(await ctx.db.select().from(certificates).where(eq(certificates.userId, learner.id))).toHaveLength(2);
 
     const page = await agent.get(res.headers.location as string);
     expect(page.text).toContain('A new certificate has been issued.');
@@ -133,21 +133,21 @@ describe('POST /certificates/:code/reissue', () => {
   });
 
   it('does not re-issue a replaced or revoked certificate', async () => {
-    const ctx = createTestApp();
+    const ctx = await createTestApp();
     const { agent } = await userAgent(ctx, { roles: ['admin'] });
     const learner = await makeUser(ctx.db);
-    const old = certify(ctx, learner.id);
+    const old = await certify(ctx, learner.id);
     await agent.post(`/certificates/${old}/reissue`).send();
     const again = await agent.post(`/certificates/${old}/reissue`).send();
     expect(again.headers.location).toBe(`/certificates/${old}?notice=cannotReissue`);
-    expect(ctx.db.select().from(certificates).all()).toHaveLength(2);
+    expect(await ctx.db.select().from(certificates)).toHaveLength(2);
   });
 
   it('is refused to a teacher, even for their own certificate', async () => {
-    const ctx = createTestApp();
+    const ctx = await createTestApp();
     const { user, agent } = await userAgent(ctx);
-    const code = certify(ctx, user.id);
+    const code = await certify(ctx, user.id);
     expect((await agent.post(`/certificates/${code}/reissue`).send()).status).toBe(403);
-    expect(certificateRow(ctx, code)?.replacedByCode).toBeNull();
+    expect((await certificateRow(ctx, code))?.replacedByCode).toBeNull();
   });
 });

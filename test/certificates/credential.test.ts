@@ -17,7 +17,7 @@ describe('GET /certificates/:code.json', () => {
   it('is an Open Badges 3.0 OpenBadgeCredential by the did:web issuer, with the ICT-CFT alignments and a Bitstring status entry', async () => {
     const { ctx, code, credential } = await issued();
     const base = ctx.config.baseUrl;
-    const course = sampleCourse(ctx, EN_COURSE);
+    const course = await sampleCourse(ctx, EN_COURSE);
     expect(credential['@context']).toEqual(['https://www.w3.org/ns/credentials/v2', 'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json']);
     expect(credential.type).toEqual(['VerifiableCredential', 'OpenBadgeCredential']);
     expect(credential.id).toBe(`${base}/certificates/${code}`);
@@ -44,7 +44,7 @@ describe('GET /certificates/:code.json', () => {
       })),
     );
     // The status list bit is the certificate's row id: nothing new is stored for it.
-    const id = certificateRow(ctx, code)?.id as number;
+    const id = (await certificateRow(ctx, code))?.id as number;
     expect(credential.credentialStatus).toEqual({
       id: `${base}/credentials/status/1#${id}`,
       type: 'BitstringStatusListEntry',
@@ -61,7 +61,7 @@ describe('GET /certificates/:code.json', () => {
         type: 'DataIntegrityProof',
         cryptosuite: 'eddsa-rdfc-2022',
         created: '2025-03-05T10:00:00Z',
-        verificationMethod: `${DID}#${signingKey(ctx.db).id}`,
+        verificationMethod: `${DID}#${(await signingKey(ctx.db)).id}`,
         proofPurpose: 'assertionMethod',
         proofValue: expect.stringMatching(/^z[1-9A-HJ-NP-Za-km-z]+$/),
       },
@@ -91,7 +91,7 @@ describe('GET /certificates/:code.json', () => {
   });
 
   it('answers 404 for an unknown code', async () => {
-    const ctx = createTestApp({ courses: false });
+    const ctx = await createTestApp({ courses: false });
     expect((await request(ctx.app).get('/certificates/ZZZZZZZZZZ.json')).status).toBe(404);
   });
 });
@@ -102,7 +102,7 @@ describe('GET /certificates/:code/status', () => {
     const base = ctx.config.baseUrl;
     const before = (await request(ctx.app).get(`/certificates/${code}/status`)).body;
     expect(before).toEqual({ id: `${base}/certificates/${code}/status`, issuer: `${base}/issuer`, revokedCredentials: [], status: 'valid' });
-    revokeCertificate(ctx.db, code, { reason: 'secret reason', now: Date.UTC(2025, 4, 1) });
+    await revokeCertificate(ctx.db, code, { reason: 'secret reason', now: Date.UTC(2025, 4, 1) });
     const after = await request(ctx.app).get(`/certificates/${code}/status`);
     expect(after.body.revokedCredentials).toEqual([{ id: `${base}/certificates/${code}`, revokedAt: '2025-05-01T00:00:00Z' }]);
     expect(after.body.status).toBe('revoked');
@@ -132,7 +132,7 @@ describe('GET /issuer and /issuer/keys', () => {
   });
 
   it('is a Profile every term of which a bundled context defines (JSON-LD safe mode)', async () => {
-    const ctx = createTestApp({ courses: false });
+    const ctx = await createTestApp({ courses: false });
     const profile = (await request(ctx.app).get('/issuer')).body as Json;
     const [expanded] = (await jsonld.expand(profile, { documentLoader: documentLoader(), safe: true })) as Json[];
     expect(expanded?.['@type']).toEqual(['https://purl.imsglobal.org/spec/vc/ob/vocab.html#Profile']);
@@ -142,15 +142,23 @@ describe('GET /issuer and /issuer/keys', () => {
   });
 
   it('makes the key pair once, stores it in issuer_keys and reuses it', async () => {
-    const ctx = createTestApp({ courses: false });
-    expect(ctx.db.select().from(issuerKeys).all()).toHaveLength(0);
+    const ctx = await createTestApp({ courses: false });
+    expect(await ctx.db.select().from(issuerKeys)).toHaveLength(0);
     const first = (await request(ctx.app).get('/issuer/keys')).body.keys[0].kid;
     const second = (await request(ctx.app).get('/issuer')).body.assertionMethod[0];
-    const rows = ctx.db.select().from(issuerKeys).all();
+    const rows = await ctx.db.select().from(issuerKeys);
     expect(rows).toHaveLength(1);
     expect(rows[0]?.id).toBe(first);
     expect(rows[0]?.privateKeyPem).toContain('BEGIN PRIVATE KEY');
     expect(second).toBe(`${ctx.config.baseUrl}/issuer#${first}`);
-    expect(signingKey(ctx.db).id).toBe(first);
+    expect((await signingKey(ctx.db)).id).toBe(first);
+  });
+
+  it('stores one key pair when several ask for the first one at once (instances starting together)', async () => {
+    const ctx = await createTestApp({ courses: false });
+    const keys = await Promise.all(Array.from({ length: 6 }, (_, i) => signingKey(ctx.db, Date.now() + i)));
+    const rows = await ctx.db.select().from(issuerKeys);
+    expect(rows).toHaveLength(1);
+    expect(new Set(keys.map((k) => k.id))).toEqual(new Set([rows[0]?.id]));
   });
 });

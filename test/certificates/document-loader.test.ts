@@ -39,7 +39,7 @@ describe('the JSON-LD document loader', () => {
     const { ctx } = await issued();
     const load = issuerDocumentLoader(ctx.db, ctx.config.baseUrl);
     const did = 'did:web:localhost%3A3000';
-    const key = signingKey(ctx.db).id;
+    const key = (await signingKey(ctx.db)).id;
     expect(((await load(did)).document as Json).id).toBe(did);
     expect((await load(`${did}#${key}`)).document).toEqual({
       '@context': 'https://w3id.org/security/multikey/v1',

@@ -27,14 +27,14 @@ let ctx: TestContext;
 let network: VerifierNetwork;
 
 beforeAll(async () => {
-  ctx = createTestApp();
+  ctx = await createTestApp();
   network = await routeVerifierNetwork(ctx.app, ctx.config.baseUrl);
 });
 afterAll(() => network.close());
 
 async function issued(slug = EN_COURSE): Promise<{ code: string; credential: Json }> {
   const learner = await makeUser(ctx.db, { name: 'Máret Ánte Sárá' });
-  const code = certify(ctx, learner.id, slug, Date.UTC(2025, 2, 5, 10));
+  const code = await certify(ctx, learner.id, slug, Date.UTC(2025, 2, 5, 10));
   const res = await request(ctx.app).get(`/certificates/${code}.json`);
   expect(res.status).toBe(200);
   return { code, credential: res.body };
@@ -75,7 +75,7 @@ describe.skipIf(skipWithoutInterop)('the Digital Credentials Consortium verifier
 
   it('reports a revoked certificate as revoked, from the status list', async () => {
     const { code, credential } = await issued();
-    revoke(code);
+    await revoke(code);
     const result = await dcc(credential);
     expect(step(result, 'valid_signature')?.valid).toBe(true);
     expect(step(result, 'revocation_status')?.valid).toBe(false);
@@ -132,7 +132,7 @@ describe("Digital Bazaar's verifyCredential in JSON-LD safe mode, with the Bitst
 
   it('reads the revoked bit of a revoked certificate', async () => {
     const { code, credential } = await issued();
-    revoke(code);
+    await revoke(code);
     const result = await verify(credential);
     expect(result.statusResult?.results?.map((r) => r.status)).toEqual([true]);
   });

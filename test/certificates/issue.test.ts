@@ -40,10 +40,10 @@ describe('verification codes', () => {
     for (const bad of ['', 'ABCDE', 'ABCDE-FGHJ0', 'OOOOOIIIII', '../../etc', 'ABCDE-FGHJK.pdf', undefined, 42]) expect(normaliseCode(bad)).toBeNull();
   });
 
-  it('are retried when one is already taken', () => {
+  it('are retried when one is already taken', async () => {
     const taken = new Set<string>();
     let calls = 0;
-    const code = uniqueCode((c) => {
+    const code = await uniqueCode(async (c) => {
       calls++;
       if (calls < 3) {
         taken.add(c);
@@ -53,20 +53,20 @@ describe('verification codes', () => {
     });
     expect(calls).toBe(3);
     expect(taken.has(code)).toBe(false);
-    expect(() => uniqueCode(() => true)).toThrow(/unused certificate code/);
+    await expect(uniqueCode(() => true)).rejects.toThrow(/unused certificate code/);
   });
 });
 
 describe('issueCertificate (inside the completion transaction)', () => {
   it('issues a certificate with the name, course facts and competencies as they are at completion', async () => {
-    const ctx = createTestApp();
+    const ctx = await createTestApp();
     const learner = await makeUser(ctx.db, { name: 'Máret Ánte Sárá' });
     const now = Date.UTC(2025, 2, 5, 10);
-    const result = completeCourse(ctx, learner.id, RU_COURSE, now);
+    const result = await completeCourse(ctx, learner.id, RU_COURSE, now);
     expect(result).toEqual({ code: expect.stringMatching(/^[2-9A-HJKMNP-Z]{10}$/), created: true });
 
-    const course = sampleCourse(ctx, RU_COURSE);
-    const row = certificateRow(ctx, result?.code as string);
+    const course = await sampleCourse(ctx, RU_COURSE);
+    const row = await certificateRow(ctx, result?.code as string);
     expect(row).toMatchObject({
       userId: learner.id,
       courseId: course.id,
@@ -89,58 +89,59 @@ describe('issueCertificate (inside the completion transaction)', () => {
   });
 
   it('is idempotent: a second call returns the same code and writes nothing', async () => {
-    const ctx = createTestApp();
+    const ctx = await createTestApp();
     const learner = await makeUser(ctx.db);
-    const first = completeCourse(ctx, learner.id);
-    const second = completeCourse(ctx, learner.id, undefined, Date.UTC(2026, 0, 1));
+    const first = await completeCourse(ctx, learner.id);
+    const second = await completeCourse(ctx, learner.id, undefined, Date.UTC(2026, 0, 1));
     expect(second).toEqual({ code: first?.code, created: false });
-    expect(ctx.db.select().from(certificates).where(eq(certificates.userId, learner.id)).all()).toHaveLength(1);
+    expect(await ctx.db.select().from(certificates).where(eq(certificates.userId, learner.id))).toHaveLength(1);
   });
 
   it('keeps the name as it was at issue when the learner later renames themselves', async () => {
-    const ctx = createTestApp();
+    const ctx = await createTestApp();
     const learner = await makeUser(ctx.db, { name: 'Lukasz Zolc' });
-    const code = certify(ctx, learner.id);
-    ctx.db.update(users).set({ name: 'Łukasz Żółć' }).where(eq(users.id, learner.id)).run();
-    expect(certificateRow(ctx, code)?.learnerName).toBe('Lukasz Zolc');
+    const code = await certify(ctx, learner.id);
+    await ctx.db.update(users).set({ name: 'Łukasz Żółć' }).where(eq(users.id, learner.id));
+    expect((await certificateRow(ctx, code))?.learnerName).toBe('Lukasz Zolc');
   });
 
   it('returns null when the course awards no certificate', async () => {
-    const ctx = createTestApp();
+    const ctx = await createTestApp();
     const learner = await makeUser(ctx.db);
-    const course = sampleCourse(ctx);
-    ctx.db.update(courses).set({ certificate: false }).where(eq(courses.id, course.id)).run();
-    expect(ctx.db.transaction((tx) => issueCertificate(tx, { userId: learner.id, courseId: course.id, issuerName: 'X', now: Date.now() }))).toBeNull();
-    expect(ctx.db.select().from(certificates).all()).toHaveLength(0);
+    const course = await sampleCourse(ctx);
+    await ctx.db.update(courses).set({ certificate: false }).where(eq(courses.id, course.id));
+    expect(await ctx.db.transaction((tx) => issueCertificate(tx, { userId: learner.id, courseId: course.id, issuerName: 'X', now: Date.now() }))).toBeNull();
+    expect(await ctx.db.select().from(certificates)).toHaveLength(0);
   });
 
   it('rolls back with the caller’s transaction', async () => {
-    const ctx = createTestApp();
+    const ctx = await createTestApp();
     const learner = await makeUser(ctx.db);
-    const course = sampleCourse(ctx);
-    expect(() =>
-      ctx.db.transaction((tx) => {
-        issueCertificate(tx, { userId: learner.id, courseId: course.id, issuerName: 'X', now: Date.now() });
+    const course = await sampleCourse(ctx);
+    await expect(
+      ctx.db.transaction(async (tx) => {
+        const issued = await issueCertificate(tx, { userId: learner.id, courseId: course.id, issuerName: 'X', now: Date.now() });
+        expect(issued?.created).toBe(true);
         throw new Error('completion failed later');
       }),
-    ).toThrow('completion failed later');
-    expect(ctx.db.select().from(certificates).all()).toHaveLength(0);
+    ).rejects.toThrow('completion failed later');
+    expect(await ctx.db.select().from(certificates)).toHaveLength(0);
   });
 });
 
 describe('certificatesOfUser', () => {
   it('lists the current certificates, revoked ones marked, replaced ones left out', async () => {
-    const ctx = createTestApp();
+    const ctx = await createTestApp();
     const learner = await makeUser(ctx.db);
     const other = await makeUser(ctx.db);
-    const first = certify(ctx, learner.id, 'ict-primary-education', Date.UTC(2025, 0, 1));
-    const second = certify(ctx, learner.id, 'media-information-literacy', Date.UTC(2025, 1, 1));
-    certify(ctx, other.id);
-    revokeCertificate(ctx.db, second, { reason: 'issued by mistake', now: Date.UTC(2025, 1, 2) });
-    const reissued = reissueCertificate(ctx.db, first, { issuerName: 'X', now: Date.UTC(2025, 3, 1) });
+    const first = await certify(ctx, learner.id, 'ict-primary-education', Date.UTC(2025, 0, 1));
+    const second = await certify(ctx, learner.id, 'media-information-literacy', Date.UTC(2025, 1, 1));
+    await certify(ctx, other.id);
+    await revokeCertificate(ctx.db, second, { reason: 'issued by mistake', now: Date.UTC(2025, 1, 2) });
+    const reissued = await reissueCertificate(ctx.db, first, { issuerName: 'X', now: Date.UTC(2025, 3, 1) });
     expect(reissued.ok).toBe(true);
 
-    const list = certificatesOfUser(ctx.db, learner.id);
+    const list = await certificatesOfUser(ctx.db, learner.id);
     expect(list.map((c) => c.code)).toEqual([reissued.ok ? reissued.code : '', second]);
     expect(list[1]).toEqual({
       code: second,
@@ -154,28 +155,28 @@ describe('certificatesOfUser', () => {
 
 describe('reissueCertificate', () => {
   it('issues a new certificate with the current name and points the old one at it, in one transaction', async () => {
-    const ctx = createTestApp();
+    const ctx = await createTestApp();
     const learner = await makeUser(ctx.db, { name: 'Anna Ivanova' });
-    const old = certify(ctx, learner.id);
-    ctx.db.update(users).set({ name: 'Анна Иванова' }).where(eq(users.id, learner.id)).run();
-    const result = reissueCertificate(ctx.db, old, { issuerName: 'Arctic Institute', now: Date.UTC(2025, 5, 1) });
+    const old = await certify(ctx, learner.id);
+    await ctx.db.update(users).set({ name: 'Анна Иванова' }).where(eq(users.id, learner.id));
+    const result = await reissueCertificate(ctx.db, old, { issuerName: 'Arctic Institute', now: Date.UTC(2025, 5, 1) });
     if (!result.ok) throw new Error(result.reason);
-    expect(certificateRow(ctx, old)?.replacedByCode).toBe(result.code);
-    expect(certificateRow(ctx, result.code)).toMatchObject({
+    expect((await certificateRow(ctx, old))?.replacedByCode).toBe(result.code);
+    expect(await certificateRow(ctx, result.code)).toMatchObject({
       learnerName: 'Анна Иванова',
       issuerName: 'Arctic Institute',
       replacedByCode: null,
-      courseTitle: certificateRow(ctx, old)?.courseTitle,
+      courseTitle: (await certificateRow(ctx, old))?.courseTitle,
     });
-    expect(reissueCertificate(ctx.db, old, { issuerName: 'X', now: Date.now() })).toEqual({ ok: false, reason: 'replaced' });
+    expect(await reissueCertificate(ctx.db, old, { issuerName: 'X', now: Date.now() })).toEqual({ ok: false, reason: 'replaced' });
   });
 
   it('refuses a revoked certificate and an unknown code', async () => {
-    const ctx = createTestApp();
+    const ctx = await createTestApp();
     const learner = await makeUser(ctx.db);
-    const code = certify(ctx, learner.id);
-    revokeCertificate(ctx.db, code, { reason: 'fraud', now: Date.now() });
-    expect(reissueCertificate(ctx.db, code, { issuerName: 'X', now: Date.now() })).toEqual({ ok: false, reason: 'revoked' });
-    expect(reissueCertificate(ctx.db, 'ZZZZZZZZZZ', { issuerName: 'X', now: Date.now() })).toEqual({ ok: false, reason: 'unknown' });
+    const code = await certify(ctx, learner.id);
+    await revokeCertificate(ctx.db, code, { reason: 'fraud', now: Date.now() });
+    expect(await reissueCertificate(ctx.db, code, { issuerName: 'X', now: Date.now() })).toEqual({ ok: false, reason: 'revoked' });
+    expect(await reissueCertificate(ctx.db, 'ZZZZZZZZZZ', { issuerName: 'X', now: Date.now() })).toEqual({ ok: false, reason: 'unknown' });
   });
 });

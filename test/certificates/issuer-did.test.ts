@@ -18,13 +18,13 @@ describe('issuerDid', () => {
 
 describe('GET /.well-known/did.json', () => {
   it('is the DID document: every key as a Multikey verification method, authorised for assertions', async () => {
-    const ctx = createTestApp({ courses: false });
+    const ctx = await createTestApp({ courses: false });
     const res = await request(ctx.app).get('/.well-known/did.json');
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/^application\/did\+ld\+json/);
     expect(res.headers['access-control-allow-origin']).toBe('*');
     const did = 'did:web:localhost%3A3000';
-    const key = signingKey(ctx.db).id;
+    const key = (await signingKey(ctx.db)).id;
     expect(JSON.parse(res.text)).toEqual({
       // The DID context first: verifiers then read the document as it is, without framing it.
       '@context': ['https://www.w3.org/ns/did/v1', 'https://w3id.org/security/multikey/v1'],
@@ -37,15 +37,15 @@ describe('GET /.well-known/did.json', () => {
   });
 
   it('keeps publishing old keys after a new one is added (rotation)', async () => {
-    const ctx = createTestApp({ courses: false });
-    const old = signingKey(ctx.db).id;
-    const added = addIssuerKey(ctx, Date.now() + 1000);
+    const ctx = await createTestApp({ courses: false });
+    const old = (await signingKey(ctx.db)).id;
+    const added = await addIssuerKey(ctx, Date.now() + 1000);
     const document = (await request(ctx.app).get('/.well-known/did.json')).body;
     expect(document.assertionMethod).toEqual([`did:web:localhost%3A3000#${old}`, `did:web:localhost%3A3000#${added}`]);
   });
 
   it('is answered at /did.json instead when BASE_URL has a path, as did:web maps it', async () => {
-    const ctx = createTestApp({ courses: false, env: { BASE_URL: 'https://example.org/ict' } });
+    const ctx = await createTestApp({ courses: false, env: { BASE_URL: 'https://example.org/ict' } });
     const res = await request(ctx.app).get('/did.json');
     expect(res.status).toBe(200);
     expect(res.body.id).toBe('did:web:example.org:ict');

@@ -17,14 +17,14 @@ async function getPdf(agent: ReturnType<typeof request.agent>, code: string) {
 
 async function ownerPdf(ctx: TestContext, name: string, slug = EN_COURSE) {
   const { user, agent } = await userAgent(ctx, { name });
-  const code = certify(ctx, user.id, slug, Date.UTC(2025, 2, 5, 10));
+  const code = await certify(ctx, user.id, slug, Date.UTC(2025, 2, 5, 10));
   const res = await getPdf(agent, code);
   return { code, res, pdf: readPdf(res.body as Buffer) };
 }
 
 describe('GET /certificates/:code.pdf access', () => {
   it('gives the owner the PDF inline with a file name', async () => {
-    const ctx = createTestApp();
+    const ctx = await createTestApp();
     const { code, res } = await ownerPdf(ctx, 'Anna Ivanova');
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe('application/pdf');
@@ -34,21 +34,21 @@ describe('GET /certificates/:code.pdf access', () => {
   });
 
   it('answers 404 to another teacher, as for a certificate they cannot see', async () => {
-    const ctx = createTestApp();
+    const ctx = await createTestApp();
     const learner = await makeUser(ctx.db);
-    const code = certify(ctx, learner.id);
+    const code = await certify(ctx, learner.id);
     const { agent } = await userAgent(ctx);
     expect((await agent.get(`/certificates/${code}.pdf`)).status).toBe(404);
   });
 
   it('gives it to the trainer of the learner’s cohort, but not to a trainer of another cohort', async () => {
-    const ctx = createTestApp();
+    const ctx = await createTestApp();
     const learner = await makeUser(ctx.db);
-    const code = certify(ctx, learner.id);
+    const code = await certify(ctx, learner.id);
     const theirs = await userAgent(ctx, { roles: ['trainer'] });
     const other = await userAgent(ctx, { roles: ['trainer'] });
-    makeCohort(ctx, theirs.user.id, [learner.id]);
-    makeCohort(ctx, other.user.id, []);
+    await makeCohort(ctx, theirs.user.id, [learner.id]);
+    await makeCohort(ctx, other.user.id, []);
     const res = await getPdf(theirs.agent, code);
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe('application/pdf');
@@ -56,9 +56,9 @@ describe('GET /certificates/:code.pdf access', () => {
   });
 
   it('gives it to an administrator', async () => {
-    const ctx = createTestApp();
+    const ctx = await createTestApp();
     const learner = await makeUser(ctx.db);
-    const code = certify(ctx, learner.id);
+    const code = await certify(ctx, learner.id);
     const { agent } = await userAgent(ctx, { roles: ['admin'] });
     const res = await getPdf(agent, code);
     expect(res.status).toBe(200);
@@ -66,16 +66,16 @@ describe('GET /certificates/:code.pdf access', () => {
   });
 
   it('sends a visitor to sign in and back', async () => {
-    const ctx = createTestApp();
+    const ctx = await createTestApp();
     const learner = await makeUser(ctx.db);
-    const code = certify(ctx, learner.id);
+    const code = await certify(ctx, learner.id);
     const res = await request(ctx.app).get(`/certificates/${code}.pdf`);
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe(`/login?next=${encodeURIComponent(`/certificates/${code}.pdf`)}`);
   });
 
   it('answers 404 for an unknown code', async () => {
-    const ctx = createTestApp({ courses: false });
+    const ctx = await createTestApp({ courses: false });
     const { agent } = await userAgent(ctx, { roles: ['admin'] });
     expect((await agent.get('/certificates/ZZZZZZZZZZ.pdf')).status).toBe(404);
   });
@@ -84,7 +84,7 @@ describe('GET /certificates/:code.pdf access', () => {
 describe('certificate PDF content', () => {
   for (const name of ['Анна Иванова', 'Máret Ánte Sárá', 'Łukasz Żółć', 'Áŋŋá Čđŧž Ŋuorra']) {
     it(`holds the name ${name} as extractable text in embedded DejaVu Sans`, async () => {
-      const ctx = createTestApp();
+      const ctx = await createTestApp();
       const { pdf } = await ownerPdf(ctx, name);
       expect(pdf.lines).toContain(name);
       expect(pdf.fonts.length).toBeGreaterThan(0);
@@ -94,9 +94,9 @@ describe('certificate PDF content', () => {
   }
 
   it('prints the course, hours, date, competencies with codes and titles, issuer, code and address, in the course language', async () => {
-    const ctx = createTestApp();
+    const ctx = await createTestApp();
     const { code, pdf } = await ownerPdf(ctx, 'Анна Иванова', RU_COURSE);
-    const course = sampleCourse(ctx, RU_COURSE);
+    const course = await sampleCourse(ctx, RU_COURSE);
     const text = pdf.lines.join('\n');
     const flat = pdf.lines.join(' ').replace(/\s+/g, ' '); // as read aloud: wrapped lines joined
     expect(text).toContain('Сертификат о прохождении курса');
@@ -113,17 +113,17 @@ describe('certificate PDF content', () => {
   });
 
   it('uses English labels for an English course', async () => {
-    const ctx = createTestApp();
+    const ctx = await createTestApp();
     const { pdf } = await ownerPdf(ctx, 'Máret Ánte Sárá', EN_COURSE);
     expect(pdf.lines).toContain('Certificate of Completion');
     expect(pdf.lines).toContain('5 March 2025');
   });
 
   it('stamps a revoked certificate REVOKED', async () => {
-    const ctx = createTestApp();
+    const ctx = await createTestApp();
     const { user, agent } = await userAgent(ctx);
-    const code = certify(ctx, user.id);
-    revokeCertificate(ctx.db, code, { reason: 'x', now: Date.now() });
+    const code = await certify(ctx, user.id);
+    await revokeCertificate(ctx.db, code, { reason: 'x', now: Date.now() });
     const res = await getPdf(agent, code);
     expect(readPdf(res.body as Buffer).lines).toContain('REVOKED');
   });
@@ -155,14 +155,12 @@ describe('certificate PDF in the course language', () => {
 
   /** Completes a course and issues its certificate as the platform does: issueCertificate picks the issuer's name by the course's language. */
   async function issuedPdf(slug: string) {
-    const ctx = createTestApp({ env });
+    const ctx = await createTestApp({ env });
     const { user, agent } = await userAgent(ctx, { name: 'Анна Иванова' });
-    const course = sampleCourse(ctx, slug);
+    const course = await sampleCourse(ctx, slug);
     const now = Date.UTC(2025, 2, 5, 10);
-    const issued = ctx.db.transaction((tx) => {
-      tx.insert(enrolments)
-        .values({ userId: user.id, courseId: course.id, enrolledAt: now - 86_400_000, completedAt: now, lastActivityAt: now })
-        .run();
+    const issued = await ctx.db.transaction(async (tx) => {
+      await tx.insert(enrolments).values({ userId: user.id, courseId: course.id, enrolledAt: now - 86_400_000, completedAt: now, lastActivityAt: now });
       return issueCertificate(tx, { userId: user.id, courseId: course.id, issuerName: ctx.config.issuerName, issuerNameRu: ctx.config.issuerNameRu, now });
     });
     const res = await getPdf(agent, issued!.code);

@@ -10,9 +10,9 @@ import { createTestApp, makeUser, type TestContext } from '../helpers.ts';
 import { certificateRow, certify } from './fixtures.ts';
 
 async function twoCertificates() {
-  const ctx = createTestApp();
+  const ctx = await createTestApp();
   const codes = [];
-  for (const name of ['Анна Иванова', 'Ōta Hiro']) codes.push(certify(ctx, (await makeUser(ctx.db, { name })).id));
+  for (const name of ['Анна Иванова', 'Ōta Hiro']) codes.push(await certify(ctx, (await makeUser(ctx.db, { name })).id));
   return { ctx, codes };
 }
 
@@ -23,7 +23,7 @@ async function statusList(ctx: TestContext, list = 1) {
 }
 
 const bitOf = async (encodedList: string, ctx: TestContext, code: string) =>
-  (await BitstringStatusList.decode({ encodedList })).getStatus(statusPosition(certificateRow(ctx, code)?.id as number).index);
+  (await BitstringStatusList.decode({ encodedList })).getStatus(statusPosition((await certificateRow(ctx, code))?.id as number).index);
 
 describe('GET /credentials/status/:list', () => {
   it('is a BitstringStatusListCredential of 131,072 bits by the did:web issuer, its proof verifiable', async () => {
@@ -50,7 +50,7 @@ describe('GET /credentials/status/:list', () => {
     const [revoked, kept] = codes as [string, string];
     const before = (await statusList(ctx)).body.credentialSubject.encodedList;
     expect(await bitOf(before, ctx, revoked)).toBe(false);
-    revokeCertificate(ctx.db, revoked, { reason: 'r', now: Date.UTC(2026, 0, 2, 3, 4, 5) });
+    await revokeCertificate(ctx.db, revoked, { reason: 'r', now: Date.UTC(2026, 0, 2, 3, 4, 5) });
     const after = (await statusList(ctx)).body;
     expect(await bitOf(after.credentialSubject.encodedList, ctx, revoked)).toBe(true);
     expect(await bitOf(after.credentialSubject.encodedList, ctx, kept)).toBe(false);
@@ -61,7 +61,7 @@ describe('GET /credentials/status/:list', () => {
     const first = (await statusList(ctx)).text;
     expect((await statusList(ctx)).text).toBe(first);
     const later = Date.now() + 60_000;
-    revokeCertificate(ctx.db, codes[0] as string, { reason: 'r', now: later });
+    await revokeCertificate(ctx.db, codes[0] as string, { reason: 'r', now: later });
     const changed = (await statusList(ctx)).body;
     expect(JSON.stringify(changed, null, 2)).not.toBe(first);
     expect(changed.validFrom).toBe(new Date(later).toISOString().replace(/\.\d{3}Z$/, 'Z'));

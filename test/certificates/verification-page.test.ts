@@ -15,7 +15,7 @@ const ALL_PASSED = { issuerKey: 'passed', signature: 'passed', status: 'passed',
 
 describe('GET /certificates', () => {
   it('shows a form to type a code and a form to check a credential, without signing in', async () => {
-    const ctx = createTestApp({ courses: false });
+    const ctx = await createTestApp({ courses: false });
     const res = await request(ctx.app).get('/certificates');
     expect(res.status).toBe(200);
     expect(res.text).toContain('<h1>Verify a certificate</h1>');
@@ -27,14 +27,14 @@ describe('GET /certificates', () => {
   });
 
   it('redirects ?code= to the normalised code', async () => {
-    const ctx = createTestApp({ courses: false });
+    const ctx = await createTestApp({ courses: false });
     const res = await request(ctx.app).get('/certificates').query({ code: ' abcde-fghjk ' });
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe('/certificates/ABCDEFGHJK');
   });
 
   it('answers a code that cannot exist with the form and a message, not a redirect', async () => {
-    const ctx = createTestApp({ courses: false });
+    const ctx = await createTestApp({ courses: false });
     const res = await request(ctx.app).get('/certificates').query({ code: 'hello' });
     expect(res.status).toBe(422);
     expect(res.text).toContain('This value is not valid.');
@@ -42,7 +42,7 @@ describe('GET /certificates', () => {
   });
 
   it('is in Russian for a Russian reader', async () => {
-    const ctx = createTestApp({ courses: false });
+    const ctx = await createTestApp({ courses: false });
     const res = await request(ctx.app).get('/certificates?lang=ru');
     expect(res.text).toContain('<h1>Проверка сертификата</h1>');
   });
@@ -50,10 +50,10 @@ describe('GET /certificates', () => {
 
 describe('GET /certificates/:code', () => {
   it('shows a valid certificate: name, course, date, competencies with titles in the reader’s language', async () => {
-    const ctx = createTestApp();
+    const ctx = await createTestApp();
     const learner = await makeUser(ctx.db, { name: 'Łukasz Żółć' });
-    const code = certify(ctx, learner.id, RU_COURSE, Date.UTC(2025, 2, 5, 10));
-    const course = sampleCourse(ctx, RU_COURSE);
+    const code = await certify(ctx, learner.id, RU_COURSE, Date.UTC(2025, 2, 5, 10));
+    const course = await sampleCourse(ctx, RU_COURSE);
 
     const en = await request(ctx.app).get(`/certificates/${code}`);
     expect(en.status).toBe(200);
@@ -75,9 +75,9 @@ describe('GET /certificates/:code', () => {
   });
 
   it('finds a certificate whatever the case, spaces or dashes', async () => {
-    const ctx = createTestApp();
+    const ctx = await createTestApp();
     const learner = await makeUser(ctx.db);
-    const code = certify(ctx, learner.id);
+    const code = await certify(ctx, learner.id);
     const grouped = formatCode(code).toLowerCase();
     for (const variant of [grouped, code.toLowerCase(), `${code.slice(0, 5)}%20${code.slice(5)}`]) {
       const res = await request(ctx.app).get(`/certificates/${variant}`);
@@ -87,10 +87,10 @@ describe('GET /certificates/:code', () => {
   });
 
   it('shows a revoked certificate as revoked with its date, never the private reason or the name', async () => {
-    const ctx = createTestApp();
+    const ctx = await createTestApp();
     const learner = await makeUser(ctx.db, { name: 'Máret Ánte Sárá' });
-    const code = certify(ctx, learner.id);
-    revokeCertificate(ctx.db, code, { reason: 'Plagiarised quiz answers', now: Date.UTC(2025, 3, 9) });
+    const code = await certify(ctx, learner.id);
+    await revokeCertificate(ctx.db, code, { reason: 'Plagiarised quiz answers', now: Date.UTC(2025, 3, 9) });
     const res = await request(ctx.app).get(`/certificates/${code}`);
     expect(res.status).toBe(200);
     expect(res.text).toContain('class="status status-revoked">Revoked<');
@@ -101,10 +101,10 @@ describe('GET /certificates/:code', () => {
   });
 
   it('shows a replaced certificate with a link to the new one', async () => {
-    const ctx = createTestApp();
+    const ctx = await createTestApp();
     const learner = await makeUser(ctx.db);
-    const old = certify(ctx, learner.id);
-    const result = reissueCertificate(ctx.db, old, { issuerName: 'X', now: Date.now() });
+    const old = await certify(ctx, learner.id);
+    const result = await reissueCertificate(ctx.db, old, { issuerName: 'X', now: Date.now() });
     if (!result.ok) throw new Error(result.reason);
     const res = await request(ctx.app).get(`/certificates/${old}`);
     expect(res.status).toBe(200);
@@ -114,7 +114,7 @@ describe('GET /certificates/:code', () => {
   });
 
   it('answers an unknown code with a friendly 404 page and the form to try again', async () => {
-    const ctx = createTestApp({ courses: false });
+    const ctx = await createTestApp({ courses: false });
     for (const code of ['ZZZZZ-ZZZZZ', 'not-a-code']) {
       const res = await request(ctx.app).get(`/certificates/${code}`);
       expect(res.status).toBe(404);
@@ -126,7 +126,7 @@ describe('GET /certificates/:code', () => {
   });
 
   it('escapes what was typed in the URL', async () => {
-    const ctx = createTestApp({ courses: false });
+    const ctx = await createTestApp({ courses: false });
     const res = await request(ctx.app).get('/certificates/%3Cscript%3Ealert(1)%3C%2Fscript%3E');
     expect(res.status).toBe(404);
     expect(res.text).not.toContain('<script>alert(1)');
@@ -134,8 +134,8 @@ describe('GET /certificates/:code', () => {
   });
 
   it('reports the checks a verifier makes of its Open Badges credential, the revocation among them', async () => {
-    const ctx = createTestApp();
-    const code = certify(ctx, (await makeUser(ctx.db)).id);
+    const ctx = await createTestApp();
+    const code = await certify(ctx, (await makeUser(ctx.db)).id);
     // The page itself stays light: it loads its checks (a signature and its verification) apart.
     const page = await request(ctx.app).get(`/certificates/${code}`);
     expect(page.text).toContain(`data-hx-get="/certificates/${code}/checks" data-hx-trigger="load"`);
@@ -146,7 +146,7 @@ describe('GET /certificates/:code', () => {
     expect(checksShown(valid.text)).toEqual(ALL_PASSED);
     const fragment = await request(ctx.app).get(`/certificates/${code}/checks`).set('HX-Request', 'true').set('HX-Request-Type', 'partial');
     expect(fragment.text.trimStart()).toMatch(/^<table class="data-table" id="credential-checks"/);
-    revokeCertificate(ctx.db, code, { reason: 'r', now: Date.UTC(2025, 3, 9) });
+    await revokeCertificate(ctx.db, code, { reason: 'r', now: Date.UTC(2025, 3, 9) });
     const revoked = await request(ctx.app).get(`/certificates/${code}/checks?lang=ru`);
     expect(checksShown(revoked.text)).toEqual({ ...ALL_PASSED, status: 'failed' });
     expect(revoked.text).toContain('Статус аннулирования');
@@ -154,16 +154,16 @@ describe('GET /certificates/:code', () => {
   });
 
   it('shows the PDF link to the owner and no admin panel', async () => {
-    const ctx = createTestApp();
+    const ctx = await createTestApp();
     const { user, agent } = await userAgent(ctx);
-    const code = certify(ctx, user.id);
+    const code = await certify(ctx, user.id);
     const res = await agent.get(`/certificates/${code}`);
     expect(res.text).toContain(`href="/certificates/${code}.pdf"`);
     expect(res.text).not.toContain('id="admin-panel"');
   });
 
   it('limits lookups to 60 a minute per address', async () => {
-    const ctx = createTestApp({ courses: false });
+    const ctx = await createTestApp({ courses: false });
     for (let i = 0; i < 60; i++) expect((await request(ctx.app).get('/certificates/ZZZZZZZZZZ')).status).toBe(404);
     const res = await request(ctx.app).get('/certificates/ZZZZZZZZZZ.json');
     expect(res.status).toBe(429);
@@ -173,9 +173,9 @@ describe('GET /certificates/:code', () => {
 
 describe('Express 5 routing of /certificates/:code.pdf and .json', () => {
   it('sends CODE.pdf and CODE.json to their own routes, not to the page', async () => {
-    const ctx = createTestApp();
+    const ctx = await createTestApp();
     const learner = await makeUser(ctx.db);
-    const code = certify(ctx, learner.id);
+    const code = await certify(ctx, learner.id);
     const json = await request(ctx.app).get(`/certificates/${code}.json`);
     expect(json.status).toBe(200);
     expect(json.body.id).toBe(`${ctx.config.baseUrl}/certificates/${code}`);
@@ -217,7 +217,7 @@ describe('POST /certificates/verify', () => {
 
   it('checks an uploaded credential file, and reports a revoked one as revoked', async () => {
     const { ctx, code, credential } = await issued();
-    revokeCertificate(ctx.db, code, { reason: 'secret reason', now: Date.UTC(2025, 4, 1) });
+    await revokeCertificate(ctx.db, code, { reason: 'secret reason', now: Date.UTC(2025, 4, 1) });
     const res = await agent(ctx.app)
       .post('/certificates/verify')
       .attach('file', Buffer.from(JSON.stringify(credential)), { filename: 'badge.json', contentType: 'application/json' });
@@ -239,7 +239,7 @@ describe('POST /certificates/verify', () => {
   });
 
   it('asks for a credential when nothing was sent, and refuses more than 100 KB', async () => {
-    const ctx = createTestApp({ courses: false });
+    const ctx = await createTestApp({ courses: false });
     const empty = await agent(ctx.app).post('/certificates/verify').type('form').send({ credential: '' });
     expect(empty.status).toBe(422);
     expect(empty.text).toContain('Please fill this in.');
@@ -251,7 +251,7 @@ describe('POST /certificates/verify', () => {
   });
 
   it('refuses a cross-site POST', async () => {
-    const ctx = createTestApp({ courses: false });
+    const ctx = await createTestApp({ courses: false });
     const res = await request(ctx.app).post('/certificates/verify').type('form').send({ credential: '{}' });
     expect(res.status).toBe(403);
   });

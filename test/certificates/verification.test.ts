@@ -1,7 +1,8 @@
 import crypto from 'node:crypto';
 import bs58 from 'bs58';
 import canonicalize from 'canonicalize';
-import { drizzle } from 'drizzle-orm/better-sqlite3';
+import pino from 'pino';
+import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { signedCredential } from '../../server/certificates/credential.ts';
 import { reissueCertificate, revokeCertificate } from '../../server/certificates/issue.ts';
@@ -9,10 +10,9 @@ import { signingKey } from '../../server/certificates/keys.ts';
 import { checkJcsProof } from '../../server/certificates/legacy-jcs-proof.ts';
 import type { CertificateRow } from '../../server/certificates/queries.ts';
 import { verifyCredential } from '../../server/certificates/verification.ts';
-import type { Db } from '../../server/db/client.ts';
-import * as schema from '../../server/db/schema.ts';
+import { createApp } from '../../server/app.ts';
 import { issuerKeys } from '../../server/db/schema.ts';
-import { createTestApp, type TestContext } from '../helpers.ts';
+import { agent, createTestApp, type TestContext } from '../helpers.ts';
 import { readInteropFile, skipWithoutInterop } from './interop-schemas.ts';
 import { addIssuerKey, certificateRow } from './fixtures.ts';
 import { issued, type Json } from './issued.ts';
@@ -59,7 +59,7 @@ describe('verifyCredential (the platform’s own check)', () => {
 
   it('reports a revoked certificate as revoked: its bit in the status list is set', async () => {
     const { ctx, code, credential } = await issued();
-    revokeCertificate(ctx.db, code, { reason: 'secret reason', now: Date.UTC(2025, 4, 1) });
+    await revokeCertificate(ctx.db, code, { reason: 'secret reason', now: Date.UTC(2025, 4, 1) });
     const result = await verify(ctx, credential);
     expect(result).toMatchObject({
       valid: false,
@@ -73,7 +73,7 @@ describe('verifyCredential (the platform’s own check)', () => {
 
   it('reports a replaced certificate as replaced, with the new code', async () => {
     const { ctx, code, credential } = await issued();
-    const re = reissueCertificate(ctx.db, code, { issuerName: 'X', now: Date.now() });
+    const re = await reissueCertificate(ctx.db, code, { issuerName: 'X', now: Date.now() });
     expect(await verify(ctx, credential)).toMatchObject({
       valid: false,
       revoked: false,
@@ -93,7 +93,7 @@ describe('verifyCredential (the platform’s own check)', () => {
   });
 
   it('reports text that is not a credential as malformed', async () => {
-    const ctx = createTestApp({ courses: false });
+    const ctx = await createTestApp({ courses: false });
     for (const input of ['not json', '[]', '{"id":"x"}', JSON.stringify({ id: 'x', proof: { type: 'Ed25519Signature2020' } })]) {
       expect((await verify(ctx, input)).reason).toBe('malformed');
     }
@@ -107,27 +107,41 @@ describe('verifyCredential (the platform’s own check)', () => {
 
   it('reports a genuine signature over an unknown certificate as unknown', async () => {
     const { ctx, credential } = await issued();
-    const other = createTestApp({ courses: false });
+    const other = await createTestApp({ courses: false });
     // Same key in another database that never issued the certificate.
-    other.db.insert(issuerKeys).values(ctx.db.select().from(issuerKeys).all()).run();
+    await other.db.insert(issuerKeys).values(await ctx.db.select().from(issuerKeys));
     expect(await verify(other, credential)).toMatchObject({ valid: false, revoked: false, reason: 'unknown', checks: { signature: 'passed' } });
   });
 
-  it('keeps verifying credentials signed by an older key once a newer key signs (rotation, then a restart)', async () => {
+  it('keeps verifying credentials signed by an older key once a newer key signs, on every instance (rotation)', async () => {
     const { ctx, code, credential } = await issued();
-    const newer = addIssuerKey(ctx, Date.now() + 1000);
-    // The signing key is chosen once per connection: a new one over the same database is a restarted server.
-    const restarted = drizzle(ctx.db.$client, { schema }) as Db;
-    expect(signingKey(restarted).id).toBe(newer);
-    const result = await verifyCredential(restarted, credential, { baseUrl: ctx.config.baseUrl });
+    const older = (await signingKey(ctx.db)).id;
+    expect(credential.proof[0].verificationMethod).toBe(`did:web:localhost%3A3000#${older}`);
+    const newer = await addIssuerKey(ctx, Date.now() + 1000);
+    expect((await signingKey(ctx.db)).id).toBe(newer);
+    // Which key signs is read from the database, never kept by a process: this app, which has kept the
+    // credential signed by the older key, and another app over the same database (a second or restarted
+    // server) both sign with the newer key at once, and both accept what the older key signed.
+    const another = createApp({ db: ctx.db, config: ctx.config, logger: pino({ level: 'silent' }) });
+    for (const app of [ctx.app, another]) {
+      const fresh = (await request(app).get(`/certificates/${code}.json`)).body as Json;
+      expect(fresh.proof[0].verificationMethod).toBe(`did:web:localhost%3A3000#${newer}`);
+      expect(await verify(ctx, fresh)).toMatchObject({ valid: true, checks: ALL_PASSED });
+      const page = await agent(app)
+        .post('/certificates/verify')
+        .type('form')
+        .send({ credential: JSON.stringify(credential) });
+      expect(page.text).toContain('The signature is genuine and the certificate is valid.');
+    }
+    const result = await verifyCredential(ctx.db, credential, { baseUrl: ctx.config.baseUrl });
     expect(result).toMatchObject({ valid: true, checks: ALL_PASSED });
-    const fresh = await signedCredential(restarted, certificateRow(ctx, code) as CertificateRow, ctx.config);
+    const fresh = await signedCredential(ctx.db, (await certificateRow(ctx, code)) as CertificateRow, ctx.config);
     expect((fresh.proof as Json[])[0]?.verificationMethod).toBe(`did:web:localhost%3A3000#${newer}`);
   });
 });
 
 /** What /certificates/:code.json answered before did:web and eddsa-rdfc-2022, signed as it was then. */
-function legacyCredential(ctx: TestContext, current: Json): Json {
+async function legacyCredential(ctx: TestContext, current: Json): Promise<Json> {
   const base = ctx.config.baseUrl;
   const { proof: _proof, ...rest } = current;
   const document: Json = {
@@ -135,7 +149,7 @@ function legacyCredential(ctx: TestContext, current: Json): Json {
     issuer: { ...rest.issuer, id: `${base}/issuer` },
     credentialStatus: { id: `${rest.id}/status`, type: '1EdTechRevocationList' },
   };
-  const key = signingKey(ctx.db);
+  const key = await signingKey(ctx.db);
   const proofConfig = {
     '@context': document['@context'],
     type: 'DataIntegrityProof',
@@ -156,16 +170,16 @@ function legacyCredential(ctx: TestContext, current: Json): Json {
 describe('credentials signed with eddsa-jcs-2022 before the move to eddsa-rdfc-2022', () => {
   it('still verify on the platform, and report revocation from the certificate’s record', async () => {
     const { ctx, code, credential } = await issued();
-    const old = legacyCredential(ctx, credential);
+    const old = await legacyCredential(ctx, credential);
     // Their proof was a single object where 1EdTech's schema wants an array: the shape check says so.
     expect(await verify(ctx, old)).toMatchObject({ valid: true, checks: { ...ALL_PASSED, shape: 'failed' }, claims: { holder: 'Máret Ánte Sárá' } });
-    revokeCertificate(ctx.db, code, { reason: 'r', now: Date.UTC(2025, 4, 1) });
+    await revokeCertificate(ctx.db, code, { reason: 'r', now: Date.UTC(2025, 4, 1) });
     expect(await verify(ctx, old)).toMatchObject({ valid: false, revoked: true, reason: 'revoked', checks: { status: 'failed' } });
   });
 
   it('fail once changed, or when checked by another deployment', async () => {
     const { ctx, credential } = await issued();
-    const old = legacyCredential(ctx, credential);
+    const old = await legacyCredential(ctx, credential);
     const changed = JSON.stringify(old).replace('Máret', 'Maret');
     expect(await verify(ctx, changed)).toMatchObject({ reason: 'signature', checks: { issuerKey: 'passed', signature: 'failed' } });
     expect((await verifyCredential(ctx.db, old, { baseUrl: 'https://other.example' })).reason).toBe('issuer');
