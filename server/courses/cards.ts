@@ -63,8 +63,8 @@ export function courseCard(
   };
 }
 
-export function catalogueLocals(db: Db, res: Response, filters: CatalogueFilters) {
-  const catalogue = getCatalogue(db);
+export async function catalogueLocals(db: Db, res: Response, filters: CatalogueFilters) {
+  const catalogue = await getCatalogue(db);
   const terms = searchTerms(filters.q);
   const filtered = catalogue.courses.filter(
     (c) => (!filters.language || c.language === filters.language) && (!filters.competency || c.competencies.includes(filters.competency)),
@@ -72,7 +72,7 @@ export function catalogueLocals(db: Db, res: Response, filters: CatalogueFilters
   const hits = terms.length ? searchCourses(filtered, terms) : filtered.map((course) => ({ course, modules: [] }));
 
   const user = currentUser(res);
-  const teacher = user ? teacherView(db, catalogue, user.id) : null;
+  const teacher = user ? await teacherView(db, catalogue, user.id) : null;
   const recommended = teacher
     ? recommendCourses(
         hits.map((h) => h.course),

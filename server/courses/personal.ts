@@ -28,19 +28,19 @@ export interface TeacherView {
 }
 
 /** Five queries: enrolments (active, and all), their progress rows, evidence, cohort due dates. */
-export function teacherView(db: Db, catalogue: Catalogue, userId: number): TeacherView {
-  const enrolled = dashboardEnrolments(db, userId).flatMap((e) => catalogue.courseById(e.courseId) ?? []);
-  const rows = progressByModule(
-    db,
-    userId,
-    enrolled.flatMap((course) => course.modules.map((m) => m.id)),
-  );
-  return {
-    progress: new Map(enrolled.map((course) => [course.id, courseProgress(course, rows)])),
-    dues: dueDatesOf(db, userId),
-    held: new Set(evidenceOfUser(db, userId).keys()),
-    taken: coursesEverEnrolled(db, userId),
-  };
+export async function teacherView(db: Db, catalogue: Catalogue, userId: number): Promise<TeacherView> {
+  // The progress rows wait for the enrolments; the other three are asked meanwhile.
+  const progress = (async () => {
+    const enrolled = (await dashboardEnrolments(db, userId)).flatMap((e) => catalogue.courseById(e.courseId) ?? []);
+    const rows = await progressByModule(
+      db,
+      userId,
+      enrolled.flatMap((course) => course.modules.map((m) => m.id)),
+    );
+    return new Map(enrolled.map((course) => [course.id, courseProgress(course, rows)]));
+  })();
+  const [byCourse, dues, evidence, taken] = await Promise.all([progress, dueDatesOf(db, userId), evidenceOfUser(db, userId), coursesEverEnrolled(db, userId)]);
+  return { progress: byCourse, dues, held: new Set(evidence.keys()), taken };
 }
 
 const today = () => new Date().toISOString().slice(0, 10);

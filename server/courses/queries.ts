@@ -1,6 +1,6 @@
 import { and, asc, eq, isNotNull, sql } from 'drizzle-orm';
 import { activeMember } from '../cohorts/queries.ts';
-import { type Db, preparedPerConnection } from '../db/client.ts';
+import { type DbOrTx, preparedPerConnection } from '../db/client.ts';
 import { cohortCourses, cohortMembers, cohorts, enrolments } from '../db/schema.ts';
 
 export interface CourseDue {
@@ -17,14 +17,14 @@ const dueRows = preparedPerConnection((db) =>
     .innerJoin(cohorts, eq(cohorts.id, cohortMembers.cohortId))
     .innerJoin(cohortCourses, eq(cohortCourses.cohortId, cohorts.id))
     .where(and(eq(cohortMembers.userId, sql.placeholder('userId')), activeMember, isNotNull(cohorts.dueDate)))
-    .orderBy(asc(cohorts.dueDate), asc(cohorts.name))
+    .orderBy(asc(cohorts.dueDate), asc(cohorts.name), asc(cohorts.id))
     .prepare(),
 );
 
 /** For each course of a cohort the teacher has joined, the soonest due date among those cohorts. */
-export function dueDatesOf(db: Db, userId: number): Map<number, CourseDue> {
+export async function dueDatesOf(db: DbOrTx, userId: number): Promise<Map<number, CourseDue>> {
   const out = new Map<number, CourseDue>();
-  for (const row of dueRows(db).all({ userId })) {
+  for (const row of await dueRows(db).execute({ userId })) {
     if (row.dueDate && !out.has(row.courseId)) out.set(row.courseId, { date: row.dueDate, cohort: row.name });
   }
   return out;
@@ -39,10 +39,7 @@ const enrolledRows = preparedPerConnection((db) =>
 );
 
 /** Every course the teacher has enrolled in, including those they have left. */
-export function coursesEverEnrolled(db: Db, userId: number): Set<number> {
-  return new Set(
-    enrolledRows(db)
-      .all({ userId })
-      .map((r) => r.courseId),
-  );
+export async function coursesEverEnrolled(db: DbOrTx, userId: number): Promise<Set<number>> {
+  const rows = await enrolledRows(db).execute({ userId });
+  return new Set(rows.map((r) => r.courseId));
 }

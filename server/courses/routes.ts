@@ -18,22 +18,22 @@ export function courseRoutes(deps: Deps): Router {
   const router = Router();
   const shared = sharedWhenSignedOut(db);
 
-  router.get('/', shared, (req, res) => {
+  router.get('/', shared, async (req, res) => {
     const filters = catalogueQuery.parse(req.query);
-    return render(req, res, 'courses/catalogue', catalogueLocals(db, res, filters), { fragment: 'courses/_list' });
+    return render(req, res, 'courses/catalogue', await catalogueLocals(db, res, filters), { fragment: 'courses/_list' });
   });
 
-  router.get('/courses/:course', shared, (req, res) => {
-    const course = getCatalogue(db).course(String(req.params.course));
+  router.get('/courses/:course', shared, async (req, res) => {
+    const course = (await getCatalogue(db)).course(String(req.params.course));
     if (!course) throw new HttpError(404, 'courses:notFound');
     const user = currentUser(res);
-    const state = learnerCourseState(db, user?.id, course);
+    const state = await learnerCourseState(db, user?.id, course);
     return render(req, res, 'courses/course', { course, state, minutes: course.modules.reduce((n, m) => n + m.minutes, 0) });
   });
 
   // Assets beside a course's modules: only plain image files from its assets folder.
-  router.get('/courses/:course/assets/:file', (req, res) => {
-    const course = getCatalogue(db).course(String(req.params.course));
+  router.get('/courses/:course/assets/:file', async (req, res) => {
+    const course = (await getCatalogue(db)).course(String(req.params.course));
     const file = String(req.params.file);
     if (!course || !ASSET.test(file)) throw new HttpError(404);
     res.setHeader('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; sandbox");
@@ -42,15 +42,15 @@ export function courseRoutes(deps: Deps): Router {
     });
   });
 
-  router.get('/courses/:course/:module', shared, (req, res) => {
-    const found = getCatalogue(db).module(String(req.params.course), String(req.params.module));
+  router.get('/courses/:course/:module', shared, async (req, res) => {
+    const found = (await getCatalogue(db)).module(String(req.params.course), String(req.params.module));
     if (!found) throw new HttpError(404, 'courses:moduleNotFound');
     const attemptId = Number(req.query.attempt);
     return render(
       req,
       res,
       'courses/module',
-      modulePageLocals(deps, res, found.course, found.module, Number.isInteger(attemptId) && attemptId > 0 ? attemptId : null),
+      await modulePageLocals(deps, res, found.course, found.module, Number.isInteger(attemptId) && attemptId > 0 ? attemptId : null),
     );
   });
 

@@ -1,4 +1,4 @@
-import type { Db, Tx } from '../db/client.ts';
+import type { Db, DbOrTx, Tx } from '../db/client.ts';
 import type { CatalogueCourse, CatalogueModule } from '../courses/catalogue.ts';
 import { issueCertificate, type IssuerNames } from '../certificates/issue.ts';
 import { HttpError } from '../http/errors.ts';
@@ -18,18 +18,16 @@ export interface CompletionResult {
 }
 
 /** The module's state must allow the action: enrolled, and (for sequential courses) unlocked. */
-export function assertCanLearn(db: Db | Tx, userId: number, course: CatalogueCourse, module: CatalogueModule): void {
-  const enrolment = findEnrolment(db, userId, course.id);
+export async function assertCanLearn(db: DbOrTx, userId: number, course: CatalogueCourse, module: CatalogueModule): Promise<void> {
+  const enrolment = await findEnrolment(db, userId, course.id);
   if (enrolment?.status !== 'active') throw new HttpError(403, 'learning:enrolFirst');
   if (course.sequential && module.index > 0) {
-    const state = courseProgress(
-      course,
-      progressByModule(
-        db,
-        userId,
-        course.modules.map((m) => m.id),
-      ),
+    const rows = await progressByModule(
+      db,
+      userId,
+      course.modules.map((m) => m.id),
     );
+    const state = courseProgress(course, rows);
     if (state.modules[module.index]?.status === 'locked') throw new HttpError(403, 'learning:locked');
   }
 }
@@ -41,42 +39,43 @@ export function assertCanLearn(db: Db | Tx, userId: number, course: CatalogueCou
  * the call that actually changes the module's status writes anything, so repeats and
  * concurrent requests never double count.
  */
-export function completeModuleInTx(
+export async function completeModuleInTx(
   tx: Tx,
   ctx: LearningContext,
   input: { userId: number; course: CatalogueCourse; module: CatalogueModule; now: number },
-): CompletionResult {
+): Promise<CompletionResult> {
   const { userId, course, module, now } = input;
-  if (!markCompleted(tx, userId, module.id, now)) return { newlyCompleted: false, courseCompleted: false, certificateCode: null };
-  addEvidence(tx, { userId, moduleId: module.id, courseId: course.id, competencies: module.competencies, now });
-  recordStatement(tx, { baseUrl: ctx.baseUrl, userId, verb: 'completed', course, module, result: { completion: true }, now });
+  if (!(await markCompleted(tx, userId, module.id, now))) return { newlyCompleted: false, courseCompleted: false, certificateCode: null };
+  await addEvidence(tx, { userId, moduleId: module.id, courseId: course.id, competencies: module.competencies, now });
+  await recordStatement(tx, { baseUrl: ctx.baseUrl, userId, verb: 'completed', course, module, result: { completion: true }, now });
 
   const courseCompleted =
-    countCompleted(
+    (await countCompleted(
       tx,
       userId,
       course.modules.map((m) => m.id),
-    ) === course.modules.length;
-  touchEnrolment(tx, userId, course.id, now, courseCompleted);
+    )) === course.modules.length;
+  await touchEnrolment(tx, userId, course.id, now, courseCompleted);
   let certificateCode: string | null = null;
   if (courseCompleted) {
-    recordStatement(tx, { baseUrl: ctx.baseUrl, userId, verb: 'completed', course, result: { completion: true }, now });
+    await recordStatement(tx, { baseUrl: ctx.baseUrl, userId, verb: 'completed', course, result: { completion: true }, now });
     if (course.certificate)
-      certificateCode = issueCertificate(tx, { userId, courseId: course.id, issuerName: ctx.issuerName, issuerNameRu: ctx.issuerNameRu, now })?.code ?? null;
+      certificateCode =
+        (await issueCertificate(tx, { userId, courseId: course.id, issuerName: ctx.issuerName, issuerNameRu: ctx.issuerNameRu, now }))?.code ?? null;
   }
   return { newlyCompleted: true, courseCompleted, certificateCode };
 }
 
 /** POST .../complete: a module with a quiz is completed by passing the quiz, not by this button. */
-export function completeModule(
+export async function completeModule(
   ctx: LearningContext,
   input: { userId: number; course: CatalogueCourse; module: CatalogueModule; now?: number },
-): CompletionResult {
+): Promise<CompletionResult> {
   const now = input.now ?? Date.now();
-  return ctx.db.transaction((tx) => {
-    assertCanLearn(tx, input.userId, input.course, input.module);
+  return ctx.db.transaction(async (tx) => {
+    await assertCanLearn(tx, input.userId, input.course, input.module);
     if (input.module.quiz) {
-      const row = progressByModule(tx, input.userId, [input.module.id]).get(input.module.id);
+      const row = (await progressByModule(tx, input.userId, [input.module.id])).get(input.module.id);
       if (!row?.quizPassed && row?.status !== 'completed') throw new HttpError(422, 'learning:passQuizFirst');
     }
     return completeModuleInTx(tx, ctx, { ...input, now });

@@ -10,14 +10,13 @@ const evidenceRows = preparedPerConnection((db) =>
     .select({ competency: competencyEvidence.competency, moduleId: competencyEvidence.moduleId, createdAt: competencyEvidence.createdAt })
     .from(competencyEvidence)
     .where(eq(competencyEvidence.userId, sql.placeholder('userId')))
-    .orderBy(asc(competencyEvidence.createdAt))
+    .orderBy(asc(competencyEvidence.createdAt), asc(competencyEvidence.id))
     .prepare(),
 );
 
 /** A teacher's competency evidence, grouped by code, each with the module that gave it. */
-export function evidenceOfUser(db: Db, userId: number): EvidenceByCode {
-  const rows = evidenceRows(db).all({ userId });
-  const catalogue = getCatalogue(db);
+export async function evidenceOfUser(db: Db, userId: number): Promise<EvidenceByCode> {
+  const [rows, catalogue] = await Promise.all([evidenceRows(db).execute({ userId }), getCatalogue(db)]);
   const out: EvidenceByCode = new Map();
   for (const row of rows) {
     const found = catalogue.moduleById(row.moduleId);

@@ -24,7 +24,7 @@ export function newSubmissionKey(): string {
  * Everything the module page and its fragments (status box, quiz) render from. Reading writes
  * nothing: the page itself reports the first view (recordView, from a POST the page makes).
  */
-export function modulePageLocals(
+export async function modulePageLocals(
   { db }: Deps,
   res: Response,
   course: CatalogueCourse,
@@ -33,11 +33,11 @@ export function modulePageLocals(
   extra: Record<string, unknown> = {},
 ) {
   const user = currentUser(res);
-  const state = learnerCourseState(db, user?.id, course);
+  const state = await learnerCourseState(db, user?.id, course);
   const moduleState = state.progress.modules[module.index]!;
   let feedback: QuizFeedback | null = null;
   if (user && attemptId !== null && module.quiz) {
-    const attempt = findAttempt(db, attemptId, user.id);
+    const attempt = await findAttempt(db, attemptId, user.id);
     const graded = attempt && attempt.moduleId === module.id ? gradeQuiz(module.quiz, attempt.answers) : null;
     if (attempt && graded) {
       feedback = { score: graded.score, passed: graded.passed, questions: new Map(graded.questions.map((q) => [q.id, q])), submittedAt: attempt.submittedAt };
@@ -71,11 +71,11 @@ export function modulePageLocals(
  * An enrolled teacher's first view of a module: the progress row and an xAPI "experienced"
  * statement, once. Locked modules and courses the teacher is not in record nothing.
  */
-export function recordView({ db, config }: Deps, userId: number, course: CatalogueCourse, module: CatalogueModule): void {
-  const state = learnerCourseState(db, userId, course);
+export async function recordView({ db, config }: Deps, userId: number, course: CatalogueCourse, module: CatalogueModule): Promise<void> {
+  const state = await learnerCourseState(db, userId, course);
   if (!state.enrolled || state.progress.modules[module.index]?.status !== 'not_started') return;
   const now = Date.now();
-  db.transaction((tx) => {
-    if (markViewed(tx, userId, module.id, now)) recordStatement(tx, { baseUrl: config.baseUrl, userId, verb: 'experienced', course, module, now });
+  await db.transaction(async (tx) => {
+    if (await markViewed(tx, userId, module.id, now)) await recordStatement(tx, { baseUrl: config.baseUrl, userId, verb: 'experienced', course, module, now });
   });
 }

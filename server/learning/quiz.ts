@@ -55,7 +55,7 @@ export interface QuizSubmission {
  * idempotency key was seen before (a double click, a retry after the answer was lost on the way
  * back) records nothing and answers with the attempt that key recorded.
  */
-export function submitQuiz(
+export async function submitQuiz(
   ctx: LearningContext,
   input: {
     userId: number;
@@ -66,7 +66,7 @@ export function submitQuiz(
     idempotencyKey?: string | null;
     now?: number;
   },
-): QuizSubmission {
+): Promise<QuizSubmission> {
   const quiz = input.module.quiz;
   if (!quiz) throw new HttpError(404);
   const graded = gradeQuiz(quiz, input.answers);
@@ -74,15 +74,15 @@ export function submitQuiz(
   const key = input.idempotencyKey ?? null;
   const now = input.now ?? Date.now();
   try {
-    return ctx.db.transaction((tx) => {
-      assertCanLearn(tx, input.userId, input.course, input.module);
-      const earlier = key === null ? undefined : attemptByKey(tx, input.userId, key);
+    return await ctx.db.transaction(async (tx) => {
+      await assertCanLearn(tx, input.userId, input.course, input.module);
+      const earlier = key === null ? undefined : await attemptByKey(tx, input.userId, key);
       if (earlier) return repeatOf(quiz, input.module, earlier);
-      if (quiz.maxAttempts !== null && attemptCount(tx, input.userId, input.module.id) >= quiz.maxAttempts) {
+      if (quiz.maxAttempts !== null && (await attemptCount(tx, input.userId, input.module.id)) >= quiz.maxAttempts) {
         throw new HttpError(422, 'learning:quiz.noAttemptsLeft', { max: quiz.maxAttempts });
       }
       const startedAt = input.startedAt !== null && input.startedAt <= now && input.startedAt > now - 7 * 24 * 3600 * 1000 ? input.startedAt : null;
-      const attemptId = recordAttempt(tx, {
+      const attemptId = await recordAttempt(tx, {
         userId: input.userId,
         moduleId: input.module.id,
         answers: input.answers,
@@ -94,21 +94,21 @@ export function submitQuiz(
       });
       const base = { baseUrl: ctx.baseUrl, userId: input.userId, course: input.course, module: input.module, assessment: true, now };
       const durationMs = startedAt !== null ? now - startedAt : undefined;
-      recordStatement(tx, { ...base, verb: 'attempted', result: { score: graded.score, durationMs } });
-      recordStatement(tx, { ...base, verb: graded.passed ? 'passed' : 'failed', result: { score: graded.score, success: graded.passed, durationMs } });
-      const completion = graded.passed ? completeModuleInTx(tx, ctx, { userId: input.userId, course: input.course, module: input.module, now }) : null;
+      await recordStatement(tx, { ...base, verb: 'attempted', result: { score: graded.score, durationMs } });
+      await recordStatement(tx, { ...base, verb: graded.passed ? 'passed' : 'failed', result: { score: graded.score, success: graded.passed, durationMs } });
+      const completion = graded.passed ? await completeModuleInTx(tx, ctx, { userId: input.userId, course: input.course, module: input.module, now }) : null;
       return { attemptId, ...graded, completion, repeated: false };
     });
   } catch (err) {
     // Another connection recorded the same key between the look-up and the insert (the unique
     // index refused ours): that attempt is the answer.
-    const earlier = key !== null && isUniqueViolation(err) ? attemptByKey(ctx.db, input.userId, key) : undefined;
+    const earlier = key !== null && isUniqueViolation(err) ? await attemptByKey(ctx.db, input.userId, key) : undefined;
     if (!earlier) throw err;
     return repeatOf(quiz, input.module, earlier);
   }
 }
 
-function repeatOf(quiz: Quiz, module: CatalogueModule, earlier: NonNullable<ReturnType<typeof attemptByKey>>): QuizSubmission {
+function repeatOf(quiz: Quiz, module: CatalogueModule, earlier: NonNullable<Awaited<ReturnType<typeof attemptByKey>>>): QuizSubmission {
   // A key belongs to one form, so one module: another module's key is not a repeat but a forgery.
   if (earlier.moduleId !== module.id) throw new HttpError(422, 'learning:quiz.invalidAnswers');
   const graded = gradeQuiz(quiz, earlier.answers);

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { and, asc, eq, gte, lt, sql } from 'drizzle-orm';
-import { iterateRows, type Db, type DbOrTx, preparedPerConnection } from '../db/client.ts';
+import { type Db, type DbOrTx, jsonValue, preparedPerConnection, streamRows } from '../db/client.ts';
 import { learningRecords } from '../db/schema.ts';
 
 // ADL and cmi5 verb IRIs, so statements can be forwarded to any xAPI learning record store.
@@ -50,7 +50,7 @@ const insertRecord = preparedPerConnection((db) =>
 );
 
 /** Builds an xAPI 1.0.3 statement and stores it; called inside the transaction of the event it records. */
-export function recordStatement(db: DbOrTx, input: RecordInput): string {
+export async function recordStatement(db: DbOrTx, input: RecordInput): Promise<string> {
   const id = crypto.randomUUID();
   const courseIri = `${input.baseUrl}/courses/${input.course.slug}`;
   const target = input.module
@@ -79,7 +79,7 @@ export function recordStatement(db: DbOrTx, input: RecordInput): string {
     ...(input.module ? { context: { contextActivities: { parent: [{ objectType: 'Activity', id: courseIri }] } } } : {}),
     timestamp: new Date(input.now).toISOString(),
   };
-  insertRecord(db).run({
+  await insertRecord(db).execute({
     id,
     userId: input.userId,
     verb: VERBS[input.verb],
@@ -91,22 +91,23 @@ export function recordStatement(db: DbOrTx, input: RecordInput): string {
   return id;
 }
 
-export function statementsOfUser(db: Db, userId: number): Record<string, unknown>[] {
-  return db
+// Ordered by time only: ids are random UUIDs, so a tie-break on them would scramble the statements of
+// one event (attempted, passed, completed share a millisecond) and keep the time indexes from giving the order.
+export async function statementsOfUser(db: DbOrTx, userId: number): Promise<Record<string, unknown>[]> {
+  const rows = await db
     .select({ statement: learningRecords.statement })
     .from(learningRecords)
     .where(eq(learningRecords.userId, userId))
-    .orderBy(asc(learningRecords.timestamp))
-    .all()
-    .map((r) => r.statement);
+    .orderBy(asc(learningRecords.timestamp));
+  return rows.map((r) => r.statement);
 }
 
 /** Every statement in [from, to), oldest first, read lazily so a large export never sits in memory. */
-export function* statementsBetween(db: Db, from: number, to: number): Generator<Record<string, unknown>> {
+export async function* statementsBetween(db: Db, from: number, to: number): AsyncGenerator<Record<string, unknown>> {
   const query = db
     .select({ statement: learningRecords.statement })
     .from(learningRecords)
     .where(and(gte(learningRecords.timestamp, from), lt(learningRecords.timestamp, to)))
     .orderBy(asc(learningRecords.timestamp));
-  for (const row of iterateRows<{ statement: string }>(db, query)) yield JSON.parse(row.statement);
+  for await (const [statement] of streamRows<[unknown]>(db, query)) yield jsonValue<Record<string, unknown>>(statement);
 }

@@ -1,4 +1,4 @@
-import { Router, type Request } from 'express';
+import { type Request, type Response, Router } from 'express';
 import type { Deps } from '../app.ts';
 import { requireRole, requireUser, signedInUser } from '../auth/guards.ts';
 import { getCatalogue } from '../courses/catalogue.ts';
@@ -17,88 +17,102 @@ import { answersFromForm, idempotencyKeyField, recordsRange, startedAtField } fr
 
 const DAY = 24 * 3600 * 1000;
 
+/** Waits until a full response buffer has gone to the client (or the client has left), so a slow reader holds the rows back. */
+function drained(res: Response): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
+}
+
 export function learningRoutes(deps: Deps): Router {
   const { db, config } = deps;
   const router = Router();
   const ctx = { db, baseUrl: config.baseUrl, issuerName: config.issuerName, issuerNameRu: config.issuerNameRu };
 
-  const courseOr404 = (req: Request) => {
-    const course = getCatalogue(db).course(String(req.params.course));
+  const courseOr404 = async (req: Request) => {
+    const course = (await getCatalogue(db)).course(String(req.params.course));
     if (!course) throw new HttpError(404, 'courses:notFound');
     return course;
   };
-  const moduleOr404 = (req: Request) => {
-    const found = getCatalogue(db).module(String(req.params.course), String(req.params.module));
+  const moduleOr404 = async (req: Request) => {
+    const found = (await getCatalogue(db)).module(String(req.params.course), String(req.params.module));
     if (!found) throw new HttpError(404, 'courses:moduleNotFound');
     return found;
   };
   const moduleUrl = (courseSlug: string, moduleSlug: string) => `/courses/${courseSlug}/${moduleSlug}`;
 
-  router.post('/courses/:course/enrol', requireUser, (req, res) => {
-    const course = courseOr404(req);
+  router.post('/courses/:course/enrol', requireUser, async (req, res) => {
+    const course = await courseOr404(req);
     const user = signedInUser(res);
-    db.transaction((tx) => enrolInCourse(tx, { userId: user.id, course, baseUrl: config.baseUrl }));
+    await db.transaction((tx) => enrolInCourse(tx, { userId: user.id, course, baseUrl: config.baseUrl }));
     const first = course.modules[0];
     redirect(req, res, first ? moduleUrl(course.slug, first.slug) : `/courses/${course.slug}`);
   });
 
   // Leaving a course hides it from the dashboard; progress, evidence and certificates stay.
-  router.post('/courses/:course/unenrol', requireUser, (req, res) => {
-    const course = courseOr404(req);
+  router.post('/courses/:course/unenrol', requireUser, async (req, res) => {
+    const course = await courseOr404(req);
     const user = signedInUser(res);
     const now = Date.now();
-    db.transaction((tx) => {
-      if (withdraw(tx, user.id, course.id, now)) recordStatement(tx, { baseUrl: config.baseUrl, userId: user.id, verb: 'exited', course, now });
+    await db.transaction(async (tx) => {
+      if (await withdraw(tx, user.id, course.id, now)) await recordStatement(tx, { baseUrl: config.baseUrl, userId: user.id, verb: 'exited', course, now });
     });
     redirect(req, res, '/dashboard');
   });
 
   // Sent by the module page once it has loaded (a GET never writes). No body to answer with.
-  router.post('/courses/:course/:module/viewed', requireUser, (req, res) => {
-    const { course, module } = moduleOr404(req);
-    recordView(deps, signedInUser(res).id, course, module);
+  router.post('/courses/:course/:module/viewed', requireUser, async (req, res) => {
+    const { course, module } = await moduleOr404(req);
+    await recordView(deps, signedInUser(res).id, course, module);
     res.status(204).end();
   });
 
-  router.post('/courses/:course/:module/complete', requireUser, (req, res) => {
-    const { course, module } = moduleOr404(req);
+  router.post('/courses/:course/:module/complete', requireUser, async (req, res) => {
+    const { course, module } = await moduleOr404(req);
     const user = signedInUser(res);
-    const result = completeModule(ctx, { userId: user.id, course, module });
+    const result = await completeModule(ctx, { userId: user.id, course, module });
     if (isPartialRequest(req)) {
-      return render(req, res, 'learning/status-fragment', modulePageLocals(deps, res, course, module, null, { justCompleted: result.newlyCompleted }));
+      return render(req, res, 'learning/status-fragment', await modulePageLocals(deps, res, course, module, null, { justCompleted: result.newlyCompleted }));
     }
     // The fragment names the result, which takes the focus (and the screen) on arrival.
     redirect(req, res, `${moduleUrl(course.slug, module.slug)}${result.courseCompleted ? '?done=course' : '?done=module'}#module-result`);
   });
 
-  router.post('/courses/:course/:module/quiz', requireUser, (req, res) => {
-    const { course, module } = moduleOr404(req);
+  router.post('/courses/:course/:module/quiz', requireUser, async (req, res) => {
+    const { course, module } = await moduleOr404(req);
     const user = signedInUser(res);
     const answers = answersFromForm(req.body);
     if (!answers) throw new HttpError(422, 'learning:quiz.invalidAnswers');
     const startedAt = startedAtField.parse(req.body?.startedAt) ?? null;
     const idempotencyKey = idempotencyKeyField.parse(req.body?.submissionKey) ?? null;
-    const result = submitQuiz(ctx, { userId: user.id, course, module, answers, startedAt, idempotencyKey });
+    const result = await submitQuiz(ctx, { userId: user.id, course, module, answers, startedAt, idempotencyKey });
     if (isPartialRequest(req)) {
       return render(
         req,
         res,
         'learning/quiz-fragment',
-        modulePageLocals(deps, res, course, module, result.attemptId, { justCompleted: !!result.completion?.newlyCompleted }),
+        await modulePageLocals(deps, res, course, module, result.attemptId, { justCompleted: !!result.completion?.newlyCompleted }),
       );
     }
     redirect(req, res, `${moduleUrl(course.slug, module.slug)}?attempt=${result.attemptId}#quiz-result`);
   });
 
-  router.get('/dashboard', requireUser, (req, res) => render(req, res, 'learning/dashboard', dashboardLocals(deps, res)));
+  router.get('/dashboard', requireUser, async (req, res) => render(req, res, 'learning/dashboard', await dashboardLocals(deps, res)));
 
-  router.get('/dashboard/records.json', requireUser, (_req, res) => {
+  router.get('/dashboard/records.json', requireUser, async (_req, res) => {
     const user = signedInUser(res);
+    const statements = await statementsOfUser(db, user.id);
     res
       .type('application/json')
       .set('Content-Disposition', 'attachment; filename="my-learning-records.json"')
       .set('Cache-Control', 'private, no-store')
-      .send(JSON.stringify(statementsOfUser(db, user.id), null, 1));
+      .send(JSON.stringify(statements, null, 1));
   });
 
   router.get('/admin/records', requireRole('admin'), (req, res) => {
@@ -108,7 +122,7 @@ export function learningRoutes(deps: Deps): Router {
   });
 
   // JSON lines, streamed row by row, so a national export never sits in memory.
-  router.get('/admin/records.jsonl', requireRole('admin'), (req, res) => {
+  router.get('/admin/records.jsonl', requireRole('admin'), async (req, res) => {
     const parsed = parseInput(recordsRange, req.query);
     if (!parsed.ok) {
       return render(req, res, 'learning/admin-records', { values: req.query, errors: parsed.errors }, { status: 422 });
@@ -119,7 +133,10 @@ export function learningRoutes(deps: Deps): Router {
       .type('application/x-ndjson; charset=utf-8')
       .set('Content-Disposition', `attachment; filename="learning-records-${parsed.data.from}-${parsed.data.to}.jsonl"`)
       .set('Cache-Control', 'private, no-store');
-    for (const statement of statementsBetween(db, from, to)) res.write(`${JSON.stringify(statement)}\n`);
+    for await (const statement of statementsBetween(db, from, to)) {
+      if (res.destroyed) break; // the client left: stop reading (closes the cursor)
+      if (!res.write(`${JSON.stringify(statement)}\n`)) await drained(res);
+    }
     res.end();
   });
 

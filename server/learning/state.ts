@@ -1,8 +1,8 @@
-import type { Db } from '../db/client.ts';
+import type { DbOrTx } from '../db/client.ts';
 import { type CertificateRow, findCurrentCertificate } from '../certificates/queries.ts';
 import type { CatalogueCourse } from '../courses/catalogue.ts';
 import { courseProgress, type CourseProgress } from './progress.ts';
-import { findEnrolment, progressByModule } from './queries.ts';
+import { findEnrolment, type ProgressRow, progressByModule } from './queries.ts';
 
 /** What views/learning/_certificate-actions.ejs needs of a certificate. */
 export type CourseCertificate = Pick<CertificateRow, 'code' | 'courseTitle' | 'issuerName' | 'issuedAt' | 'revokedAt'>;
@@ -16,20 +16,20 @@ export interface LearnerCourseState {
 }
 
 /** What a page needs to know about one teacher in one course (visitors get the empty state). */
-export function learnerCourseState(db: Db, userId: number | undefined, course: CatalogueCourse): LearnerCourseState {
+export async function learnerCourseState(db: DbOrTx, userId: number | undefined, course: CatalogueCourse): Promise<LearnerCourseState> {
   if (userId === undefined) return { enrolled: false, completedAt: null, progress: courseProgress(course, new Map()), certificate: null };
-  const enrolment = findEnrolment(db, userId, course.id);
+  const enrolment = await findEnrolment(db, userId, course.id);
   const rows = enrolment
-    ? progressByModule(
+    ? await progressByModule(
         db,
         userId,
         course.modules.map((m) => m.id),
       )
-    : new Map();
+    : new Map<number, ProgressRow>();
   const enrolled = enrolment?.status === 'active';
   const progress = courseProgress(course, rows);
   // Only a finished course has one, so the look-up costs nothing on the way there.
-  const row = enrolled && progress.complete && course.certificate ? findCurrentCertificate(db, userId, course.id) : undefined;
+  const row = enrolled && progress.complete && course.certificate ? await findCurrentCertificate(db, userId, course.id) : undefined;
   return {
     enrolled,
     completedAt: enrolment?.completedAt ?? null,

@@ -8,9 +8,9 @@ import { createTestApp, makeUser, userAgent } from '../helpers.ts';
 // What the catalogue adds for a signed-in teacher: progress and the next module on the cards of
 // their courses, cohort due dates, and "Recommended for you" from the gaps in their ICT-CFT profile.
 
-const ctx = createTestApp();
-const catalogue = () => getCatalogue(ctx.db);
-const course = (slug: string) => catalogue().course(slug)!;
+const ctx = await createTestApp();
+const catalogue = await getCatalogue(ctx.db);
+const course = (slug: string) => catalogue.course(slug)!;
 
 function rightAnswers(slug: string, index: number): string {
   const params = new URLSearchParams();
@@ -19,11 +19,11 @@ function rightAnswers(slug: string, index: number): string {
 }
 
 /** Evidence for every competency of a course, as if its modules had been completed. */
-function evidenceFor(userId: number, slug: string): void {
+async function evidenceFor(userId: number, slug: string): Promise<void> {
   const c = course(slug);
   for (const code of c.competencies) {
     const module = c.modules.find((m) => m.competencies.includes(code))!;
-    ctx.db.insert(competencyEvidence).values({ userId, competency: code, moduleId: module.id, courseId: c.id, createdAt: Date.now() }).run();
+    await ctx.db.insert(competencyEvidence).values({ userId, competency: code, moduleId: module.id, courseId: c.id, createdAt: Date.now() });
   }
 }
 
@@ -75,24 +75,24 @@ describe('GET / for a signed-in teacher', () => {
   it('shows the due date of a cohort the teacher joined on the cards of its courses, and says when it has passed', async () => {
     const { user, agent } = await userAgent(ctx);
     const trainer = await makeUser(ctx.db, { roles: ['trainer'] });
-    const soon = createCohort(
+    const soon = await createCohort(
       ctx.db,
       { name: 'Tiksi autumn', courses: [course('arctic-teaching-ict').id], startDate: '2026-01-10', dueDate: '2099-06-30', description: '' },
       trainer.id,
     );
-    const late = createCohort(
+    const late = await createCohort(
       ctx.db,
       { name: 'Old group', courses: [course('ict-primary-education').id], startDate: '1999-01-10', dueDate: '2000-01-31', description: '' },
       trainer.id,
     );
-    const invited = createCohort(
+    const invited = await createCohort(
       ctx.db,
       { name: 'Not joined', courses: [course('media-information-literacy').id], startDate: '2026-01-10', dueDate: '2099-01-01', description: '' },
       trainer.id,
     );
-    addMember(ctx.db, soon, user.id);
-    addMember(ctx.db, late, user.id);
-    inviteMember(ctx.db, invited, user.id, trainer.id);
+    await addMember(ctx.db, soon, user.id);
+    await addMember(ctx.db, late, user.id);
+    await inviteMember(ctx.db, invited, user.id, trainer.id);
     const res = await agent.get('/');
     expect(cardOf(res.text, 'arctic-teaching-ict')).toContain('Due 30 June 2099 (Tiksi autumn)');
     expect(cardOf(res.text, 'arctic-teaching-ict')).not.toContain('Overdue');
@@ -104,7 +104,7 @@ describe('GET / for a signed-in teacher', () => {
 
   it('recommends the courses that develop the competencies the teacher has no evidence for, with the reason', async () => {
     const { user, agent } = await userAgent(ctx);
-    evidenceFor(user.id, 'media-information-literacy');
+    await evidenceFor(user.id, 'media-information-literacy');
     const held = new Set(course('media-information-literacy').competencies);
     const res = await agent.get('/');
     const section = recommendedSection(res.text);

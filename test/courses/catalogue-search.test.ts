@@ -5,9 +5,10 @@ import { createTestApp } from '../helpers.ts';
 
 // The catalogue's search field: a plain GET form (q=) that htmx also sends to swap the list.
 
-const ctx = createTestApp();
+const ctx = await createTestApp();
 const { app } = ctx;
-const course = (slug: string) => getCatalogue(ctx.db).course(slug)!;
+const catalogue = await getCatalogue(ctx.db);
+const course = (slug: string) => catalogue.course(slug)!;
 const get = (query: string) => request(app).get(`/?${new URLSearchParams({ q: query })}`);
 /** The titles of the courses listed, in order. */
 const listed = (html: string) => [...html.matchAll(/<h[23]><a href="\/courses\/([a-z0-9-]+)"/g)].map((m) => m[1]);
@@ -86,7 +87,7 @@ describe('GET /?q= (catalogue search)', () => {
   });
 
   it('serves each search from the shared cache under its own URL', async () => {
-    const fresh = createTestApp();
+    const fresh = await createTestApp();
     for (let round = 0; round < 2; round++) {
       expect(listed((await request(fresh.app).get('/?q=timetable')).text)).toEqual(['ict-primary-education']);
       expect(listed((await request(fresh.app).get('/?q=misleading')).text)).toEqual(['media-information-literacy']);
@@ -101,7 +102,7 @@ describe('GET /?q= (catalogue search)', () => {
 describe('course cards', () => {
   it('show the first 25 words of a long summary, and the rest behind "More"', async () => {
     const res = await request(app).get('/');
-    for (const c of getCatalogue(ctx.db).courses) {
+    for (const c of catalogue.courses) {
       const words = c.summary.split(/\s+/);
       expect(words.length).toBeGreaterThan(30);
       const html = (s: string) => s.replaceAll('&', '&amp;').replaceAll("'", '&#39;').replaceAll('"', '&#34;');

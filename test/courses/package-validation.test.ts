@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { CoursePackageError, readCoursePackages } from '../../server/courses/package-reader.ts';
+import { sql } from 'drizzle-orm';
+import { rowObjects } from '../../server/db/client.ts';
 import { ROOT } from '../helpers.ts';
+import { databaseUrl, onPostgres, testDatabase } from '../support/database.ts';
 import { COURSE_YAML, QUIZ, moduleFile, writePackages } from './fixtures.ts';
 
 function problemsOf(root: string): string[] {
@@ -97,8 +100,10 @@ describe('course package validation', () => {
   it('stops the server start with the same messages', async () => {
     const root = writePackages({ demo: { 'course.yaml': COURSE_YAML, 'modules/01-intro.md': moduleFile({ competencies: '[KZ.1]' }) } });
     const { start } = await import('../../server/main.ts');
-    await expect(start({ DATABASE_PATH: ':memory:', COURSES_PATH: root, PORT: '0', LOG_LEVEL: 'silent' })).rejects.toThrow(
-      /unknown ICT-CFT competency "KZ\.1"/,
-    );
+    // On PostgreSQL the server starts on a fresh test database of its own (found by asking a new one its name).
+    const database = onPostgres
+      ? { DATABASE_URL: databaseUrl((await rowObjects<{ name: string }>(await testDatabase(), sql`SELECT current_database() AS name`))[0]!.name) }
+      : { DATABASE_PATH: ':memory:' };
+    await expect(start({ ...database, COURSES_PATH: root, PORT: '0', LOG_LEVEL: 'silent' })).rejects.toThrow(/unknown ICT-CFT competency "KZ\.1"/);
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import request from 'supertest';
 import { createTestApp } from '../helpers.ts';
 
-const { app } = createTestApp();
+const { app } = await createTestApp();
 
 describe('GET /', () => {
   it('lists the three courses with language, hours and competencies (titles on hover)', async () => {

@@ -7,8 +7,9 @@ import { createTestApp, makeUser, userAgent } from '../helpers.ts';
 // The dashboard a teacher sees first: where to start instead of an empty list, the ICT-CFT
 // profile explained instead of 18 bare "Not yet" cells, and the next step of each course.
 
-const ctx = createTestApp();
-const course = (slug: string) => getCatalogue(ctx.db).course(slug)!;
+const ctx = await createTestApp();
+const catalogue = await getCatalogue(ctx.db);
+const course = (slug: string) => catalogue.course(slug)!;
 const text = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
 
 describe('GET /dashboard for a new teacher', () => {
@@ -51,12 +52,12 @@ describe('GET /dashboard for a teacher with courses', () => {
     const primary = course('ict-primary-education');
     await agent.post(`/courses/${primary.slug}/enrol`);
     const trainer = await makeUser(ctx.db, { roles: ['trainer'] });
-    const cohort = createCohort(
+    const cohort = await createCohort(
       ctx.db,
       { name: 'Yakutsk spring', courses: [primary.id], startDate: '2026-01-10', dueDate: '2099-05-31', description: '' },
       trainer.id,
     );
-    addMember(ctx.db, cohort, user.id);
+    await addMember(ctx.db, cohort, user.id);
     const res = await agent.get('/dashboard');
     expect(res.text).not.toContain('<h2>Where to start</h2>');
     expect(text(res.text)).toContain(`Next step: ${primary.modules[0]!.title} (Module 1 of ${primary.modules.length})`);
@@ -71,10 +72,9 @@ describe('GET /dashboard for a teacher with courses', () => {
   it('opens the matrix once the teacher has evidence', async () => {
     const { user, agent } = await userAgent(ctx);
     const mil = course('media-information-literacy');
-    ctx.db
+    await ctx.db
       .insert(competencyEvidence)
-      .values({ userId: user.id, competency: 'KA.1', moduleId: mil.modules[0]!.id, courseId: mil.id, createdAt: Date.now() })
-      .run();
+      .values({ userId: user.id, competency: 'KA.1', moduleId: mil.modules[0]!.id, courseId: mil.id, createdAt: Date.now() });
     const res = await agent.get('/dashboard');
     expect(res.text).toContain('You have evidence for 1 of the 18 competencies.');
     expect(res.text).toMatch(/<details class="matrix-details" open>/);

@@ -7,10 +7,10 @@ import { completeModule } from '../../server/learning/completion.ts';
 import { VERBS } from '../../server/learning/records.ts';
 import { createTestApp, userAgent } from '../helpers.ts';
 
-const ctx = createTestApp();
-const catalogue = () => getCatalogue(ctx.db);
-const primary = () => catalogue().course('ict-primary-education')!;
-const arctic = () => catalogue().course('arctic-teaching-ict')!;
+const ctx = await createTestApp();
+const catalogue = await getCatalogue(ctx.db);
+const primary = () => catalogue.course('ict-primary-education')!;
+const arctic = () => catalogue.course('arctic-teaching-ict')!;
 
 /** The right answers of a module's quiz as form fields (q.<id> = option). */
 function rightAnswers(moduleQuiz: NonNullable<ReturnType<typeof primary>['modules'][number]['quiz']>) {
@@ -36,12 +36,11 @@ describe('POST /courses/:course/enrol', () => {
     expect(first.status).toBe(303);
     expect(first.headers.location).toBe(`/courses/ict-primary-education/${primary().modules[0]!.slug}`);
     await agent.post('/courses/ict-primary-education/enrol');
-    expect(ctx.db.select().from(enrolments).where(eq(enrolments.userId, user.id)).all()).toHaveLength(1);
-    const registered = ctx.db
+    expect(await ctx.db.select().from(enrolments).where(eq(enrolments.userId, user.id))).toHaveLength(1);
+    const registered = await ctx.db
       .select()
       .from(learningRecords)
-      .where(and(eq(learningRecords.userId, user.id), eq(learningRecords.verb, VERBS.registered)))
-      .all();
+      .where(and(eq(learningRecords.userId, user.id), eq(learningRecords.verb, VERBS.registered)));
     expect(registered).toHaveLength(1);
   });
 
@@ -54,12 +53,12 @@ describe('POST /courses/:course/enrol', () => {
   it('un-enrolling hides the course from the dashboard but keeps every record', async () => {
     const { user, agent } = await userAgent(ctx);
     await agent.post('/courses/media-information-literacy/enrol');
-    const mod = catalogue().course('media-information-literacy')!.modules[0]!;
+    const mod = catalogue.course('media-information-literacy')!.modules[0]!;
     await agent.post(`/courses/media-information-literacy/${mod.slug}/viewed`);
     await agent.post('/courses/media-information-literacy/unenrol');
     const dash = await agent.get('/dashboard');
     expect(dash.text).not.toContain('href="/courses/media-information-literacy"');
-    expect(ctx.db.select().from(moduleProgress).where(eq(moduleProgress.userId, user.id)).all()).toHaveLength(1);
+    expect(await ctx.db.select().from(moduleProgress).where(eq(moduleProgress.userId, user.id))).toHaveLength(1);
     await agent.post('/courses/media-information-literacy/enrol');
     expect((await agent.get('/dashboard')).text).toContain('href="/courses/media-information-literacy"');
   });
@@ -93,25 +92,19 @@ describe('POST /courses/:course/:module/quiz', () => {
     expect(pass.text).toContain('hx-swap-oob="true"'); // the progress box updates in place too
     expect(pass.text).toContain('1 of 6 modules (16%)');
 
-    const attempts = ctx.db.select().from(quizAttempts).where(eq(quizAttempts.userId, user.id)).all();
+    const attempts = await ctx.db.select().from(quizAttempts).where(eq(quizAttempts.userId, user.id)).orderBy(quizAttempts.id);
     expect(attempts.map((a) => [a.score, a.passed])).toEqual([
       [0, false],
       [100, true],
     ]);
     // Stored as JSON and read back as the answers given (the form's "q." prefix removed).
     expect(attempts[1]!.answers).toEqual(Object.fromEntries(Object.entries(rightAnswers(mod.quiz!)).map(([k, v]) => [k.slice(2), v])));
-    const progress = ctx.db
+    const [progress] = await ctx.db
       .select()
       .from(moduleProgress)
-      .where(and(eq(moduleProgress.userId, user.id), eq(moduleProgress.moduleId, mod.id)))
-      .get();
+      .where(and(eq(moduleProgress.userId, user.id), eq(moduleProgress.moduleId, mod.id)));
     expect(progress).toMatchObject({ status: 'completed', bestScore: 100, attempts: 2, quizPassed: true });
-    const verbs = ctx.db
-      .select({ verb: learningRecords.verb })
-      .from(learningRecords)
-      .where(eq(learningRecords.userId, user.id))
-      .all()
-      .map((r) => r.verb);
+    const verbs = (await ctx.db.select({ verb: learningRecords.verb }).from(learningRecords).where(eq(learningRecords.userId, user.id))).map((r) => r.verb);
     expect(verbs).toEqual(expect.arrayContaining([VERBS.attempted, VERBS.failed, VERBS.passed, VERBS.completed]));
   });
 
@@ -124,7 +117,7 @@ describe('POST /courses/:course/:module/quiz', () => {
       expect(res.status).toBe(422);
       expect(res.text).toContain('do not match this quiz');
     }
-    expect(ctx.db.select().from(quizAttempts).where(eq(quizAttempts.userId, user.id)).all()).toHaveLength(0);
+    expect(await ctx.db.select().from(quizAttempts).where(eq(quizAttempts.userId, user.id))).toHaveLength(0);
   });
 
   it('will not let a module with a quiz be completed by the button', async () => {
@@ -153,35 +146,30 @@ describe('completing modules', () => {
     const body = formBody(rightAnswers(mod.quiz!));
     await agent.post(`/courses/ict-primary-education/${mod.slug}/quiz`).type('form').send(body);
     await agent.post(`/courses/ict-primary-education/${mod.slug}/quiz`).type('form').send(body);
-    const codes = ctx.db
-      .select({ c: competencyEvidence.competency })
-      .from(competencyEvidence)
-      .where(eq(competencyEvidence.userId, user.id))
-      .all()
+    const codes = (await ctx.db.select({ c: competencyEvidence.competency }).from(competencyEvidence).where(eq(competencyEvidence.userId, user.id)))
       .map((r) => r.c)
       .sort();
     expect(codes).toEqual([...mod.competencies].sort());
-    const completed = ctx.db
+    const completed = await ctx.db
       .select()
       .from(learningRecords)
-      .where(and(eq(learningRecords.userId, user.id), eq(learningRecords.verb, VERBS.completed)))
-      .all();
+      .where(and(eq(learningRecords.userId, user.id), eq(learningRecords.verb, VERBS.completed)));
     expect(completed).toHaveLength(1);
   });
 
   it('never double counts concurrent completions', async () => {
     const { user, agent } = await userAgent(ctx);
     await agent.post('/courses/media-information-literacy/enrol');
-    const course = catalogue().course('media-information-literacy')!;
+    const course = catalogue.course('media-information-literacy')!;
     const mod = course.modules[0]!;
     const body = formBody(rightAnswers(mod.quiz!));
     const results = await Promise.all(Array.from({ length: 8 }, () => agent.post(`/courses/${course.slug}/${mod.slug}/quiz`).type('form').send(body)));
     expect(results.every((r) => r.status === 303)).toBe(true);
-    const evidence = ctx.db.select().from(competencyEvidence).where(eq(competencyEvidence.userId, user.id)).all();
+    const evidence = await ctx.db.select().from(competencyEvidence).where(eq(competencyEvidence.userId, user.id));
     expect(evidence).toHaveLength(mod.competencies.length);
     // and the service itself is idempotent when called directly for a module without a quiz
     const noQuiz = { ...mod, quiz: null };
-    const again = completeModule({ db: ctx.db, baseUrl: ctx.config.baseUrl, issuerName: 'x' }, { userId: user.id, course, module: noQuiz });
+    const again = await completeModule({ db: ctx.db, baseUrl: ctx.config.baseUrl, issuerName: 'x' }, { userId: user.id, course, module: noQuiz });
     expect(again.newlyCompleted).toBe(false);
   });
 
@@ -227,7 +215,7 @@ describe('completing modules', () => {
 
   it('records course completion in the same transaction as the last module, and shows the profile', async () => {
     const { user, agent } = await userAgent(ctx);
-    const course = catalogue().course('media-information-literacy')!;
+    const course = catalogue.course('media-information-literacy')!;
     await agent.post(`/courses/${course.slug}/enrol`);
     for (const mod of course.modules) {
       await agent
@@ -235,17 +223,15 @@ describe('completing modules', () => {
         .type('form')
         .send(formBody(rightAnswers(mod.quiz!)));
     }
-    const enrolment = ctx.db
+    const [enrolment] = await ctx.db
       .select()
       .from(enrolments)
-      .where(and(eq(enrolments.userId, user.id), eq(enrolments.courseId, course.id)))
-      .get();
+      .where(and(eq(enrolments.userId, user.id), eq(enrolments.courseId, course.id)));
     expect(enrolment?.completedAt).toBeTypeOf('number');
-    const last = ctx.db
+    const [last] = await ctx.db
       .select()
       .from(moduleProgress)
-      .where(and(eq(moduleProgress.userId, user.id), eq(moduleProgress.moduleId, course.modules.at(-1)!.id)))
-      .get();
+      .where(and(eq(moduleProgress.userId, user.id), eq(moduleProgress.moduleId, course.modules.at(-1)!.id)));
     expect(enrolment?.completedAt).toBe(last?.completedAt);
     const dash = await agent.get('/dashboard');
     expect(dash.text).toContain(`You have evidence for ${course.competencies.length} of the 18 competencies.`);

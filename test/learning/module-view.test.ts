@@ -8,17 +8,18 @@ import { createTestApp, userAgent } from '../helpers.ts';
 
 // A GET changes nothing: the module page reports its first view with a POST it makes once loaded.
 
-const ctx = createTestApp();
-const course = () => getCatalogue(ctx.db).course('ict-primary-education')!;
+const ctx = await createTestApp();
+const catalogue = await getCatalogue(ctx.db);
+const course = () => catalogue.course('ict-primary-education')!;
 
-function rowsOf(userId: number) {
+async function rowsOf(userId: number) {
   return {
-    progress: ctx.db.select().from(moduleProgress).where(eq(moduleProgress.userId, userId)).all(),
-    experienced: ctx.db
+    progress: await ctx.db.select().from(moduleProgress).where(eq(moduleProgress.userId, userId)).orderBy(moduleProgress.moduleId),
+    experienced: await ctx.db
       .select()
       .from(learningRecords)
       .where(and(eq(learningRecords.userId, userId), eq(learningRecords.verb, VERBS.experienced)))
-      .all(),
+      .orderBy(learningRecords.id),
   };
 }
 
@@ -27,10 +28,10 @@ describe('GET /courses/:course/:module', () => {
     const { user, agent } = await userAgent(ctx);
     await agent.post('/courses/ict-primary-education/enrol');
     const module = course().modules[0]!;
-    const before = rowsOf(user.id);
+    const before = await rowsOf(user.id);
     const res = await agent.get(`/courses/ict-primary-education/${module.slug}`);
     expect(res.status).toBe(200);
-    expect(rowsOf(user.id)).toEqual(before);
+    expect(await rowsOf(user.id)).toEqual(before);
     expect(res.text).toContain(`data-hx-post="/courses/ict-primary-education/${module.slug}/viewed" data-hx-trigger="load"`);
   });
 });
@@ -41,7 +42,7 @@ describe('POST /courses/:course/:module/viewed', () => {
     await agent.post('/courses/ict-primary-education/enrol');
     const module = course().modules[0]!;
     for (let i = 0; i < 3; i++) expect((await agent.post(`/courses/ict-primary-education/${module.slug}/viewed`)).status).toBe(204);
-    const { progress, experienced } = rowsOf(user.id);
+    const { progress, experienced } = await rowsOf(user.id);
     expect(progress).toEqual([expect.objectContaining({ moduleId: module.id, status: 'in_progress' })]);
     expect(experienced).toHaveLength(1);
     // Once viewed, the page no longer asks.
@@ -53,13 +54,13 @@ describe('POST /courses/:course/:module/viewed', () => {
     const module = course().modules[0]!;
     expect((await agent.post(`/courses/ict-primary-education/${module.slug}/viewed`)).status).toBe(204);
     expect((await agent.post('/courses/ict-primary-education/no-such-module/viewed')).status).toBe(404);
-    expect(rowsOf(user.id)).toEqual({ progress: [], experienced: [] });
+    expect(await rowsOf(user.id)).toEqual({ progress: [], experienced: [] });
   });
 });
 
 describe('the quiz as a visitor sees it', () => {
   it('is questions to read, not a form with nothing to send, and says "choose all that apply" once', async () => {
-    const mod = getCatalogue(ctx.db).course('media-information-literacy')!.modules[0]!;
+    const mod = catalogue.course('media-information-literacy')!.modules[0]!;
     const res = await request(ctx.app).get(`/courses/media-information-literacy/${mod.slug}`);
     expect(res.status).toBe(200);
     expect(res.text).not.toContain(`action="/courses/media-information-literacy/${mod.slug}/quiz"`);

@@ -1,18 +1,18 @@
 import { and, eq } from 'drizzle-orm';
-import { describe, expect, it } from 'vitest';
-import { type CatalogueCourse, type CatalogueModule, getCatalogue } from '../../server/courses/catalogue.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type Catalogue, type CatalogueCourse, type CatalogueModule, getCatalogue } from '../../server/courses/catalogue.ts';
 import { certificates, learningRecords, moduleProgress, quizAttempts, users } from '../../server/db/schema.ts';
 import { VERBS } from '../../server/learning/records.ts';
 import { COURSE_YAML, moduleFile, QUIZ, writePackages } from '../courses/fixtures.ts';
-import { createTestApp, ORIGIN, userAgent } from '../helpers.ts';
+import { createTestApp, ORIGIN, type TestContext, userAgent } from '../helpers.ts';
 
 // The teacher's moments: a submission that survives the link (idempotency keys), locked modules
 // that stay locked, and the completion of a course with its certificate in view, without JavaScript
 // (the page a form's redirect lands on) and with htmx (the fragment).
 
-const ctx = createTestApp();
-const catalogue = () => getCatalogue(ctx.db);
-const course = (slug: string) => catalogue().course(slug)!;
+const ctx = await createTestApp();
+const catalogue = await getCatalogue(ctx.db);
+const course = (slug: string) => catalogue.course(slug)!;
 type Agent = Awaited<ReturnType<typeof userAgent>>['agent'];
 
 function answersOf(module: CatalogueModule, mode: 'right' | 'wrong'): Record<string, string[]> {
@@ -50,12 +50,12 @@ async function finishCourse(agent: Agent, c: CatalogueCourse) {
   return last!;
 }
 
-function certificateOf(userId: number, courseId: number) {
-  return ctx.db
+async function certificateOf(userId: number, courseId: number) {
+  const [row] = await ctx.db
     .select()
     .from(certificates)
-    .where(and(eq(certificates.userId, userId), eq(certificates.courseId, courseId)))
-    .get()!;
+    .where(and(eq(certificates.userId, userId), eq(certificates.courseId, courseId)));
+  return row!;
 }
 
 /** Every certificate action, as the HTML (attributes escaped) carries it. */
@@ -111,18 +111,16 @@ describe('POST /courses/:course/:module/quiz with an idempotency key', () => {
     expect(resultIn(viaHtmx.text)).toContain('You scored 0%');
     expect(resultIn((await agent.get(first.headers.location)).text)).toContain('You scored 0%');
 
-    expect(ctx.db.select().from(quizAttempts).where(eq(quizAttempts.userId, user.id)).all()).toHaveLength(1);
-    const progress = ctx.db
+    expect(await ctx.db.select().from(quizAttempts).where(eq(quizAttempts.userId, user.id))).toHaveLength(1);
+    const [progress] = await ctx.db
       .select()
       .from(moduleProgress)
-      .where(and(eq(moduleProgress.userId, user.id), eq(moduleProgress.moduleId, m.id)))
-      .get();
+      .where(and(eq(moduleProgress.userId, user.id), eq(moduleProgress.moduleId, m.id)));
     expect(progress?.attempts).toBe(1);
-    const attempted = ctx.db
+    const attempted = await ctx.db
       .select()
       .from(learningRecords)
-      .where(and(eq(learningRecords.userId, user.id), eq(learningRecords.verb, VERBS.attempted)))
-      .all();
+      .where(and(eq(learningRecords.userId, user.id), eq(learningRecords.verb, VERBS.attempted)));
     expect(attempted).toHaveLength(1);
   });
 
@@ -138,7 +136,7 @@ describe('POST /courses/:course/:module/quiz with an idempotency key', () => {
     }
     expect((await post(answersOf(m, 'wrong'))).status).toBe(303);
     expect((await post({ ...answersOf(m, 'wrong'), submissionKey: 'not a key!' })).status).toBe(303);
-    expect(ctx.db.select().from(quizAttempts).where(eq(quizAttempts.userId, user.id)).all()).toHaveLength(4);
+    expect(await ctx.db.select().from(quizAttempts).where(eq(quizAttempts.userId, user.id))).toHaveLength(4);
   });
 
   it("refuses another module's key (422) and records nothing", async () => {
@@ -156,7 +154,7 @@ describe('POST /courses/:course/:module/quiz with an idempotency key', () => {
       .type('form')
       .send(formBody({ ...answersOf(m2!, 'right'), submissionKey: key }));
     expect(other.status).toBe(422);
-    expect(ctx.db.select().from(quizAttempts).where(eq(quizAttempts.userId, user.id)).all()).toHaveLength(1);
+    expect(await ctx.db.select().from(quizAttempts).where(eq(quizAttempts.userId, user.id))).toHaveLength(1);
   });
 
   it('keeps keys per teacher: the same key from two teachers is two attempts', async () => {
@@ -169,7 +167,7 @@ describe('POST /courses/:course/:module/quiz with an idempotency key', () => {
       await agent.post(`/courses/${c.slug}/enrol`);
       expect((await agent.post(`/courses/${c.slug}/${m.slug}/quiz`).type('form').send(body)).status).toBe(303);
     }
-    for (const { user } of [a, b]) expect(ctx.db.select().from(quizAttempts).where(eq(quizAttempts.userId, user.id)).all()).toHaveLength(1);
+    for (const { user } of [a, b]) expect(await ctx.db.select().from(quizAttempts).where(eq(quizAttempts.userId, user.id))).toHaveLength(1);
   });
 });
 
@@ -248,7 +246,7 @@ describe('the completion moment', () => {
     expect(result).toContain('Passed with 100%');
     expect(result).toContain('You have completed this course.');
     expect(result).toMatch(/id="quiz-result" class="quiz-result" role="status" tabindex="-1" autofocus/);
-    expectCertificateActions(result, c, certificateOf(user.id, c.id).code);
+    expectCertificateActions(result, c, (await certificateOf(user.id, c.id)).code);
     expect(result).toContain('href="/dashboard"');
     expect(result).toContain('href="/"');
     // The status box above says so too, without repeating the whole panel.
@@ -271,7 +269,7 @@ describe('the completion moment', () => {
       expect(res.status).toBe(200);
       if (m === c.modules.at(-1)) {
         expect(resultIn(res.text)).toContain('autofocus');
-        expectCertificateActions(resultIn(res.text), c, certificateOf(user.id, c.id).code);
+        expectCertificateActions(resultIn(res.text), c, (await certificateOf(user.id, c.id)).code);
       } else {
         expect(res.text).not.toContain('linkedin.com');
       }
@@ -284,7 +282,7 @@ describe('the completion moment', () => {
     await finishCourse(agent, c);
     const page = await agent.get(`/courses/${c.slug}`);
     expect(page.text).toContain('You have completed this course.');
-    expectCertificateActions(page.text, c, certificateOf(user.id, c.id).code);
+    expectCertificateActions(page.text, c, (await certificateOf(user.id, c.id)).code);
     expect(page.text).toContain('href="/dashboard"');
   });
 
@@ -294,12 +292,12 @@ describe('the completion moment', () => {
     await finishCourse(agent, c);
     const page = await agent.get(`/courses/${c.slug}/${c.modules[0]!.slug}`);
     const status = page.text.slice(page.text.indexOf('id="module-status"'), page.text.indexOf('id="quiz"'));
-    expectCertificateActions(status, c, certificateOf(user.id, c.id).code);
+    expectCertificateActions(status, c, (await certificateOf(user.id, c.id)).code);
   });
 
   it('says the certificate waits for a confirmed address when it does', async () => {
     const { user, agent } = await userAgent(ctx);
-    ctx.db.update(users).set({ emailVerifiedAt: null }).where(eq(users.id, user.id)).run();
+    await ctx.db.update(users).set({ emailVerifiedAt: null }).where(eq(users.id, user.id));
     const c = course('media-information-literacy');
     const last = await finishCourse(agent, c);
     const result = resultIn((await agent.get(last.headers.location)).text);
@@ -312,7 +310,7 @@ describe('the completion moment', () => {
     const { user, agent } = await userAgent(ctx);
     const c = course('media-information-literacy');
     await finishCourse(agent, c);
-    ctx.db.update(certificates).set({ revokedAt: Date.now(), revokedReason: 'test' }).where(eq(certificates.userId, user.id)).run();
+    await ctx.db.update(certificates).set({ revokedAt: Date.now(), revokedReason: 'test' }).where(eq(certificates.userId, user.id));
     const page = await agent.get(`/courses/${c.slug}`);
     expect(page.text).toContain('status-revoked');
     expect(page.text).not.toContain('linkedin.com');
@@ -328,8 +326,13 @@ describe('POST /courses/:course/:module/complete on the last module', () => {
       'modules/02-last-step.md': moduleFile({ title: 'Last step', body: '## Reading\n\nRead this closely.' }),
     },
   });
-  const steps = createTestApp({ courses: packages });
-  const stepsCourse = () => getCatalogue(steps.db).course('steps-course')!;
+  let steps: TestContext;
+  let stepsCatalogue: Catalogue;
+  const stepsCourse = () => stepsCatalogue.course('steps-course')!;
+  beforeAll(async () => {
+    steps = await createTestApp({ courses: packages });
+    stepsCatalogue = await getCatalogue(steps.db);
+  });
 
   it('lands, without JavaScript, on the completion with the certificate, focused', async () => {
     const { user, agent } = await userAgent(steps);
@@ -345,7 +348,8 @@ describe('POST /courses/:course/:module/complete on the last module', () => {
     expect(done.headers.location).toBe(`/courses/${c.slug}/${last!.slug}?done=course#module-result`);
     const page = await agent.get(done.headers.location);
     expect(page.text).toMatch(/id="module-result" class="module-result" tabindex="-1" role="status" autofocus/);
-    const code = steps.db.select().from(certificates).where(eq(certificates.userId, user.id)).get()!.code;
+    const [certificate] = await steps.db.select().from(certificates).where(eq(certificates.userId, user.id));
+    const code = certificate!.code;
     expect(page.text).toContain(`href="/certificates/${code}.pdf"`);
     expect(page.text).toContain('linkedin.com/profile/add');
   });
@@ -361,7 +365,7 @@ describe('POST /courses/:course/:module/complete on the last module', () => {
     const twice = await agent.post(`/courses/${c.slug}/${first.slug}/quiz`).type('form').send(body);
     expect([once.status, twice.status]).toEqual([303, 303]);
     expect(twice.headers.location).toBe(once.headers.location);
-    expect(steps.db.select().from(quizAttempts).where(eq(quizAttempts.userId, user.id)).all()).toHaveLength(1);
+    expect(await steps.db.select().from(quizAttempts).where(eq(quizAttempts.userId, user.id))).toHaveLength(1);
     // A new submission (a new key) is refused: the one attempt is used.
     const other = await agent
       .post(`/courses/${c.slug}/${first.slug}/quiz`)
@@ -373,17 +377,19 @@ describe('POST /courses/:course/:module/complete on the last module', () => {
 
 describe('the certificate a finished Russian course issues', () => {
   it('names the issuer by ISSUER_NAME_RU, an English course by ISSUER_NAME', async () => {
-    const named = createTestApp({ env: { ISSUER_NAME: 'Arctic Teacher Institute', ISSUER_NAME_RU: 'Арктический институт учителей' } });
+    const named = await createTestApp({ env: { ISSUER_NAME: 'Arctic Teacher Institute', ISSUER_NAME_RU: 'Арктический институт учителей' } });
+    const namedCatalogue = await getCatalogue(named.db);
     const { user, agent } = await userAgent(named);
-    const stored = (slug: string) =>
-      named.db
+    const stored = async (slug: string) => {
+      const [row] = await named.db
         .select({ issuerName: certificates.issuerName })
         .from(certificates)
-        .where(and(eq(certificates.userId, user.id), eq(certificates.courseId, getCatalogue(named.db).course(slug)!.id)))
-        .get()?.issuerName;
-    await finishCourse(agent, getCatalogue(named.db).course('arctic-teaching-ict')!);
-    await finishCourse(agent, getCatalogue(named.db).course('media-information-literacy')!);
-    expect(stored('arctic-teaching-ict')).toBe('Арктический институт учителей');
-    expect(stored('media-information-literacy')).toBe('Arctic Teacher Institute');
+        .where(and(eq(certificates.userId, user.id), eq(certificates.courseId, namedCatalogue.course(slug)!.id)));
+      return row?.issuerName;
+    };
+    await finishCourse(agent, namedCatalogue.course('arctic-teaching-ict')!);
+    await finishCourse(agent, namedCatalogue.course('media-information-literacy')!);
+    expect(await stored('arctic-teaching-ict')).toBe('Арктический институт учителей');
+    expect(await stored('media-information-literacy')).toBe('Arctic Teacher Institute');
   });
 });
