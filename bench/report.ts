@@ -3,31 +3,54 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { hashPassword } from '../server/auth/passwords.ts';
-import { createUser } from '../server/auth/queries.ts';
-import { loadCourses } from '../server/courses/loader.ts';
-import { openMigratedDatabase } from '../server/db/client.ts';
-import { generateReportData } from './lib/report-data.ts';
-import { measure, type Scenario } from './lib/report-measure.ts';
-import { reportMarkdown } from './lib/report-table.ts';
 
 // npm run bench:report                       100,000 teachers, ~1,000,000 evidence rows, 3 runs each
 // npm run bench:report -- --teachers 5000    a smaller population (checks the harness, not speed)
 // npm run bench:report -- --keep             keep the temporary database for poking at
+// npm run bench:report -- --db postgres      the same on PostgreSQL: BENCH_DATABASE_URL (or
+//                                            DATABASE_URL) names a server and a database to connect
+//                                            to; the benchmark creates a database of its own there
+//                                            and drops it afterwards (unless --keep)
 //
-// Generates a synthetic database in a temporary file, then times the compliance report served
-// by the real app in a child process (bench/lib/report-server.ts, production mode) on a
-// socket, this process being the client. The measurements run
-// twice: with the schema's indexes as they are, and with the one index this report would
-// like (created temporarily), so the difference can be judged. Prints a Markdown section.
+// Generates a synthetic database (a temporary SQLite file, or a fresh PostgreSQL database),
+// then times the compliance report served by the real app in a child process
+// (bench/lib/report-server.ts, production mode) on a socket, this process being the client.
+// Prints a Markdown section.
 
 const ROOT = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 const { values } = parseArgs({
-  options: { teachers: { type: 'string', default: '100000' }, runs: { type: 'string', default: '3' }, keep: { type: 'boolean', default: false } },
+  options: {
+    teachers: { type: 'string', default: '100000' },
+    runs: { type: 'string', default: '3' },
+    keep: { type: 'boolean', default: false },
+    db: { type: 'string', default: 'sqlite' },
+  },
 });
 const teachers = Number(values.teachers);
 const runs = Number(values.runs);
+if (values.db !== 'sqlite' && values.db !== 'postgres') throw new Error(`--db is sqlite or postgres, not ${values.db}`);
+const onPostgres = values.db === 'postgres';
+
+// The engine of a process is fixed by DATABASE_URL when server/db/engine.ts is first imported,
+// so it is set here, before the dynamic imports below; the server child inherits it.
+const serverUrl = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL;
+if (onPostgres) {
+  if (!serverUrl || !/^postgres(ql)?:\/\//.test(serverUrl)) throw new Error('--db postgres needs BENCH_DATABASE_URL or DATABASE_URL (postgres://…)');
+  process.env.DATABASE_URL = serverUrl;
+} else {
+  delete process.env.DATABASE_URL;
+}
+
+const { sql } = await import('drizzle-orm');
+const { hashPassword } = await import('../server/auth/passwords.ts');
+const { createUser } = await import('../server/auth/queries.ts');
+const { loadCourses } = await import('../server/courses/loader.ts');
+const { closeDatabase, openDatabase, openMigratedDatabase, rawRows } = await import('../server/db/client.ts');
+const { generateReportData } = await import('./lib/report-data.ts');
+const { measure } = await import('./lib/report-measure.ts');
+const { reportMarkdown } = await import('./lib/report-table.ts');
+type Scenario = import('./lib/report-measure.ts').Scenario;
 
 const SCENARIOS: Scenario[] = [
   { name: 'baseline: GET /healthz', url: '/healthz' },
@@ -48,25 +71,76 @@ const SCENARIOS: Scenario[] = [
 ];
 
 const ADMIN = { email: 'bench-admin@example.org', password: 'bench admin password' };
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ict-cft-report-bench-'));
-const dbPath = path.join(dir, 'bench.sqlite');
+
+/** Where the benchmark database lives, and how to measure and remove it. */
+interface Place {
+  location: string;
+  describe: string;
+  bytes(): Promise<number>;
+  remove(): Promise<void>;
+}
+
+async function sqlitePlace(): Promise<Place> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ict-cft-report-bench-'));
+  const location = path.join(dir, 'bench.sqlite');
+  return {
+    location,
+    describe: location,
+    bytes: async () => fs.statSync(location).size,
+    remove: async () => fs.rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+/** A database of its own on the PostgreSQL server of `url`, made through a connection to `url`'s database. */
+async function postgresPlace(url: string): Promise<Place> {
+  const name = `report_bench_${process.pid}_${Date.now()}`;
+  const target = new URL(url);
+  target.pathname = `/${name}`;
+  const location = target.toString();
+  const onServer = async <T>(work: (admin: Awaited<ReturnType<typeof openDatabase>>) => Promise<T>) => {
+    const admin = await openDatabase(url, { poolSize: 1 });
+    try {
+      return await work(admin);
+    } finally {
+      await closeDatabase(admin);
+    }
+  };
+  await onServer((admin) => rawRows(admin, sql.raw(`CREATE DATABASE ${name}`)));
+  return {
+    location,
+    describe: `database ${name} on ${target.host}`,
+    bytes: () => onServer(async (admin) => Number((await rawRows<[number]>(admin, sql`SELECT pg_database_size(${name})`))[0]![0])),
+    remove: () => onServer((admin) => rawRows(admin, sql.raw(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`))).then(() => undefined),
+  };
+}
+
+const place = onPostgres ? await postgresPlace(serverUrl!) : await sqlitePlace();
 try {
-  console.error(`generating ${teachers.toLocaleString('en')} teachers in ${dbPath} ...`);
-  const db = openMigratedDatabase(dbPath);
-  loadCourses(db, path.join(ROOT, 'courses'));
-  const data = generateReportData(db, { teachers });
-  createUser(db, { email: ADMIN.email, name: 'Bench admin', passwordHash: await hashPassword(ADMIN.password) }, ['admin']);
-  db.$client.pragma('wal_checkpoint(TRUNCATE)');
-  db.$client.close();
+  console.error(`generating ${teachers.toLocaleString('en')} teachers in ${place.describe} ...`);
+  const db = await openMigratedDatabase(place.location);
+  await loadCourses(db, path.join(ROOT, 'courses'));
+  const data = await generateReportData(db, { teachers });
+  await createUser(db, { email: ADMIN.email, name: 'Bench admin', passwordHash: await hashPassword(ADMIN.password) }, ['admin']);
+  // Fresh statistics and visibility map, as autovacuum would leave them on a live server
+  // (index-only scans need the latter). VACUUM marks a page all-visible only once the commits
+  // of its rows are flushed, which with synchronous_commit = off (a test cluster) the WAL
+  // writer does within 3 x wal_writer_delay: hence the pause. SQLite needs nothing: closing
+  // checkpoints the WAL.
+  if (onPostgres) {
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await rawRows(db, sql`VACUUM ANALYZE`);
+  }
+  await closeDatabase(db);
   console.error(
     `  ${data.teachers} teachers, ${data.evidence} evidence rows, ${data.enrolments} enrolments, ${data.cohortMembers} cohort members in ${data.seconds.toFixed(1)} s`,
   );
 
   console.error('measuring ...');
-  const asIs = await measure({ dbPath, ...ADMIN, runs, label: 'schema', scenarios: SCENARIOS });
+  const asIs = await measure({ dbPath: place.location, ...ADMIN, runs, label: 'schema', scenarios: SCENARIOS });
 
-  console.log(reportMarkdown({ data, runs, asIs, dbBytes: fs.statSync(dbPath).size }));
+  const engine = onPostgres ? `PostgreSQL (${place.describe})` : 'SQLite';
+  console.log(`${reportMarkdown({ data, runs, asIs, dbBytes: await place.bytes() })}\n\nEngine: ${engine}.`);
 } finally {
-  if (values.keep) console.error(`kept ${dir}`);
-  else fs.rmSync(dir, { recursive: true, force: true });
+  if (values.keep) console.error(`kept ${place.describe}`);
+  else await place.remove();
 }

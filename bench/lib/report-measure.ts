@@ -2,7 +2,8 @@ import { type ChildProcess, fork } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Database from 'better-sqlite3';
+import { sql } from 'drizzle-orm';
+import { closeDatabase, openDatabase, rawRows } from '../../server/db/client.ts';
 import type { ServerMessage } from './report-server.ts';
 
 // Times the compliance report against the server child (bench/lib/report-server.ts): this
@@ -104,7 +105,8 @@ export async function measure(options: {
     await fetchAll(`${base}/admin/reports/compliance?group=school&region=none`, cookie);
     const { rss: idle } = await ask<{ rss: number }>(child, 'reset', 'rss');
 
-    const sqlite = new Database(options.dbPath, { readonly: true });
+    // A connection of its own for the SQL baseline (on SQLite, its read-only reader answers).
+    const counter = await openDatabase(options.dbPath, { poolSize: 1 });
     const results: Measured[] = [];
     let overall = idle;
     for (const scenario of options.scenarios) {
@@ -114,7 +116,7 @@ export async function measure(options: {
       for (let i = 0; i < options.runs; i++) {
         const started = performance.now();
         if (scenario.url === 'sql:count') {
-          sqlite.prepare('SELECT COUNT(*) FROM competency_evidence').get();
+          await rawRows(counter, sql`SELECT COUNT(*) FROM competency_evidence`);
           last = { status: 200, bytes: 0, lines: 0 };
         } else {
           last = await fetchAll(`${base}${scenario.url}`, cookie);
@@ -125,7 +127,7 @@ export async function measure(options: {
       overall = Math.max(overall, peak);
       results.push({ ...scenario, ...last, runs, median: median(runs), peakRssMb: peak / MB, heapAtPeakMb: heapTotal / MB, externalAtPeakMb: external / MB });
     }
-    sqlite.close();
+    await closeDatabase(counter);
     return { label: options.label, load: { before, after: os.loadavg() }, idleRssMb: idle / MB, peakRssMb: overall / MB, results };
   } finally {
     if (child.connected) {

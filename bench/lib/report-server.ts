@@ -5,10 +5,11 @@ import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { createApp } from '../../server/app.ts';
 import { loadConfig } from '../../server/config.ts';
-import { openDatabase } from '../../server/db/client.ts';
+import { closeDatabase, openDatabase } from '../../server/db/client.ts';
 
 // The server under test, in a child process of bench/report.ts: the real app serving the
-// benchmark database on a socket, in production mode (cached templates, compression). It
+// benchmark database (argv[2]: a SQLite file, or a postgres:// URL, in which case the parent
+// has set DATABASE_URL in the environment this process inherits) on a socket, in production mode (cached templates, compression). It
 // samples its own RSS every 20 ms, so the peak it reports belongs to serving alone, not to
 // the client reading the responses or to generating the data.
 //
@@ -20,12 +21,13 @@ export type ServerMessage = { port: number } | { rss: number } | { peak: number;
 
 const ROOT = path.join(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const dbPath = process.argv[2]!;
-const db = openDatabase(dbPath);
+const db = await openDatabase(dbPath);
 const server = http.createServer();
 server.listen(0, '127.0.0.1', () => {
   const port = (server.address() as AddressInfo).port;
   const base = `http://127.0.0.1:${port}`;
-  const config = loadConfig({ NODE_ENV: 'production', LOG_LEVEL: 'silent', DATABASE_PATH: dbPath, BASE_URL: base, COURSES_PATH: path.join(ROOT, 'courses') });
+  const location = dbPath.includes('://') ? { DATABASE_URL: dbPath } : { DATABASE_PATH: dbPath };
+  const config = loadConfig({ NODE_ENV: 'production', LOG_LEVEL: 'silent', ...location, BASE_URL: base, COURSES_PATH: path.join(ROOT, 'courses') });
   server.on('request', createApp({ db, config, logger: pino({ level: 'silent' }) }));
   process.send?.({ port } satisfies ServerMessage);
 });
@@ -53,7 +55,6 @@ process.on('message', (message) => {
     clearInterval(sampler);
     server.close();
     server.closeAllConnections();
-    db.$client.close();
-    process.disconnect?.();
+    void closeDatabase(db).finally(() => process.disconnect?.());
   }
 });

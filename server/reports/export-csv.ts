@@ -146,7 +146,7 @@ export async function sendTeachersCsv(res: Response, db: Db, filters: Filters, m
     await write(csvLines([...metadataRows(metadata, t), [], teacherHeader(t)], sep));
     const csv = new CsvEncoder(sep);
     const encode = (value: CellValue) => csv.cell(value);
-    for (const chunk of teacherChunks(db, filters)) {
+    for await (const chunk of teacherChunks(db, filters)) {
       if (res.destroyed) return;
       for (const teacher of chunk) {
         eachTeacherCell(teacher, modules, encode);

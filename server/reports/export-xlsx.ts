@@ -100,7 +100,7 @@ export async function sendXlsx(res: Response, db: Db, filters: Filters, report: 
 
   const teachers = sheet(workbook, name(t('reports:xlsx.teachers')), [24, 30, 24, 20, 14, ...Array(18).fill(12), ...Array(18).fill(24)]);
   addRows(teachers, [teacherHeader(t)], true);
-  for (const chunk of teacherChunks(db, filters)) {
+  for await (const chunk of teacherChunks(db, filters)) {
     if (res.destroyed) return; // the client went away: nothing more to send
     for (let i = 0; i < chunk.length; i++) {
       teachers.addRow(safe(teacherRow(chunk[i]!, modules))).commit();

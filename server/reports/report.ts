@@ -110,7 +110,7 @@ export function reportMetadata(filters: Filters, group: Grouping, teachers: numb
 }
 
 /** The whole grouped report: one aggregate query, then percentages, metadata and order. */
-export function buildComplianceReport(
+export async function buildComplianceReport(
   db: Db,
   filters: Filters,
   layout: Pick<Layout, 'group' | 'sort' | 'dir'>,
@@ -118,7 +118,7 @@ export function buildComplianceReport(
   t: TFunction,
   lang: string,
 ) {
-  const counts = complianceCounts(db, filters, layout.group);
+  const counts = await complianceCounts(db, filters, layout.group);
   const total = figures(counts.total);
   const groups = sortGroups(counts.groups.map(figures), layout.sort, layout.dir, lang);
   const metadata = reportMetadata(filters, layout.group, total.teachers, options, t, lang);

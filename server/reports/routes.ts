@@ -17,8 +17,8 @@ import { isoDay, teacherPage } from './teachers.ts';
 const FILTER_FIELDS = ['country', 'region', 'school', 'cohort', 'course', 'from', 'to'] as const;
 
 /** auth -> validate: the filters (422 with a message per field), the layout (lenient), the select options. */
-function readRequest(db: Db, req: Request) {
-  const options = filterOptions(db);
+async function readRequest(db: Db, req: Request) {
+  const options = await filterOptions(db);
   const layout = layoutSchema.parse(req.query);
   const values = Object.fromEntries(FILTER_FIELDS.map((f) => [f, typeof req.query[f] === 'string' ? String(req.query[f]).trim() : ''])) as Record<
     (typeof FILTER_FIELDS)[number],
@@ -58,17 +58,17 @@ export function reportRoutes({ db }: Deps): Router {
   router.get('/admin/reports/compliance', async (req: Request, res: Response) => {
     const t: TFunction = res.locals.t;
     const lang: string = res.locals.lang;
-    const { options, layout, values, errors, filters } = readRequest(db, req);
+    const { options, layout, values, errors, filters } = await readRequest(db, req);
     const locals = { filterChoices: options, layout, values, errors, ...viewLocals(filters, layout, lang) };
     if (!filters) {
       if (layout.format !== 'html') throw new HttpError(422, 'errors:invalidInput');
       return render(req, res, 'reports/compliance', { ...locals, report: null }, { fragment: 'reports/_results', status: 422 });
     }
     if (layout.format === 'csv' && layout.detail === 'teachers') {
-      const metadata = reportMetadata(filters, layout.group, countTeachers(db, filters), options, t, lang);
-      return sendTeachersCsv(res, db, filters, metadata, moduleTitles(db), t);
+      const metadata = reportMetadata(filters, layout.group, await countTeachers(db, filters), options, t, lang);
+      return sendTeachersCsv(res, db, filters, metadata, await moduleTitles(db), t);
     }
-    const report = buildComplianceReport(db, filters, layout, options, t, lang);
+    const report = await buildComplianceReport(db, filters, layout, options, t, lang);
     switch (layout.format) {
       case 'json':
         res.setHeader('Cache-Control', 'no-store');
@@ -76,7 +76,7 @@ export function reportRoutes({ db }: Deps): Router {
       case 'csv':
         return sendGroupedCsv(res, report, locals.labels, t);
       case 'xlsx':
-        return sendXlsx(res, db, filters, report, locals.labels, moduleTitles(db), t);
+        return sendXlsx(res, db, filters, report, locals.labels, await moduleTitles(db), t);
       default: {
         const page = pageOf(report.groups, layout.page, GROUPS_PER_PAGE);
         return render(req, res, 'reports/compliance', { ...locals, report, page }, { fragment: 'reports/_results' });
@@ -87,12 +87,12 @@ export function reportRoutes({ db }: Deps): Router {
   router.get('/admin/reports/compliance/teachers', async (req: Request, res: Response) => {
     const t: TFunction = res.locals.t;
     const lang: string = res.locals.lang;
-    const { options, layout, values, errors, filters } = readRequest(db, req);
+    const { options, layout, values, errors, filters } = await readRequest(db, req);
     const locals = { filterChoices: options, layout, values, errors, ...viewLocals(filters, layout, lang) };
     if (!filters) return render(req, res, 'reports/teachers', { ...locals, result: null }, { fragment: 'reports/_teachers', status: 422 });
-    const result = teacherPage(db, filters, layout.page);
+    const result = await teacherPage(db, filters, layout.page);
     const metadata = reportMetadata(filters, layout.group, result.total, options, t, lang);
-    return render(req, res, 'reports/teachers', { ...locals, result, metadata, modules: moduleTitles(db) }, { fragment: 'reports/_teachers' });
+    return render(req, res, 'reports/teachers', { ...locals, result, metadata, modules: await moduleTitles(db) }, { fragment: 'reports/_teachers' });
   });
 
   return router;

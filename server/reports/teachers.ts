@@ -1,7 +1,7 @@
 import type { PersonSummary } from '../db/schema.ts';
 import type { Db } from '../db/client.ts';
 import { COMPETENCIES } from '../framework/ict-cft.ts';
-import { countTeachers, type EvidenceRow, iterateEvidenceOf, type TeacherRow, teacherSlice } from './queries.ts';
+import { countTeachers, type EvidenceRow, evidenceOf, type TeacherRow, teacherSlice } from './queries.ts';
 import type { Filters } from './schemas.ts';
 
 export const TEACHERS_PER_PAGE = 100;
@@ -10,9 +10,11 @@ export const TEACHERS_PER_PAGE = 100;
  * chunks; bigger chunks read each table page fewer times, but their objects outlive V8's
  * young generation and swell the heap (reading the chunks of the bench/report.ts database,
  * 100,000 teachers: 1,000 peaked at 139 MB RSS, 5,000 at 195 MB; 2,000 took about the time
- * of 5,000 at 141-197 MB).
+ * of 5,000 at 141-197 MB). Since a chunk's evidence arrives whole (rawRows) rather than row
+ * by row, 2,000 let the server's heap grow to 215 MB during the CSV export (peak RSS 385 MB
+ * on SQLite); 1,000 kept it at 90 MB (235 MB RSS) in the same time.
  */
-export const EXPORT_CHUNK = 2_000;
+export const EXPORT_CHUNK = 1_000;
 
 const N = COMPETENCIES.length;
 
@@ -25,7 +27,7 @@ export interface TeacherDetail extends PersonSummary {
 
 /**
  * The teachers with, for each competency, their earliest evidence (ties: the lower module
- * id, so the result never depends on row order). Reads the evidence to the end, synchronously.
+ * id, so the result never depends on row order).
  * The dates and modules of a whole chunk live in two typed arrays, not in a million small
  * objects: an export then allocates little, and the server's memory stays flat.
  */
@@ -50,33 +52,33 @@ export function withFirstEvidence(teachers: TeacherRow[], evidence: Iterable<Evi
   return out;
 }
 
-function detailsOf(db: Db, filters: Filters, teachers: TeacherRow[]): TeacherDetail[] {
+async function detailsOf(db: Db, filters: Filters, teachers: TeacherRow[]): Promise<TeacherDetail[]> {
   const ids = teachers.map((t) => t[0]);
-  return withFirstEvidence(teachers, iterateEvidenceOf(db, filters, ids));
+  return withFirstEvidence(teachers, await evidenceOf(db, filters, ids));
 }
 
 /** One page of the per-teacher view, ordered by name. */
-export function teacherPage(db: Db, filters: Filters, page: number, perPage = TEACHERS_PER_PAGE) {
-  const total = countTeachers(db, filters);
+export async function teacherPage(db: Db, filters: Filters, page: number, perPage = TEACHERS_PER_PAGE) {
+  const total = await countTeachers(db, filters);
   const pages = Math.max(1, Math.ceil(total / perPage));
   const current = Math.min(Math.max(1, page), pages);
-  const rows = detailsOf(db, filters, teacherSlice(db, filters, { offset: (current - 1) * perPage, limit: perPage }));
+  const rows = await detailsOf(db, filters, await teacherSlice(db, filters, { offset: (current - 1) * perPage, limit: perPage }));
   return { rows, total, page: current, pages };
 }
 
 /**
  * Every selected teacher, in id order, in chunks of at most `size`: each chunk is one keyset
- * query for the teachers (`id > last`) and one for their evidence, read to the end before
- * the chunk is yielded. The consumer may then await a slow client without keeping the
- * connection busy (an open better-sqlite3 iterator blocks every write of every other
- * request), and memory holds one chunk, whatever the number of teachers.
+ * query for the teachers (`id > last`) and one for their evidence, read whole before the
+ * chunk is yielded. The consumer may then await a slow client without holding a connection
+ * or an open statement (a cursor held meanwhile would keep one of the pool's connections per
+ * download), and memory holds one chunk, whatever the number of teachers.
  */
-export function* teacherChunks(db: Db, filters: Filters, size = EXPORT_CHUNK): Generator<TeacherDetail[]> {
+export async function* teacherChunks(db: Db, filters: Filters, size = EXPORT_CHUNK): AsyncGenerator<TeacherDetail[]> {
   let afterId = 0;
   for (;;) {
-    const teachers = teacherSlice(db, filters, { afterId, limit: size });
+    const teachers = await teacherSlice(db, filters, { afterId, limit: size });
     if (teachers.length === 0) return;
-    yield detailsOf(db, filters, teachers);
+    yield await detailsOf(db, filters, teachers);
     if (teachers.length < size) return;
     afterId = teachers[teachers.length - 1]![0];
   }

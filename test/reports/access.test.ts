@@ -13,8 +13,8 @@ const URLS = [
 
 describe('GET /admin/reports/compliance: who may see it', () => {
   let ctx: TestContext;
-  beforeAll(() => {
-    ctx = createTestApp();
+  beforeAll(async () => {
+    ctx = await createTestApp();
   });
 
   for (const url of URLS) {

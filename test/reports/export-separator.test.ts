@@ -13,11 +13,11 @@ describe('GET /admin/reports/compliance?format=csv (separators)', () => {
   let ctx: TestContext;
   let admin: Awaited<ReturnType<typeof adminAgent>>;
   beforeAll(async () => {
-    ctx = createTestApp();
+    ctx = await createTestApp();
     admin = await adminAgent(ctx);
     const attacker = await makeUser(ctx.db, { name: SEMICOLON_ATTACK, email: 'attack@school.org', school: '=1+1', region: 'Yakutia', country: 'Russia' });
     for (const name of ['Olga', 'Pavel']) await makeUser(ctx.db, { name, email: `${name}@school.org`, school: '=1+1', region: 'Yakutia', country: 'Russia' });
-    addEvidence(ctx.db, attacker.id, 'KA.1', '2024-02-01T10:00:00Z');
+    await addEvidence(ctx.db, attacker.id, 'KA.1', '2024-02-01T10:00:00Z');
   });
 
   it('quotes and neutralises the school in the grouped CSV, comma-separated in English', async () => {

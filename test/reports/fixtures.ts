@@ -35,35 +35,31 @@ export interface Fixture {
   cohortIds: { spring: number; arctic: number };
 }
 
-function moduleFor(db: Db, code: string, slug?: string) {
-  const carriers = getCatalogue(db).byCompetency(code);
+async function moduleFor(db: Db, code: string, slug?: string) {
+  const carriers = (await getCatalogue(db)).byCompetency(code);
   const found = slug ? carriers.find((c) => c.module.slug === slug) : carriers[0];
   if (!found) throw new Error(`no module ${slug ?? ''} for ${code}`);
   return found;
 }
 
-export function addEvidence(db: Db, userId: number, code: string, when: string, slug?: string): void {
-  const { course, module } = moduleFor(db, code, slug);
-  db.insert(competencyEvidence)
-    .values({ userId, competency: code, moduleId: module.id, courseId: course.id, createdAt: Date.parse(when) })
-    .run();
+export async function addEvidence(db: Db, userId: number, code: string, when: string, slug?: string): Promise<void> {
+  const { course, module } = await moduleFor(db, code, slug);
+  await db.insert(competencyEvidence).values({ userId, competency: code, moduleId: module.id, courseId: course.id, createdAt: Date.parse(when) });
 }
 
-function dropTeacherRole(db: Db, userId: number): void {
-  db.delete(userRoles)
-    .where(and(eq(userRoles.userId, userId), eq(userRoles.role, 'teacher')))
-    .run();
+async function dropTeacherRole(db: Db, userId: number): Promise<void> {
+  await db.delete(userRoles).where(and(eq(userRoles.userId, userId), eq(userRoles.role, 'teacher')));
 }
 
 /** A signed-in administrator who is not also a teacher (makeUser gives everyone the teacher role). */
 export async function adminAgent(ctx: TestContext) {
   const { user, agent } = await userAgent(ctx, { roles: ['admin'], name: 'Admin' });
-  dropTeacherRole(ctx.db, user.id);
+  await dropTeacherRole(ctx.db, user.id);
   return agent;
 }
 
 export async function buildFixture(): Promise<Fixture> {
-  const ctx = createTestApp();
+  const ctx = await createTestApp();
   const { db } = ctx;
   const admin = await adminAgent(ctx);
   const person = async (name: string, school: string, region: string, country: string) =>
@@ -76,36 +72,38 @@ export async function buildFixture(): Promise<Fixture> {
     erik: await person('Erik', 'Fjord School', 'Troms', 'Norway'),
     xenia: await person('Xenia', 'North School', 'Yakutia', 'Russia'),
   };
-  dropTeacherRole(db, ids.xenia);
+  await dropTeacherRole(db, ids.xenia);
 
-  addEvidence(db, ids.anna, 'KA.1', '2024-02-01T10:00:00Z', 'why-mil-matters');
-  addEvidence(db, ids.anna, 'KA.1', '2024-03-01T10:00:00Z', 'ict-across-the-curriculum');
-  for (const code of ['KA.2', 'KA.3', 'KA.4', 'KA.5', 'KA.6']) addEvidence(db, ids.anna, code, '2024-03-31T23:59:59Z');
-  addEvidence(db, ids.anna, 'KD.1', '2024-06-15T09:00:00Z');
-  addEvidence(db, ids.boris, 'KA.1', '2023-12-31T23:59:59Z');
-  addEvidence(db, ids.boris, 'KA.2', '2023-12-31T23:59:59Z');
-  addEvidence(db, ids.boris, 'KA.3', '2024-05-05T12:00:00Z');
-  for (const c of COMPETENCIES) addEvidence(db, ids.clara, c.code, '2024-04-10T08:00:00Z');
-  addEvidence(db, ids.dmitri, 'KA.1', '2024-01-01T00:00:00Z', 'why-mil-matters');
-  addEvidence(db, ids.erik, 'KC.1', '2024-04-01T00:00:00Z');
-  addEvidence(db, ids.xenia, 'KA.1', '2024-03-01T10:00:00Z');
-  addEvidence(db, ids.xenia, 'KD.1', '2024-03-01T10:00:00Z');
+  await addEvidence(db, ids.anna, 'KA.1', '2024-02-01T10:00:00Z', 'why-mil-matters');
+  await addEvidence(db, ids.anna, 'KA.1', '2024-03-01T10:00:00Z', 'ict-across-the-curriculum');
+  for (const code of ['KA.2', 'KA.3', 'KA.4', 'KA.5', 'KA.6']) await addEvidence(db, ids.anna, code, '2024-03-31T23:59:59Z');
+  await addEvidence(db, ids.anna, 'KD.1', '2024-06-15T09:00:00Z');
+  await addEvidence(db, ids.boris, 'KA.1', '2023-12-31T23:59:59Z');
+  await addEvidence(db, ids.boris, 'KA.2', '2023-12-31T23:59:59Z');
+  await addEvidence(db, ids.boris, 'KA.3', '2024-05-05T12:00:00Z');
+  for (const c of COMPETENCIES) await addEvidence(db, ids.clara, c.code, '2024-04-10T08:00:00Z');
+  await addEvidence(db, ids.dmitri, 'KA.1', '2024-01-01T00:00:00Z', 'why-mil-matters');
+  await addEvidence(db, ids.erik, 'KC.1', '2024-04-01T00:00:00Z');
+  await addEvidence(db, ids.xenia, 'KA.1', '2024-03-01T10:00:00Z');
+  await addEvidence(db, ids.xenia, 'KD.1', '2024-03-01T10:00:00Z');
 
-  const primaryCourseId = getCatalogue(db).course('ict-primary-education')!.id;
+  const primaryCourseId = (await getCatalogue(db)).course('ict-primary-education')!.id;
   const now = Date.parse('2024-01-01T00:00:00Z');
-  const enrol = (userId: number, status: 'active' | 'withdrawn') =>
-    db.insert(enrolments).values({ userId, courseId: primaryCourseId, status, enrolledAt: now, lastActivityAt: now }).run();
-  enrol(ids.anna, 'active');
-  enrol(ids.boris, 'withdrawn');
-  enrol(ids.clara, 'active');
-  enrol(ids.dmitri, 'active');
+  const enrol = async (userId: number, status: 'active' | 'withdrawn') => {
+    await db.insert(enrolments).values({ userId, courseId: primaryCourseId, status, enrolledAt: now, lastActivityAt: now });
+  };
+  await enrol(ids.anna, 'active');
+  await enrol(ids.boris, 'withdrawn');
+  await enrol(ids.clara, 'active');
+  await enrol(ids.dmitri, 'active');
 
-  const cohort = (name: string, members: number[]) => {
-    const id = db.insert(cohorts).values({ name, startDate: '2024-01-01', createdAt: now }).returning({ id: cohorts.id }).get().id;
-    for (const userId of members) db.insert(cohortMembers).values({ cohortId: id, userId, addedAt: now }).run();
+  const cohort = async (name: string, members: number[]) => {
+    const [row] = await db.insert(cohorts).values({ name, startDate: '2024-01-01', createdAt: now }).returning({ id: cohorts.id });
+    const id = row!.id;
+    for (const userId of members) await db.insert(cohortMembers).values({ cohortId: id, userId, addedAt: now });
     return id;
   };
-  const cohortIds = { spring: cohort('Spring 2024', [ids.anna, ids.boris]), arctic: cohort('Arctic', [ids.boris, ids.clara, ids.erik]) };
+  const cohortIds = { spring: await cohort('Spring 2024', [ids.anna, ids.boris]), arctic: await cohort('Arctic', [ids.boris, ids.clara, ids.erik]) };
   return { ctx, admin, ids, primaryCourseId, cohortIds };
 }
 

@@ -96,13 +96,10 @@ describe('teacherChunks', () => {
   it('yields every teacher once in chunks and leaves the connection free between them', async () => {
     const f = await buildFixture();
     const seen: string[][] = [];
-    for (const chunk of teacherChunks(f.ctx.db, filterSchema.parse({}), 2)) {
+    for await (const chunk of teacherChunks(f.ctx.db, filterSchema.parse({}), 2)) {
       seen.push(chunk.map((t) => t.name));
       // A write while the export waits for a slow client must not fail with "connection is busy".
-      f.ctx.db
-        .insert(cohorts)
-        .values({ name: `during export ${seen.length}`, startDate: '2024-01-01', createdAt: 0 })
-        .run();
+      await f.ctx.db.insert(cohorts).values({ name: `during export ${seen.length}`, startDate: '2024-01-01', createdAt: 0 });
     }
     expect(seen).toEqual([['Anna', 'Boris'], ['Clara', 'Dmitri'], ['Erik']]);
   });
