@@ -14,7 +14,9 @@ import { createCohort } from '../server/cohorts/queries.ts';
 import { loadConfig } from '../server/config.ts';
 import { getCatalogue } from '../server/courses/catalogue.ts';
 import { loadCourses } from '../server/courses/loader.ts';
-import { openMigratedDatabase } from '../server/db/client.ts';
+import { eq } from 'drizzle-orm';
+import { closeDatabase, openMigratedDatabase } from '../server/db/client.ts';
+import { cohortMembers } from '../server/db/schema.ts';
 import { enrolmentCsv, seedProgress } from './lib/cohort-data.ts';
 import { machine, markdownTable, measure, type Timing, writeSection } from './lib/cohort-report.ts';
 
@@ -45,17 +47,25 @@ const config = loadConfig({
   BASE_URL,
   COURSES_PATH: path.join(ROOT, 'courses'),
 });
-const db = openMigratedDatabase(config.databasePath);
-loadCourses(db, config.coursesPath);
+const db = await openMigratedDatabase(config.database);
+// Statements per dashboard request, counted where drizzle runs them (its session's logger, which
+// the statements prepared from now on keep): they must not grow with the cohort.
+let statements = 0;
+(db as unknown as { session: { logger: { logQuery(): void } } }).session.logger = {
+  logQuery: () => {
+    statements++;
+  },
+};
+await loadCourses(db, config.coursesPath);
 
 const PASSWORD = 'bench trainer password 2026';
-const trainerId = createUser(db, { email: 'trainer@bench.example.org', name: 'Bench Trainer', passwordHash: await hashPassword(PASSWORD) }, [
+const trainerId = await createUser(db, { email: 'trainer@bench.example.org', name: 'Bench Trainer', passwordHash: await hashPassword(PASSWORD) }, [
   'teacher',
   'trainer',
 ]);
 if (trainerId === null) throw new Error('trainer exists');
-const courses = getCatalogue(db).courses.slice(0, 2);
-const cohortId = createCohort(
+const courses = (await getCatalogue(db)).courses.slice(0, 2);
+const cohortId = await createCohort(
   db,
   { name: 'Bench cohort', courses: courses.map((c) => c.id), startDate: '2026-01-01', dueDate: '2026-02-01', description: '' },
   trainerId,
@@ -101,18 +111,11 @@ timings.push(await measure(`confirm: ${ROWS} new accounts, memberships, ${ROWS *
 log(`confirm: ${timings.at(-1)!.median.toFixed(1)} ms`);
 timings.push(await step('confirm the same file again (no-op)', async () => ok(await upload('confirm'))));
 
-const members = db.$client.prepare('SELECT user_id FROM cohort_members WHERE cohort_id = ?').all(cohortId) as { user_id: number }[];
+const members = await db.select({ userId: cohortMembers.userId }).from(cohortMembers).where(eq(cohortMembers.cohortId, cohortId));
 if (members.length !== ROWS) throw new Error(`expected ${ROWS} members, found ${members.length}`);
-const progressRows = seedProgress(db, { userIds: members.map((m) => m.user_id), courses, now: Date.now() });
+const progressRows = await seedProgress(db, { userIds: members.map((m) => m.userId), courses, now: Date.now() });
 log(`seeded ${progressRows} module_progress rows for ${members.length} learners`);
 
-// Statements per dashboard request, counted at the driver: they must not grow with the cohort.
-let statements = 0;
-const prepare = db.$client.prepare.bind(db.$client);
-db.$client.prepare = ((sql: string) => {
-  statements++;
-  return prepare(sql);
-}) as typeof db.$client.prepare;
 const base = `/cohorts/${cohortId}`;
 const filtered = `${base}?school=School+07&status=in_progress&sort=progress`;
 statements = 0;
@@ -127,7 +130,7 @@ timings.push(await step(`GET ${base}/progress.csv (all ${ROWS})`, async () => ok
 timings.push(await step(`GET ${base}/progress.xlsx (all ${ROWS})`, async () => ok(await get(`${base}/progress.xlsx`).buffer(true).parse(binary))));
 
 server.close();
-db.$client.close();
+await closeDatabase(db);
 fs.rmSync(dir, { recursive: true, force: true });
 
 const m = machine();

@@ -1,8 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { crashBlock, runCrash } from './lib/crash.ts';
-import { runPages } from './lib/pages.ts';
+import { type CrashReport, crashBlock, runCrash } from './lib/crash.ts';
+import { createEmptyDatabase } from './lib/databases.ts';
+import { benchServerUrl, type EngineRun, enginesBlock, runChild } from './lib/engines.ts';
+import { type PagesReport, runPages } from './lib/pages.ts';
 import { consoleTable, evidenceLine, pagesBlock, writeBlock } from './lib/pages-table.ts';
 import { SCENARIO_NAMES, type ScenarioName } from './lib/scenarios.ts';
 import { ROOT } from './lib/seed.ts';
@@ -16,6 +18,10 @@ import { ROOT } from './lib/seed.ts';
 // npm run bench -- --log-level info     the platform writes its access log (silent otherwise)
 // npm run bench -- crash               durability: SIGKILL the server mid-completions (3 times;
 //                                      --cycles, --kill-after, --teachers, --connections)
+// npm run bench -- --db postgres [--instances 2]   every scenario on SQLite, on PostgreSQL with
+//                                      one instance and with N (BENCH_DATABASE_URL names a server
+//                                      where the bench may create databases); with `crash`, the
+//                                      crash scenario on PostgreSQL
 // A full run (not --quick, not --only) writes its figures into docs/PERFORMANCE.md; --write
 // forces that, --no-write prevents it.
 
@@ -39,6 +45,9 @@ const { values, positionals } = parseArgs({
     write: { type: 'boolean' },
     'no-write': { type: 'boolean', default: false },
     json: { type: 'string' },
+    db: { type: 'string', default: 'sqlite' },
+    instances: { type: 'string' },
+    engine: { type: 'string' }, // set by the --db postgres run for each of its child runs
   },
 });
 
@@ -62,40 +71,81 @@ const quick = values.quick;
 const command = positionals[0] ?? 'pages';
 const write = (byDefault: boolean) => !values['no-write'] && (values.write ?? byDefault);
 
-if (command === 'crash') {
-  const report = await runCrash({
-    teachers: number(values.teachers, quick ? 500 : 10_000, 'teachers'),
-    connections: number(values.connections, quick ? 5 : 50, 'connections'),
-    killAfter: number(values['kill-after'], quick ? 1 : 5, 'kill-after'),
-    cycles: number(values.cycles, quick ? 1 : 3, 'cycles'),
-    log,
-  });
-  console.log(crashBlock(report));
-  if (values.json) fs.writeFileSync(values.json, JSON.stringify(report, null, 2));
-  if (write(!quick)) writeBlock(DOC, 'crash', crashBlock(report));
-  process.exitCode = report.ok ? 0 : 1;
-} else if (command === 'pages') {
-  const only = selectedScenarios();
-  const report = await runPages({
-    teachers: number(values.teachers, quick ? 200 : 10_000, 'teachers'),
-    duration: number(values.duration, quick ? 1 : 10, 'duration'),
-    connections: number(values.connections, quick ? 5 : 50, 'connections'),
-    warmup: number(values.warmup, quick ? 0.3 : 2, 'warmup'),
-    only,
-    cpuProfileDir: values.profile ? path.join(ROOT, 'bench/results') : undefined,
-    keep: values.keep,
-    identity: values.identity,
-    logLevel: values['log-level'],
-    log,
-  });
-  console.log(`\n${consoleTable(report)}\n\n${evidenceLine(report)}`);
-  if (values.json) fs.writeFileSync(values.json, JSON.stringify(report, null, 2));
-  if (write(!quick && !only && !values.identity && !values['log-level'])) {
-    writeBlock(DOC, 'pages', pagesBlock(report));
-    console.log(`\nwritten to ${path.relative(process.cwd(), DOC)}`);
+if (values.db !== 'sqlite' && values.db !== 'postgres') throw new Error(`--db must be sqlite or postgres, not ${values.db}`);
+const instances = number(values.instances, values.db === 'postgres' && !values.engine ? 2 : 1, 'instances');
+// A child run on PostgreSQL seeds a database of its own on the bench server, dropped at the end.
+const scratch = values.engine === 'postgres' ? await createEmptyDatabase(benchServerUrl()) : undefined;
+// What a --db postgres run hands on to its child runs: everything but its own options.
+const passedOn = (): string[] => {
+  const withValue = new Set(['--db', '--instances', '--json']);
+  const args = process.argv.slice(2);
+  const kept: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    if (withValue.has(args[i]!)) i++;
+    else if (args[i] !== '--write' && args[i] !== '--no-write') kept.push(args[i]!);
   }
-  process.exitCode = report.ok ? 0 : 1;
-} else {
-  console.error(`unknown command ${command}: use no command (pages) or "crash"`);
-  process.exitCode = 2;
+  return kept;
+};
+
+try {
+  if (values.db === 'postgres' && !values.engine && command === 'pages') {
+    const runs: EngineRun[] = [
+      { label: 'SQLite', engine: 'sqlite', instances: 1 },
+      { label: 'PostgreSQL', engine: 'postgres', instances: 1 },
+      { label: `PostgreSQL ×${instances}`, engine: 'postgres', instances },
+    ];
+    const reports: PagesReport[] = [];
+    for (const run of runs) reports.push(await runChild<PagesReport>(run, passedOn(), log));
+    const block = enginesBlock(runs, reports);
+    console.log(`\n${block}`);
+    if (values.json) fs.writeFileSync(values.json, JSON.stringify(reports, null, 2));
+    if (write(!quick && !values.only)) writeBlock(DOC, 'engines', block);
+    process.exitCode = reports.every((r) => r.ok) ? 0 : 1;
+  } else if (values.db === 'postgres' && !values.engine && command === 'crash') {
+    const report = await runChild<CrashReport>({ label: 'PostgreSQL', engine: 'postgres', instances: 1 }, passedOn(), log);
+    console.log(crashBlock(report));
+    if (write(!quick)) writeBlock(DOC, 'crash-postgres', crashBlock(report));
+    process.exitCode = report.ok ? 0 : 1;
+  } else if (command === 'crash') {
+    const report = await runCrash({
+      teachers: number(values.teachers, quick ? 500 : 10_000, 'teachers'),
+      connections: number(values.connections, quick ? 5 : 50, 'connections'),
+      killAfter: number(values['kill-after'], quick ? 1 : 5, 'kill-after'),
+      cycles: number(values.cycles, quick ? 1 : 3, 'cycles'),
+      database: scratch?.url,
+      log,
+    });
+    console.log(crashBlock(report));
+    if (values.json) fs.writeFileSync(values.json, JSON.stringify(report, null, 2));
+    if (write(!quick)) writeBlock(DOC, 'crash', crashBlock(report));
+    process.exitCode = report.ok ? 0 : 1;
+  } else if (command === 'pages') {
+    const only = selectedScenarios();
+    const report = await runPages({
+      teachers: number(values.teachers, quick ? 200 : 10_000, 'teachers'),
+      duration: number(values.duration, quick ? 1 : 10, 'duration'),
+      connections: number(values.connections, quick ? 5 : 50, 'connections'),
+      warmup: number(values.warmup, quick ? 0.3 : 2, 'warmup'),
+      only,
+      cpuProfileDir: values.profile ? path.join(ROOT, 'bench/results') : undefined,
+      keep: values.keep,
+      identity: values.identity,
+      logLevel: values['log-level'],
+      database: scratch?.url,
+      instances,
+      log,
+    });
+    console.log(`\n${consoleTable(report)}\n\n${evidenceLine(report)}`);
+    if (values.json) fs.writeFileSync(values.json, JSON.stringify(report, null, 2));
+    if (write(!quick && !only && !values.identity && !values['log-level'])) {
+      writeBlock(DOC, 'pages', pagesBlock(report));
+      console.log(`\nwritten to ${path.relative(process.cwd(), DOC)}`);
+    }
+    process.exitCode = report.ok ? 0 : 1;
+  } else {
+    console.error(`unknown command ${command}: use no command (pages) or "crash"`);
+    process.exitCode = 2;
+  }
+} finally {
+  await scratch?.drop();
 }

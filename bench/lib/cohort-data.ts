@@ -1,7 +1,11 @@
 import type { Db } from '../../server/db/client.ts';
+import { certificates, moduleProgress } from '../../server/db/schema.ts';
 
 // Data for the cohort benchmark: a generated enrolment CSV and module progress seeded straight
-// into SQLite (the benchmark measures reading it, not the learning pages that would write it).
+// into the database (the benchmark measures reading it, not the learning pages that would write it).
+
+/** Rows per multi-row insert: under both engines' limits on statement parameters. */
+const CHUNK = 1000;
 
 /** A small deterministic PRNG, so every run seeds the same cohort. */
 export function prng(seed = 42): () => number {
@@ -34,35 +38,68 @@ export function enrolmentCsv(rows: number): string {
 /**
  * Progress for every member: each learner has got some way through the modules in order; the
  * module they are on is in progress, sometimes with a failed quiz. A sixth finished everything
- * and hold a certificate per course.
+ * and hold a certificate per course. Written with multi-row inserts in one transaction.
  */
-export function seedProgress(db: Db, input: { userIds: number[]; courses: { id: number; title: string; modules: { id: number }[] }[]; now: number }) {
+export async function seedProgress(
+  db: Db,
+  input: { userIds: number[]; courses: { id: number; title: string; modules: { id: number }[] }[]; now: number },
+): Promise<number> {
   const random = prng(7);
   const modules = input.courses.flatMap((c) => c.modules.map((m) => m.id));
-  const progress = db.$client.prepare(
-    'INSERT INTO module_progress (user_id, module_id, status, best_score, quiz_passed, attempts, first_viewed_at, completed_at, last_activity_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-  );
-  const certificate = db.$client.prepare(
-    'INSERT INTO certificates (code, user_id, course_id, learner_name, course_title, course_language, hours, competencies, issuer_name, issued_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-  );
-  let rows = 0;
-  db.$client.transaction(() => {
-    for (const userId of input.userIds) {
-      const finished = random() < 1 / 6;
-      const done = finished ? modules.length : Math.floor(random() * modules.length);
-      for (let i = 0; i < modules.length; i++) {
-        const at = input.now - Math.floor(random() * 30 * 24 * 3600 * 1000);
-        if (i < done) progress.run(userId, modules[i], 'completed', 80, 1, 1, at, at, at);
-        else if (i === done && random() < 0.7) {
-          const failed = random() < 0.3;
-          progress.run(userId, modules[i], 'in_progress', failed ? 40 : null, 0, failed ? 2 : 0, at, null, at);
-        } else continue;
-        rows++;
-      }
-      if (finished) {
-        for (const c of input.courses) certificate.run(`BENCH-${userId}-${c.id}`, userId, c.id, 'x', c.title, 'en', 10, '[]', 'Bench', input.now);
+  const progress: (typeof moduleProgress.$inferInsert)[] = [];
+  const issued: (typeof certificates.$inferInsert)[] = [];
+  for (const userId of input.userIds) {
+    const finished = random() < 1 / 6;
+    const done = finished ? modules.length : Math.floor(random() * modules.length);
+    for (let i = 0; i < modules.length; i++) {
+      const at = input.now - Math.floor(random() * 30 * 24 * 3600 * 1000);
+      const moduleId = modules[i]!;
+      if (i < done)
+        progress.push({
+          userId,
+          moduleId,
+          status: 'completed',
+          bestScore: 80,
+          quizPassed: true,
+          attempts: 1,
+          firstViewedAt: at,
+          completedAt: at,
+          lastActivityAt: at,
+        });
+      else if (i === done && random() < 0.7) {
+        const failed = random() < 0.3;
+        progress.push({
+          userId,
+          moduleId,
+          status: 'in_progress',
+          bestScore: failed ? 40 : null,
+          quizPassed: false,
+          attempts: failed ? 2 : 0,
+          firstViewedAt: at,
+          completedAt: null,
+          lastActivityAt: at,
+        });
       }
     }
-  })();
-  return rows;
+    if (finished) {
+      for (const c of input.courses)
+        issued.push({
+          code: `BENCH-${userId}-${c.id}`,
+          userId,
+          courseId: c.id,
+          learnerName: 'x',
+          courseTitle: c.title,
+          courseLanguage: 'en',
+          hours: 10,
+          competencies: [],
+          issuerName: 'Bench',
+          issuedAt: input.now,
+        });
+    }
+  }
+  await db.transaction(async (tx) => {
+    for (let i = 0; i < progress.length; i += CHUNK) await tx.insert(moduleProgress).values(progress.slice(i, i + CHUNK));
+    for (let i = 0; i < issued.length; i += CHUNK) await tx.insert(certificates).values(issued.slice(i, i + CHUNK));
+  });
+  return progress.length;
 }

@@ -19,6 +19,8 @@ export interface CrashOptions {
   connections: number;
   killAfter: number; // seconds of load before the first kill (later ones a little later)
   cycles: number; // kill and restart this many times
+  /** The postgres:// URL of an empty database, instead of a new SQLite file. */
+  database?: string;
   log?: (line: string) => void;
 }
 
@@ -64,7 +66,7 @@ async function loadThenKill(server: ServerProcess, options: CrashOptions, next: 
 
 export async function runCrash(options: CrashOptions): Promise<CrashReport> {
   const log = options.log ?? (() => {});
-  const seed = seedDatabase({ teachers: options.teachers });
+  const seed = await seedDatabase({ teachers: options.teachers, database: options.database });
   log(`seeded ${seed.counts.teachers} teachers in ${seed.seconds.toFixed(1)} s; ${seed.pools.completions.length} possible completions`);
   try {
     const acks: Ack[] = [];
@@ -72,14 +74,14 @@ export async function runCrash(options: CrashOptions): Promise<CrashReport> {
     const from = Date.now();
     const integrity: string[] = [];
     let evidence: EvidenceCheck | undefined;
-    let server = await startPlatform({ databasePath: seed.databasePath });
+    let server = await startPlatform({ database: seed.database });
     try {
       for (let cycle = 1; cycle <= options.cycles; cycle++) {
         const killAfter = options.killAfter + (cycle - 1) * 0.77; // a different moment of the work each time
         await loadThenKill(server, options, completionRequests(seed.pools.completions, server.url, cursor), acks, killAfter);
         log(`cycle ${cycle}: SIGKILL after ${killAfter.toFixed(2)} s; ${acks.length} completions acknowledged so far`);
-        server = await startPlatform({ databasePath: seed.databasePath }); // migrates and loads courses again, as on a real restart
-        evidence = checkCompletions(seed.databasePath, acks, seed.competencies, { from, to: Date.now() });
+        server = await startPlatform({ database: seed.database }); // migrates and loads courses again, as on a real restart
+        evidence = await checkCompletions(seed.database, acks, seed.competencies, { from, to: Date.now() });
         integrity.push(evidence.integrity);
         log(`cycle ${cycle}: restarted; found ${evidence.found} of ${evidence.acknowledged}, integrity ${evidence.integrity}`);
       }
@@ -118,10 +120,11 @@ export async function runCrash(options: CrashOptions): Promise<CrashReport> {
 export function crashBlock(report: CrashReport): string {
   const m = report.machine;
   const o = report.options;
+  const engine = o.database ? 'PostgreSQL' : 'SQLite';
   return [
     `Last crash run: ${report.date.slice(0, 10)}, ${m.cpu}, ${m.cores} cores, Node ${m.node}; ${o.teachers.toLocaleString('en-GB')} teachers, ` +
       `${o.connections} connections completing modules; the server was SIGKILLed ${o.cycles} times (after ${o.killAfter} s of load, then a little later ` +
-      'each time) and restarted on the same file each time.',
+      `each time) and restarted on the same ${engine === 'SQLite' ? 'file' : 'PostgreSQL database'} each time.`,
     '',
     '| kills | acknowledged (303) | found after restarts | lost | committed, unanswered | duplicates | integrity_check after each restart | restarted server serves |',
     '| ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |',

@@ -80,7 +80,7 @@ export function pagesBlock(report: PagesReport): string {
 }
 
 /** Replaces the block between `<!-- bench:<name> -->` markers inside this benchmark's section. */
-export function writeBlock(file: string, name: 'pages' | 'crash', content: string): void {
+export function writeBlock(file: string, name: 'pages' | 'crash' | 'engines' | 'crash-postgres', content: string): void {
   const open = `<!-- bench:${name} -->`;
   const close = `<!-- /bench:${name} -->`;
   let text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : INTRO;

@@ -17,6 +17,10 @@ export interface PagesOptions {
   only?: ScenarioName[];
   cpuProfileDir?: string;
   keep?: boolean; // keep the seeded database folder
+  /** Seed this database (a SQLite path or the postgres:// URL of an empty database) instead of a new SQLite file. */
+  database?: string;
+  /** App instances on the database (more than one only on PostgreSQL); the load is shared among them. */
+  instances?: number;
   identity?: boolean; // no Accept-Encoding: shows what compression costs
   logLevel?: string; // the platform's LOG_LEVEL (silent unless asked: shows what access logging costs)
   log?: (line: string) => void;
@@ -39,6 +43,7 @@ export interface ScenarioResult extends LoadResult {
   baselineRps: number; // the bare page's req/s around this measurement (mean of just before and just after)
   met: boolean;
   verdict: string; // which target, and whether it holds
+  instanceCpuMs?: (number | null)[]; // server CPU ms per answer on each instance (several instances only)
 }
 
 export interface Machine {
@@ -98,12 +103,42 @@ function judge(scenario: Scenario, load: LoadResult, baselineRps: number, eviden
 /** The short baseline measured between scenarios (seconds). */
 const BETWEEN = { duration: 3, warmup: 1 };
 
+/**
+ * One result from several instances loaded at once: throughputs add up, the CPU per answer is
+ * the total over the total, latencies are the slower instance's.
+ */
+function combine(results: LoadResult[]): LoadResult & { instanceCpuMs: (number | null)[] } {
+  const ok = results.reduce((n, r) => n + r.ok, 0);
+  const cpu = results.every((r) => r.cpuMs !== null) ? results.reduce((n, r) => n + (r.cpuMs as number) * r.ok, 0) : null;
+  const statuses: Record<string, number> = {};
+  const errorKinds: Record<string, number> = {};
+  for (const r of results) {
+    for (const [k, v] of Object.entries(r.statuses)) statuses[k] = (statuses[k] ?? 0) + v;
+    for (const [k, v] of Object.entries(r.errorKinds)) errorKinds[k] = (errorKinds[k] ?? 0) + v;
+  }
+  return {
+    seconds: Math.max(...results.map((r) => r.seconds)),
+    ok,
+    rps: results.reduce((n, r) => n + r.rps, 0),
+    p50: Math.max(...results.map((r) => r.p50)),
+    p99: Math.max(...results.map((r) => r.p99)),
+    cpuMs: cpu === null || ok === 0 ? null : cpu / ok,
+    unexpected: results.reduce((n, r) => n + r.unexpected, 0),
+    errors: results.reduce((n, r) => n + r.errors, 0),
+    errorKinds,
+    statuses,
+    exhausted: results.some((r) => r.exhausted),
+    instanceCpuMs: results.map((r) => r.cpuMs),
+  };
+}
+
 export async function runPages(options: PagesOptions): Promise<PagesReport> {
   const log = options.log ?? (() => {});
   const selected = (options.only?.length ? options.only : [...SCENARIO_NAMES]).map((name) => SCENARIOS[name]);
-  const seed = seedDatabase({ teachers: options.teachers });
+  const seed = await seedDatabase({ teachers: options.teachers, database: options.database });
   log(`seeded ${seed.counts.teachers} teachers in ${seed.seconds.toFixed(1)} s: ${JSON.stringify(seed.counts)}`);
-  const load = (server: ServerProcess, scenario: Scenario, extra: { onAck?: (tag: unknown) => void; duration?: number; warmup?: number } = {}) =>
+  type Extra = { onAck?: (tag: unknown) => void; duration?: number; warmup?: number };
+  const load = (server: ServerProcess, scenario: Scenario, extra: Extra = {}) =>
     runLoad({
       url: server.url,
       connections: options.connections,
@@ -115,6 +150,28 @@ export async function runPages(options: PagesOptions): Promise<PagesReport> {
       identity: options.identity,
       ...extra,
     });
+  // Several instances share one request source (each completion is asked for once, by whichever
+  // instance's connections come first) and one public address, as behind a load balancer.
+  const loadAll = async (servers: ServerProcess[], scenario: Scenario, extra: Extra = {}) => {
+    if (servers.length === 1) return load(servers[0]!, scenario, extra);
+    const next = scenario.requests(seed.pools, servers[0]!.url);
+    const results = await Promise.all(
+      servers.map((server) =>
+        runLoad({
+          url: server.url,
+          connections: Math.ceil(options.connections / servers.length),
+          duration: options.duration,
+          warmup: options.warmup,
+          next,
+          expect: scenario.expect,
+          cpuSeconds: server.cpuSeconds,
+          identity: options.identity,
+          ...extra,
+        }),
+      ),
+    );
+    return combine(results);
+  };
 
   try {
     // The bare baseline is measured at full length before and after the platform, and briefly
@@ -123,7 +180,13 @@ export async function runPages(options: PagesOptions): Promise<PagesReport> {
     // the baseline moved from 13,000 to 8,000 req/s within one run). Both servers stay up, but
     // only one is under load at a time; the idle one costs nothing.
     const bare = await startBaseline();
-    const platform = await startPlatform({ databasePath: seed.databasePath, cpuProfileDir: options.cpuProfileDir, logLevel: options.logLevel });
+    const first = await startPlatform({ database: seed.database, cpuProfileDir: options.cpuProfileDir, logLevel: options.logLevel });
+    const platforms = [first];
+    for (let i = 1; i < (options.instances ?? 1); i++) {
+      platforms.push(
+        await startPlatform({ database: seed.database, cpuProfileDir: options.cpuProfileDir, logLevel: options.logLevel, env: { BASE_URL: first.url } }),
+      );
+    }
     const loadBefore = os.loadavg()[0]!;
     const loads: { scenario: Scenario; load: LoadResult; reference: number }[] = [];
     const acks: Ack[] = [];
@@ -136,7 +199,7 @@ export async function runPages(options: PagesOptions): Promise<PagesReport> {
       let previous = baselineBefore.rps;
       for (const [i, scenario] of selected.entries()) {
         const from = Date.now();
-        const result = await load(platform, scenario, {
+        const result = await loadAll(platforms, scenario, {
           onAck: (tag) => {
             const pair = tag as CompletionPair | undefined;
             if (pair) acks.push({ userId: pair.userId, moduleId: pair.moduleId });
@@ -156,7 +219,7 @@ export async function runPages(options: PagesOptions): Promise<PagesReport> {
         );
       }
     } finally {
-      await platform.stop();
+      await Promise.all(platforms.map((p) => p.stop()));
       await bare.stop();
     }
     baselineAfter ??= baselineBefore;
@@ -164,9 +227,12 @@ export async function runPages(options: PagesOptions): Promise<PagesReport> {
     const reference = (baselineBefore.rps + baselineAfter.rps) / 2;
     const baseline = judge(BASELINE, baselineBefore, reference, null);
     const baselineAgain = judge(BASELINE, baselineAfter, reference, null);
-    const evidence = selected.some((s) => s.kind === 'completion') ? checkCompletions(seed.databasePath, acks, seed.competencies, window) : null;
+    const evidence = selected.some((s) => s.kind === 'completion') ? await checkCompletions(seed.database, acks, seed.competencies, window) : null;
     if (evidence) log(`evidence: ${JSON.stringify(evidence)}`);
-    const scenarios = loads.map(({ scenario, load: l, reference: around }) => judge(scenario, l, around, evidence));
+    const scenarios = loads.map(({ scenario, load: l, reference: around }) => ({
+      ...judge(scenario, l, around, evidence),
+      ...('instanceCpuMs' in l ? { instanceCpuMs: (l as { instanceCpuMs: (number | null)[] }).instanceCpuMs } : {}),
+    }));
     const ok = [baseline, baselineAgain, ...scenarios].every((s) => s.unexpected === 0 && s.errors === 0 && s.ok > 0) && (evidence?.ok ?? true);
     const { log: _log, ...shown } = options;
     return {
@@ -184,6 +250,6 @@ export async function runPages(options: PagesOptions): Promise<PagesReport> {
     };
   } finally {
     if (!options.keep) fs.rmSync(seed.dir, { recursive: true, force: true });
-    else log(`database kept in ${seed.databasePath}`);
+    else log(`database kept in ${seed.database}`);
   }
 }

@@ -7,15 +7,29 @@ import { createSession } from '../../server/auth/sessions.ts';
 import { issueCertificate } from '../../server/certificates/issue.ts';
 import { getCatalogue, type CatalogueCourse, type CatalogueModule } from '../../server/courses/catalogue.ts';
 import { loadCourses } from '../../server/courses/loader.ts';
-import { openMigratedDatabase } from '../../server/db/client.ts';
-import type { Quiz } from '../../server/db/schema.ts';
+import { closeDatabase, type Tx, openMigratedDatabase } from '../../server/db/client.ts';
+import {
+  cohortCourses,
+  cohortMembers,
+  cohortTrainers,
+  cohorts,
+  competencyEvidence,
+  enrolments,
+  learningRecords,
+  moduleProgress,
+  type Quiz,
+  quizAttempts,
+  userRoles,
+  users,
+} from '../../server/db/schema.ts';
 import { VERBS } from '../../server/learning/records.ts';
 
 // A realistic population for the page benchmark: teachers enrolled in one to three of the
 // sample courses, part way through them (progress, quiz attempts, evidence, xAPI records),
-// about a quarter with a finished course and its certificate, a few cohorts. Raw prepared
-// statements in one transaction keep 10,000 teachers to a couple of seconds; certificates
-// go through the real issueCertificate so their rows are exactly what the app writes.
+// about a quarter with a finished course and its certificate, a few cohorts. Multi-row inserts
+// in one transaction keep 10,000 teachers to seconds on either engine; certificates and
+// sessions go through the real issueCertificate and createSession so their rows are exactly
+// what the app writes.
 
 export const ROOT = path.join(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const BENCH_BASE_URL = 'http://bench.invalid';
@@ -40,7 +54,8 @@ export interface Pools {
 
 export interface Seeded {
   dir: string;
-  databasePath: string;
+  /** Where the seeded database is: a SQLite file or a postgres:// URL (what DATABASE_URL / DATABASE_PATH take). */
+  database: string;
   seconds: number;
   counts: Record<string, number>;
   pools: Pools;
@@ -71,7 +86,7 @@ export function answerBody(quiz: Quiz): string {
   return fields.toString();
 }
 
-function statement(userId: number, verb: keyof typeof VERBS, course: CatalogueCourse, module: CatalogueModule | null, at: number) {
+function statement(userId: number, verb: keyof typeof VERBS, course: CatalogueCourse, module: CatalogueModule | null, at: number): NewRecord {
   const id = crypto.randomUUID();
   const courseIri = `${BENCH_BASE_URL}/courses/${course.slug}`;
   const object = module
@@ -89,7 +104,23 @@ function statement(userId: number, verb: keyof typeof VERBS, course: CatalogueCo
     ...(verb === 'completed' ? { result: { completion: true } } : {}),
     timestamp: new Date(at).toISOString(),
   };
-  return [id, userId, VERBS[verb], course.id, module?.id ?? null, JSON.stringify(json), at] as const;
+  return { id, userId, verb: VERBS[verb], courseId: course.id, moduleId: module?.id ?? null, statement: json, timestamp: at };
+}
+
+type NewUser = typeof users.$inferInsert;
+type NewEnrolment = typeof enrolments.$inferInsert;
+type NewProgress = typeof moduleProgress.$inferInsert;
+type NewAttempt = typeof quizAttempts.$inferInsert;
+type NewEvidence = typeof competencyEvidence.$inferInsert;
+type NewRecord = typeof learningRecords.$inferInsert;
+
+/** Inserts users and gives their ids in the order of `rows`. */
+async function insertUsers(tx: Tx, rows: NewUser[]): Promise<number[]> {
+  const ids = new Map<string, number>();
+  await inChunks(rows, async (chunk) => {
+    for (const row of await tx.insert(users).values(chunk).returning({ id: users.id, email: users.email })) ids.set(row.email, row.id);
+  });
+  return rows.map((row) => ids.get(row.email)!);
 }
 
 function shuffle<T>(list: T[], rnd: () => number): T[] {
@@ -100,64 +131,69 @@ function shuffle<T>(list: T[], rnd: () => number): T[] {
   return list;
 }
 
-export function seedDatabase(options: { teachers: number; seed?: number; dir?: string }): Seeded {
+/** Writes rows a thousand to a statement: multi-row inserts stay under both engines' parameter limits. */
+async function inChunks<T>(rows: T[], write: (chunk: T[]) => Promise<unknown>, size = 1000): Promise<void> {
+  for (let i = 0; i < rows.length; i += size) await write(rows.slice(i, i + size));
+}
+
+/**
+ * Seeds a new database: a SQLite file in a temporary folder, or `database` (a SQLite path or a
+ * postgres:// URL of an empty database of the engine this process runs on).
+ */
+export async function seedDatabase(options: { teachers: number; seed?: number; dir?: string; database?: string }): Promise<Seeded> {
   const started = performance.now();
   const dir = options.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'pdp-bench-'));
-  const databasePath = path.join(dir, 'bench.sqlite');
-  const db = openMigratedDatabase(databasePath);
-  const sqlite = db.$client;
-  loadCourses(db, path.join(ROOT, 'courses'));
-  const catalogue = getCatalogue(db);
-  const rnd = random(options.seed ?? 20250110);
-  const now = Date.now();
+  const database = options.database ?? path.join(dir, 'bench.sqlite');
+  const db = await openMigratedDatabase(database);
+  try {
+    await loadCourses(db, path.join(ROOT, 'courses'));
+    const catalogue = await getCatalogue(db);
+    const rnd = random(options.seed ?? 20250110);
+    const now = Date.now();
+    const answers = new Map<number, Record<string, string[]>>();
+    for (const course of catalogue.courses) for (const m of course.modules) if (m.quiz) answers.set(m.id, correctAnswers(m.quiz));
 
-  const q = {
-    user: sqlite.prepare('INSERT INTO users (id, email, name, school, region, country, language, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
-    role: sqlite.prepare('INSERT INTO user_roles (user_id, role) VALUES (?, ?)'),
-    enrol: sqlite.prepare("INSERT INTO enrolments (user_id, course_id, status, enrolled_at, completed_at, last_activity_at) VALUES (?, ?, 'active', ?, ?, ?)"),
-    progress: sqlite.prepare(
-      'INSERT INTO module_progress (user_id, module_id, status, best_score, quiz_passed, attempts, first_viewed_at, completed_at, last_activity_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    ),
-    attempt: sqlite.prepare('INSERT INTO quiz_attempts (user_id, module_id, answers, score, passed, started_at, submitted_at) VALUES (?, ?, ?, 100, 1, ?, ?)'),
-    evidence: sqlite.prepare(
-      "INSERT INTO competency_evidence (user_id, competency, module_id, course_id, source, created_at) VALUES (?, ?, ?, ?, 'module', ?)",
-    ),
-    record: sqlite.prepare('INSERT INTO learning_records (id, user_id, verb, course_id, module_id, statement, timestamp) VALUES (?, ?, ?, ?, ?, ?, ?)'),
-    cohort: sqlite.prepare("INSERT INTO cohorts (id, name, description, start_date, due_date, created_by, created_at) VALUES (?, ?, '', ?, NULL, ?, ?)"),
-    cohortCourse: sqlite.prepare('INSERT INTO cohort_courses (cohort_id, course_id) VALUES (?, ?)'),
-    cohortTrainer: sqlite.prepare('INSERT INTO cohort_trainers (cohort_id, user_id) VALUES (?, ?)'),
-    cohortMember: sqlite.prepare('INSERT OR IGNORE INTO cohort_members (cohort_id, user_id, added_at) VALUES (?, ?, ?)'),
-  };
-  const answersJson = new Map<number, string>();
-  for (const course of catalogue.courses) for (const m of course.modules) if (m.quiz) answersJson.set(m.id, JSON.stringify(correctAnswers(m.quiz)));
-
-  const counts = { teachers: options.teachers, enrolments: 0, progress: 0, evidence: 0, records: 0, certificates: 0, cohorts: 0, cohortMembers: 0 };
-  const teacherIds: number[] = [];
-  const finished: { userId: number; courseId: number }[] = [];
-  const withProgress: { userId: number; course: CatalogueCourse; module: CatalogueModule }[] = [];
-  const open: { userId: number; course: CatalogueCourse; module: CatalogueModule }[] = [];
-
-  sqlite.transaction(() => {
-    const staff = [1, 2, 3, 4, 5, 6]; // 1 admin, 5 trainers: the cohorts need trainers
-    for (const id of staff) {
-      q.user.run(id, `staff${id}@bench.example`, `Staff ${id}`, 'Institute', 'Region 1', 'Russia', 'en', now - 400 * DAY);
-      q.role.run(id, id === 1 ? 'admin' : 'trainer');
-    }
+    // The population is planned first, people named by their index among the teachers; the
+    // transaction below only writes it (it may run more than once on PostgreSQL), and the
+    // database assigns the ids. Seeded teachers have used their accounts: their addresses count
+    // as proven (certificates need it).
+    type ByIndex<T> = Omit<T, 'userId'> & { teacher: number };
+    const plan = {
+      enrolments: [] as ByIndex<NewEnrolment>[],
+      progress: [] as ByIndex<NewProgress>[],
+      attempts: [] as ByIndex<NewAttempt>[],
+      evidence: [] as ByIndex<NewEvidence>[],
+      records: [] as { teacher: number; verb: keyof typeof VERBS; course: CatalogueCourse; module: CatalogueModule | null; at: number }[],
+    };
+    const finished: { teacher: number; courseId: number }[] = [];
+    const withProgress: { teacher: number; course: CatalogueCourse; module: CatalogueModule }[] = [];
+    const open: { teacher: number; course: CatalogueCourse; module: CatalogueModule }[] = [];
+    const person = (email: string, name: string, fields: Partial<NewUser>, createdAt: number): NewUser => ({
+      email,
+      name,
+      school: '',
+      region: '',
+      country: '',
+      language: 'en',
+      ...fields,
+      emailVerifiedAt: createdAt,
+      createdAt,
+    });
+    // 1 admin, 5 trainers: the cohorts need trainers.
+    const staffRows = [1, 2, 3, 4, 5, 6].map((n) =>
+      person(`staff${n}@bench.example`, `Staff ${n}`, { school: 'Institute', region: 'Region 1', country: 'Russia' }, now - 400 * DAY),
+    );
+    const teacherRows: NewUser[] = [];
     for (let i = 0; i < options.teachers; i++) {
-      const id = 100 + i;
       const joined = now - Math.floor((30 + rnd() * 300) * DAY);
-      q.user.run(
-        id,
-        `teacher${i}@bench.example`,
-        `Teacher ${i}`,
-        `School ${i % 300}`,
-        `Region ${i % 12}`,
-        i % 5 === 0 ? 'Norway' : 'Russia',
-        i % 3 ? 'en' : 'ru',
-        joined,
+      teacherRows.push(
+        person(
+          `teacher${i}@bench.example`,
+          `Teacher ${i}`,
+          { school: `School ${i % 300}`, region: `Region ${i % 12}`, country: i % 5 === 0 ? 'Norway' : 'Russia', language: i % 3 ? 'en' : 'ru' },
+          joined,
+        ),
       );
-      q.role.run(id, 'teacher');
-      teacherIds.push(id);
       let courses = catalogue.courses.filter(() => rnd() < 0.6);
       if (courses.length === 0) courses = [catalogue.courses[i % catalogue.courses.length]!];
       for (const course of courses) {
@@ -167,100 +203,174 @@ export function seedDatabase(options: { teachers: number; seed?: number; dir?: s
         const done = r < 0.25 ? n : r < 0.75 ? 1 + Math.floor(rnd() * (n - 1)) : 0;
         let at = joined + Math.floor(rnd() * 5 * DAY);
         const enrolledAt = at;
-        q.record.run(...statement(id, 'registered', course, null, at));
-        counts.records++;
+        plan.records.push({ teacher: i, verb: 'registered', course, module: null, at });
         for (let k = 0; k < done; k++) {
           const m = course.modules[k]!;
           at += Math.floor((0.5 + rnd() * 3) * DAY);
-          q.progress.run(id, m.id, 'completed', m.quiz ? 100 : null, m.quiz ? 1 : 0, m.quiz ? 1 : 0, at - 3600_000, at, at);
-          if (m.quiz) q.attempt.run(id, m.id, answersJson.get(m.id)!, at - 1800_000, at);
-          for (const code of m.competencies) q.evidence.run(id, code, m.id, course.id, at);
-          q.record.run(...statement(id, 'completed', course, m, at));
-          counts.progress++;
-          counts.evidence += m.competencies.length;
-          counts.records++;
-          withProgress.push({ userId: id, course, module: m });
+          plan.progress.push({
+            teacher: i,
+            moduleId: m.id,
+            status: 'completed',
+            bestScore: m.quiz ? 100 : null,
+            quizPassed: !!m.quiz,
+            attempts: m.quiz ? 1 : 0,
+            firstViewedAt: at - 3600_000,
+            completedAt: at,
+            lastActivityAt: at,
+          });
+          if (m.quiz)
+            plan.attempts.push({
+              teacher: i,
+              moduleId: m.id,
+              answers: answers.get(m.id)!,
+              score: 100,
+              passed: true,
+              startedAt: at - 1800_000,
+              submittedAt: at,
+            });
+          for (const code of m.competencies)
+            plan.evidence.push({ teacher: i, competency: code, moduleId: m.id, courseId: course.id, source: 'module', createdAt: at });
+          plan.records.push({ teacher: i, verb: 'completed', course, module: m, at });
+          withProgress.push({ teacher: i, course, module: m });
         }
         // Most who are part way have opened the next module too (no attempts, so the quiz is fresh).
         if (done < n && done > 0 && rnd() < 0.7) {
           const m = course.modules[done]!;
-          q.progress.run(id, m.id, 'in_progress', null, 0, 0, at + 3600_000, null, at + 3600_000);
-          counts.progress++;
-          withProgress.push({ userId: id, course, module: m });
+          plan.progress.push({
+            teacher: i,
+            moduleId: m.id,
+            status: 'in_progress',
+            bestScore: null,
+            quizPassed: false,
+            attempts: 0,
+            firstViewedAt: at + 3600_000,
+            completedAt: null,
+            lastActivityAt: at + 3600_000,
+          });
+          withProgress.push({ teacher: i, course, module: m });
         }
         if (done === n) {
-          q.record.run(...statement(id, 'completed', course, null, at));
-          counts.records++;
-          finished.push({ userId: id, courseId: course.id });
+          plan.records.push({ teacher: i, verb: 'completed', course, module: null, at });
+          finished.push({ teacher: i, courseId: course.id });
         }
-        q.enrol.run(id, course.id, enrolledAt, done === n ? at : null, Math.max(at, enrolledAt));
-        counts.enrolments++;
+        plan.enrolments.push({
+          teacher: i,
+          courseId: course.id,
+          status: 'active',
+          enrolledAt,
+          completedAt: done === n ? at : null,
+          lastActivityAt: Math.max(at, enrolledAt),
+        });
         // What the completion scenario may do: every open module of a free-order course, and
         // only the next one of a sequential course (later ones are locked).
         const remaining = course.sequential ? course.modules.slice(done, done + 1) : course.modules.slice(done);
-        for (const m of remaining) open.push({ userId: id, course, module: m });
+        for (const m of remaining) open.push({ teacher: i, course, module: m });
       }
     }
     const cohortCount = Math.max(1, Math.min(5, Math.floor(options.teachers / 100)));
-    for (let c = 1; c <= cohortCount; c++) {
-      const course = catalogue.courses[c % catalogue.courses.length]!;
-      q.cohort.run(c, `Bench cohort ${c}`, '2025-01-15', 1 + c, now - 200 * DAY);
-      q.cohortCourse.run(c, course.id);
-      q.cohortTrainer.run(c, 1 + c);
+    const cohortPlan = Array.from({ length: cohortCount }, (_, index) => {
+      const c = index + 1;
       const size = Math.min(500, Math.floor(options.teachers / cohortCount));
-      for (let k = 0; k < size; k++)
-        counts.cohortMembers += q.cohortMember.run(c, teacherIds[(c * 977 + k * 13) % teacherIds.length]!, now - 200 * DAY).changes;
-      counts.cohorts++;
-    }
-  })();
-  // Seeded teachers have used their accounts: their addresses count as proven (certificates need it).
-  sqlite.prepare('UPDATE users SET email_verified_at = created_at').run();
+      const members = new Set<number>();
+      for (let k = 0; k < size; k++) members.add((c * 977 + k * 13) % options.teachers);
+      return { c, course: catalogue.courses[c % catalogue.courses.length]!, members: [...members] };
+    });
 
-  // The real issuing code, in one transaction as the app would run it per completion.
-  const codes: { code: string; userId: number }[] = [];
-  db.transaction((tx) => {
-    for (const f of finished) {
-      const issued = issueCertificate(tx, { userId: f.userId, courseId: f.courseId, issuerName: ISSUER, now: now - DAY });
-      if (issued) codes.push({ code: issued.code, userId: f.userId });
-    }
-  });
-  counts.certificates = codes.length;
+    const written = await db.transaction(async (tx) => {
+      const staff = await insertUsers(tx, staffRows);
+      await tx.insert(userRoles).values(staff.map((id, n) => ({ userId: id, role: n === 0 ? ('admin' as const) : ('trainer' as const) })));
+      const trainers = staff.slice(1);
+      const ids = await insertUsers(tx, teacherRows);
+      await inChunks(ids, (chunk) => tx.insert(userRoles).values(chunk.map((userId) => ({ userId, role: 'teacher' as const }))));
+      const withId = <T extends { teacher: number }>({ teacher, ...row }: T) => ({ ...row, userId: ids[teacher]! });
+      await inChunks(plan.enrolments, (chunk) => tx.insert(enrolments).values(chunk.map(withId)));
+      await inChunks(plan.progress, (chunk) => tx.insert(moduleProgress).values(chunk.map(withId)));
+      await inChunks(plan.attempts, (chunk) => tx.insert(quizAttempts).values(chunk.map(withId)));
+      await inChunks(plan.evidence, (chunk) => tx.insert(competencyEvidence).values(chunk.map(withId)));
+      await inChunks(
+        plan.records,
+        (chunk) => tx.insert(learningRecords).values(chunk.map((r) => statement(ids[r.teacher]!, r.verb, r.course, r.module, r.at))),
+        500,
+      );
+      let members = 0;
+      for (const { c, course, members: teachers } of cohortPlan) {
+        const trainer = trainers[(c - 1) % trainers.length]!;
+        const [cohort] = await tx
+          .insert(cohorts)
+          .values({ name: `Bench cohort ${c}`, description: '', startDate: '2025-01-15', dueDate: null, createdBy: trainer, createdAt: now - 200 * DAY })
+          .returning({ id: cohorts.id });
+        await tx.insert(cohortCourses).values({ cohortId: cohort!.id, courseId: course.id });
+        await tx.insert(cohortTrainers).values({ cohortId: cohort!.id, userId: trainer });
+        const added = await tx
+          .insert(cohortMembers)
+          .values(teachers.map((teacher) => ({ cohortId: cohort!.id, userId: ids[teacher]!, addedAt: now - 200 * DAY })))
+          .onConflictDoNothing()
+          .returning({ userId: cohortMembers.userId });
+        members += added.length;
+      }
+      return { ids, members };
+    });
+    const teacherIds = written.ids;
+    const counts = {
+      teachers: options.teachers,
+      enrolments: plan.enrolments.length,
+      progress: plan.progress.length,
+      evidence: plan.evidence.length,
+      records: plan.records.length,
+      certificates: 0,
+      cohorts: cohortPlan.length,
+      cohortMembers: written.members,
+    };
 
-  // Sessions made directly (no password round trip): one per teacher, 30 days left, so no
-  // request slides the expiry and writes.
-  const tokens = new Map<number, string>();
-  sqlite.transaction(() => {
-    for (const id of teacherIds) tokens.set(id, createSession(db, id).token);
-  })();
-  sqlite.pragma('wal_checkpoint(TRUNCATE)');
-  sqlite.close();
+    // The real issuing code, in one transaction as the app would run it per completion.
+    const codes = await db.transaction(async (tx) => {
+      const issuedCodes: { code: string; userId: number }[] = [];
+      for (const f of finished) {
+        const userId = teacherIds[f.teacher]!;
+        const issued = await issueCertificate(tx, { userId, courseId: f.courseId, issuerName: ISSUER, now: now - DAY });
+        if (issued) issuedCodes.push({ code: issued.code, userId });
+      }
+      return issuedCodes;
+    });
+    counts.certificates = codes.length;
 
-  const token = (userId: number) => tokens.get(userId)!;
-  const competencies = new Map<number, string[]>();
-  const bodies = new Map<number, string>();
-  for (const course of catalogue.courses) {
-    for (const m of course.modules) {
-      competencies.set(m.id, m.competencies);
-      if (m.quiz) bodies.set(m.id, answerBody(m.quiz));
+    // Sessions made directly (no password round trip): one per teacher, 30 days left, so no
+    // request slides the expiry and writes.
+    const tokens = await db.transaction(async (tx) => {
+      const made = new Map<number, string>();
+      for (const id of teacherIds) made.set(id, (await createSession(tx, id)).token);
+      return made;
+    });
+    const token = (userId: number) => tokens.get(userId)!;
+    const idOf = (teacher: number) => teacherIds[teacher]!;
+    const competencies = new Map<number, string[]>();
+    const bodies = new Map<number, string>();
+    for (const course of catalogue.courses) {
+      for (const m of course.modules) {
+        competencies.set(m.id, m.competencies);
+        if (m.quiz) bodies.set(m.id, answerBody(m.quiz));
+      }
     }
+    const pools: Pools = {
+      modulePages: shuffle(withProgress, rnd)
+        .slice(0, 5000)
+        .map((p) => ({ token: token(idOf(p.teacher)), path: `/courses/${p.course.slug}/${p.module.slug}` })),
+      signedIn: shuffle([...new Set(withProgress.map((p) => idOf(p.teacher)))], rnd)
+        .slice(0, 5000)
+        .map(token),
+      certificates: shuffle(codes, rnd).map((c) => ({ code: c.code, ownerToken: token(c.userId) })),
+      // Shuffled so concurrent requests belong to different teachers, as in real use.
+      // A module without a quiz is completed with its button instead.
+      completions: shuffle(open, rnd).map((o) => ({
+        userId: idOf(o.teacher),
+        token: token(idOf(o.teacher)),
+        moduleId: o.module.id,
+        path: `/courses/${o.course.slug}/${o.module.slug}/${bodies.has(o.module.id) ? 'quiz' : 'complete'}`,
+        body: bodies.get(o.module.id) ?? '',
+      })),
+    };
+    return { dir, database, seconds: (performance.now() - started) / 1000, counts, pools, competencies };
+  } finally {
+    await closeDatabase(db);
   }
-  const pools: Pools = {
-    modulePages: shuffle(withProgress, rnd)
-      .slice(0, 5000)
-      .map((p) => ({ token: token(p.userId), path: `/courses/${p.course.slug}/${p.module.slug}` })),
-    signedIn: shuffle([...new Set(withProgress.map((p) => p.userId))], rnd)
-      .slice(0, 5000)
-      .map(token),
-    certificates: shuffle(codes, rnd).map((c) => ({ code: c.code, ownerToken: token(c.userId) })),
-    // Shuffled so concurrent requests belong to different teachers, as in real use.
-    // A module without a quiz is completed with its button instead.
-    completions: shuffle(open, rnd).map((o) => ({
-      userId: o.userId,
-      token: token(o.userId),
-      moduleId: o.module.id,
-      path: `/courses/${o.course.slug}/${o.module.slug}/${bodies.has(o.module.id) ? 'quiz' : 'complete'}`,
-      body: bodies.get(o.module.id) ?? '',
-    })),
-  };
-  return { dir, databasePath, seconds: (performance.now() - started) / 1000, counts, pools, competencies };
 }

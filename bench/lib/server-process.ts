@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { engineOf } from '../../server/db/engine.ts';
 import { ROOT } from './seed.ts';
 
 // Servers under test run in their own process, as in production: the load generator then
@@ -90,13 +91,23 @@ async function spawnServer(name: string, script: string, env: Record<string, str
   return { name, url, pid: child.pid!, stop: () => end('SIGTERM'), kill: () => end('SIGKILL'), cpuSeconds: () => cpuSecondsOf(child.pid!) };
 }
 
-/** The real platform (server/main.ts) on the given database file. */
-export function startPlatform(options: { databasePath: string; cpuProfileDir?: string; logLevel?: string }): Promise<ServerProcess> {
+/** What tells the server where its database is: DATABASE_URL for PostgreSQL, else DATABASE_PATH (and DATABASE_URL unset). */
+export function databaseEnv(database: string): Record<string, string> {
+  return engineOf(database) === 'postgres' ? { DATABASE_URL: database } : { DATABASE_URL: '', DATABASE_PATH: database };
+}
+
+/** The real platform (server/main.ts) on the given database (a SQLite file or a postgres:// URL). */
+export function startPlatform(options: { database: string; cpuProfileDir?: string; logLevel?: string; env?: Record<string, string> }): Promise<ServerProcess> {
   const nodeArgs = options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : [];
   return spawnServer(
     'platform',
     path.join(ROOT, 'server/main.ts'),
-    { DATABASE_PATH: options.databasePath, COURSES_PATH: path.join(ROOT, 'courses'), ...(options.logLevel ? { LOG_LEVEL: options.logLevel } : {}) },
+    {
+      ...databaseEnv(options.database),
+      COURSES_PATH: path.join(ROOT, 'courses'),
+      ...(options.logLevel ? { LOG_LEVEL: options.logLevel } : {}),
+      ...options.env,
+    },
     nodeArgs,
   );
 }

@@ -5,7 +5,7 @@ import { hashPassword } from '../auth/passwords.ts';
 import { createUser, findUserByEmail, grantRole } from '../auth/queries.ts';
 import { emailField, newPassword } from '../auth/schemas.ts';
 import { loadConfig } from '../config.ts';
-import { openMigratedDatabase } from '../db/client.ts';
+import { closeDatabase, openMigratedDatabase } from '../db/client.ts';
 import { ROLES, type Role } from '../db/schema.ts';
 
 const messages: Record<string, string> = {
@@ -67,29 +67,32 @@ const badRole = roles.find((r) => !(ROLES as readonly string[]).includes(r));
 if (badRole) fail(`--role: unknown role "${badRole}" (expected one of ${ROLES.join(', ')})`);
 
 const config = loadConfig();
-const db = openMigratedDatabase(config.databasePath);
-const existing = findUserByEmail(db, email.data);
-if (existing) {
-  for (const role of roles as Role[]) grantRole(db, existing.id, role);
-  console.log(`User ${email.data} already exists; roles now include: ${['teacher', ...roles].join(', ')}.`);
-} else {
-  const password = await readPassword(values['password-stdin']);
-  const checked = newPassword.safeParse(password);
-  if (!checked.success) fail(`password ${messages[checked.error.issues[0]?.message ?? ''] ?? 'is not valid'}`);
-  const id = createUser(
-    db,
-    {
-      email: email.data,
-      name: values.name.trim(),
-      passwordHash: await hashPassword(checked.data),
-      school: values.school,
-      region: values.region,
-      country: values.country,
-      // Made by whoever runs the server: the address is taken as given.
-      emailVerifiedAt: Date.now(),
-    },
-    ['teacher', ...(roles as Role[])],
-  );
-  console.log(`Created user #${id} ${email.data} with roles: ${['teacher', ...roles].join(', ')}.`);
+const db = await openMigratedDatabase(config.database);
+try {
+  const existing = await findUserByEmail(db, email.data);
+  if (existing) {
+    for (const role of roles as Role[]) await grantRole(db, existing.id, role);
+    console.log(`User ${email.data} already exists; roles now include: ${['teacher', ...roles].join(', ')}.`);
+  } else {
+    const password = await readPassword(values['password-stdin']);
+    const checked = newPassword.safeParse(password);
+    if (!checked.success) fail(`password ${messages[checked.error.issues[0]?.message ?? ''] ?? 'is not valid'}`);
+    const id = await createUser(
+      db,
+      {
+        email: email.data,
+        name: values.name.trim(),
+        passwordHash: await hashPassword(checked.data),
+        school: values.school,
+        region: values.region,
+        country: values.country,
+        // Made by whoever runs the server: the address is taken as given.
+        emailVerifiedAt: Date.now(),
+      },
+      ['teacher', ...(roles as Role[])],
+    );
+    console.log(`Created user #${id} ${email.data} with roles: ${['teacher', ...roles].join(', ')}.`);
+  }
+} finally {
+  await closeDatabase(db);
 }
-db.$client.close();

@@ -27,10 +27,10 @@ export function frameworkRoutes({ db, config }: Deps): Router {
 
   router.use(caseApiRoutes([caseEnglish, caseRussian]));
 
-  router.get('/framework', shared, (req, res) => {
+  router.get('/framework', shared, async (req, res) => {
     const user = currentUser(res);
     const lang: string = res.locals.lang;
-    const matrix = buildMatrix(lang, user ? evidenceOfUser(db, user.id) : undefined);
+    const matrix = buildMatrix(lang, user ? await evidenceOfUser(db, user.id) : undefined);
     return render(req, res, 'framework/index', {
       matrix,
       showEvidence: !!user,
@@ -47,7 +47,7 @@ export function frameworkRoutes({ db, config }: Deps): Router {
   router.get('/framework/moodle.csv', (_req, res) => sendMoodle(res, moodle.en, 'ict-cft-v3-moodle.csv'));
   router.get('/framework/moodle-ru.csv', (_req, res) => sendMoodle(res, moodle.ru, 'ict-cft-v3-moodle-ru.csv'));
 
-  router.get('/framework/:code', shared, (req, res) => {
+  router.get('/framework/:code', shared, async (req, res) => {
     const code = String(req.params.code).toUpperCase();
     const competency = competencyByCode(code);
     if (!competency) throw new HttpError(404, 'framework:unknownCompetency');
@@ -55,9 +55,9 @@ export function frameworkRoutes({ db, config }: Deps): Router {
     const lang: string = res.locals.lang;
     const level = LEVELS.find((l) => l.code === competency.level)!;
     const aspect = ASPECTS.find((a) => a.number === competency.aspect)!;
-    const modules = getCatalogue(db).byCompetency(code);
+    const modules = (await getCatalogue(db)).byCompetency(code);
     const user = currentUser(res);
-    const evidence = user ? (evidenceOfUser(db, user.id).get(code) ?? []) : [];
+    const evidence = user ? ((await evidenceOfUser(db, user.id)).get(code) ?? []) : [];
     return render(req, res, 'framework/competency', {
       competency,
       title: lang === 'ru' ? competency.titleRu : competency.title,

@@ -82,8 +82,8 @@ export class PageCache {
 
 const caches = new WeakMap<Catalogue, PageCache>();
 
-function cacheFor(db: Db): PageCache {
-  const catalogue = getCatalogue(db);
+async function cacheFor(db: Db): Promise<PageCache> {
+  const catalogue = await getCatalogue(db);
   let cache = caches.get(catalogue);
   if (!cache) {
     cache = new PageCache();
@@ -104,7 +104,7 @@ interface PendingPage {
 export function sharedWhenSignedOut(db: Db): RequestHandler {
   return async (req, res, next) => {
     if ((req.method !== 'GET' && req.method !== 'HEAD') || res.locals.user || mustNotStore(res)) return next();
-    const cache = cacheFor(db);
+    const cache = await cacheFor(db);
     const key = `${res.locals.lang}|${isPartialRequest(req) ? 'fragment' : 'page'}|${req.originalUrl}`;
     const page = cache.get(key, chooseEncoding(req));
     if (page) return sendHtml(res, await page);

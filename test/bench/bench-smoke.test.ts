@@ -2,15 +2,26 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { createEmptyDatabase } from '../../bench/lib/databases.ts';
 import { runPages } from '../../bench/lib/pages.ts';
 import { SECTION, writeBlock } from '../../bench/lib/pages-table.ts';
+import { onPostgres } from '../support/database.ts';
 
 // Keeps the page benchmark's harness working (seeding, both servers, load, evidence check)
 // with a tiny population. It asserts that numbers came out and nothing failed, never how fast.
 
 describe('npm run bench (smoke)', () => {
   it('measures the baseline and a few scenarios with no errors, and finds every acknowledged completion', async () => {
-    const report = await runPages({ teachers: 200, duration: 1, connections: 5, warmup: 0.2, only: ['catalogue', 'module', 'complete'] });
+    // On a PostgreSQL run, the benchmark seeds and serves a database of its own on that server.
+    const database = onPostgres ? await createEmptyDatabase(process.env.DATABASE_URL as string) : undefined;
+    const report = await runPages({
+      teachers: 200,
+      duration: 1,
+      connections: 5,
+      warmup: 0.2,
+      only: ['catalogue', 'module', 'complete'],
+      database: database?.url,
+    }).finally(() => database?.drop());
     expect(report.scenarios.map((s) => s.name)).toEqual(['catalogue', 'module', 'complete']);
     for (const s of [report.baseline, report.baselineAgain, ...report.scenarios]) {
       expect(s.ok, s.name).toBeGreaterThan(0);

@@ -10,7 +10,7 @@ const FORBIDDEN: [RegExp, string][] = [
   [/from '(better-sqlite3|pg|pg-cursor)'/, 'a database driver (use server/db/client.ts)'],
   [/from 'drizzle-orm\/(sqlite-core|pg-core|better-sqlite3|node-postgres|sqlite-proxy)'/, 'an engine-specific drizzle module'],
   [/\$client/, 'the driver connection ($client)'],
-  [/\.(get|all|run)\(\s*(\)|\{)/, "SQLite-only .get()/.all()/.run() (await the query; prepared ones: .execute({…}))"],
+  [/\.(get|all|run)\(\s*(\)|\{)/, 'SQLite-only .get()/.all()/.run() (await the query; prepared ones: .execute({…}))'],
   [/\.(changes|lastInsertRowid)\b/, 'a SQLite run result (use .returning())'],
   [/\bgroup_concat\b|\bstring_agg\b/i, 'group_concat/string_agg (use joinedValues from server/db/dialect.ts)'],
   [/COLLATE\s+NOCASE/i, 'COLLATE NOCASE (use caseless from server/db/dialect.ts)'],

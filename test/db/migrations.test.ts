@@ -7,10 +7,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { sql } from 'drizzle-orm';
+import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import sqliteConfig from '../../drizzle.config.ts';
 import pgConfig from '../../drizzle.config.pg.ts';
-import { openMigratedDatabase } from '../../server/db/client.ts';
+import { closeDatabase, type Db, migrateDatabase, openMigratedDatabase, rowObjects } from '../../server/db/client.ts';
+import { databaseUrl, onPostgres } from '../support/database.ts';
 
 // Each engine has its own drizzle-kit migrations: migrations/sqlite (moved there from
 // migrations/, unchanged) and migrations/postgres.
@@ -21,6 +24,7 @@ const ENGINES = [
   { engine: 'PostgreSQL', config: pgConfig },
 ];
 const SQLITE_FOLDER = path.join(ROOT, sqliteConfig.out!);
+const POSTGRES_FOLDER = path.join(ROOT, pgConfig.out!);
 
 /**
  * What drizzle's migrator recorded in __drizzle_migrations for each SQLite migration shipped
@@ -62,10 +66,50 @@ function oldLayout(count = SHIPPED.length): string {
   return folder;
 }
 
-function applied(sqlite: Database.Database): { hash: string; created_at: number }[] {
-  return sqlite.prepare('SELECT hash, created_at FROM __drizzle_migrations ORDER BY created_at').all() as { hash: string; created_at: number }[];
+interface Applied {
+  hash: string;
+  created_at: number;
 }
-const schemaOf = (sqlite: Database.Database) => sqlite.prepare("SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY name").all();
+function applied(sqlite: Database.Database): Applied[] {
+  return sqlite.prepare('SELECT hash, created_at FROM __drizzle_migrations ORDER BY created_at').all() as Applied[];
+}
+const schemaOf = (sqlite: Database.Database) => sqlite.prepare(SCHEMA_SQL).all();
+const SCHEMA_SQL = "SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY name";
+
+/** What drizzle's migrator recorded in a database opened by openDatabase (its table is drizzle.__drizzle_migrations on PostgreSQL). */
+async function appliedIn(db: Db): Promise<Applied[]> {
+  const rows = await rowObjects<Applied>(
+    db,
+    onPostgres
+      ? sql`SELECT hash, created_at FROM drizzle.__drizzle_migrations ORDER BY created_at`
+      : sql`SELECT hash, created_at FROM __drizzle_migrations ORDER BY created_at`,
+  );
+  return rows.map((r) => ({ hash: r.hash, created_at: Number(r.created_at) }));
+}
+
+/** A new, empty database of the engine this run tests, migrated by openMigratedDatabase, and how to drop it. */
+async function newMigratedDatabase(): Promise<{ db: Db; drop(): Promise<void> }> {
+  if (!onPostgres) {
+    const db = await openMigratedDatabase(path.join(tempDir(), 'new.sqlite'));
+    return { db, drop: () => closeDatabase(db) };
+  }
+  const name = `migrations_test_${process.pid}`;
+  const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE ${name}`);
+  const db = await openMigratedDatabase(databaseUrl(name), { poolSize: 2 });
+  return {
+    db,
+    async drop() {
+      await closeDatabase(db);
+      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.end();
+    },
+  };
+}
+
+const sha256 = (file: string) => createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 
 describe('migration folders', () => {
   it.each(ENGINES)('list every $engine migration in the journal, in order, each with its snapshot', ({ config }) => {
@@ -110,13 +154,9 @@ describe('SQLite migrations in migrations/sqlite', () => {
     }
   });
 
-  it('are the ones a new database gets', () => {
-    const db = openMigratedDatabase(':memory:');
-    const journal = journalOf(SQLITE_FOLDER);
-    expect(applied(db.$client).map((r) => Number(r.created_at))).toEqual(journal.entries.map((e) => e.when));
-  });
-
-  it('find a database migrated before the move up to date: nothing runs again', () => {
+  // The two tests below open SQLite files made before the move: a PostgreSQL run cannot open
+  // SQLite databases (engine.ts), and the PostgreSQL migrations have no such history.
+  it.skipIf(onPostgres)('find a database migrated before the move up to date: nothing runs again', async () => {
     const file = path.join(tempDir(), 'old.sqlite');
     const old = new Database(file);
     migrate(drizzle(old), { migrationsFolder: oldLayout() });
@@ -125,14 +165,25 @@ describe('SQLite migrations in migrations/sqlite', () => {
     const schema = schemaOf(old);
     old.close();
 
-    const db = openMigratedDatabase(file); // throws if a migration ran again (tables exist)
-    expect(applied(db.$client)).toEqual(SHIPPED.map((s) => ({ hash: s.hash, created_at: s.when })));
-    expect(schemaOf(db.$client)).toEqual(schema);
-    expect(db.$client.prepare('SELECT email FROM users').all()).toEqual([{ email: 'kept@example.org' }]);
-    db.$client.close();
+    const db = await openMigratedDatabase(file); // throws if a migration ran again (tables exist)
+    try {
+      // 0004 (coordination tables) came after the move: it is the only one that runs.
+      const journal = journalOf(SQLITE_FOLDER);
+      const after = journal.entries.filter((e) => !SHIPPED.some((s) => s.tag === e.tag));
+      const expected = [
+        ...SHIPPED.map((s) => ({ hash: s.hash, created_at: s.when })),
+        ...after.map((e) => ({ hash: sha256(path.join(SQLITE_FOLDER, `${e.tag}.sql`)), created_at: e.when })),
+      ];
+      expect(await appliedIn(db)).toEqual(expected);
+      const now = await rowObjects(db, sql.raw(SCHEMA_SQL));
+      expect(now.filter((o) => (schema as { name: string }[]).some((old) => old.name === (o as { name: string }).name))).toEqual(schema);
+      expect(await rowObjects(db, sql`SELECT email FROM users`)).toEqual([{ email: 'kept@example.org' }]);
+    } finally {
+      await closeDatabase(db);
+    }
   });
 
-  it('bring a database left at 0001 to the end, back-fills of 0002 included', () => {
+  it.skipIf(onPostgres)('bring a database left at 0001 to the end, back-fills of 0002 included', async () => {
     const file = path.join(tempDir(), 'halfway.sqlite');
     const old = new Database(file);
     migrate(drizzle(old), { migrationsFolder: oldLayout(2) });
@@ -141,12 +192,34 @@ describe('SQLite migrations in migrations/sqlite', () => {
       INSERT INTO one_time_tokens (id, purpose, user_id, created_by, created_at) VALUES ('t', 'signin', 2, 1, 300);`);
     old.close();
 
-    const db = openMigratedDatabase(file);
-    expect(applied(db.$client).map((r) => r.hash)).toEqual(SHIPPED.map((s) => s.hash));
-    expect(db.$client.prepare('SELECT id, email_verified_at, created_by FROM users ORDER BY id').all()).toEqual([
-      { id: 1, email_verified_at: 100, created_by: null },
-      { id: 2, email_verified_at: null, created_by: 1 },
-    ]);
-    db.$client.close();
+    const db = await openMigratedDatabase(file);
+    try {
+      const journal = journalOf(SQLITE_FOLDER);
+      expect((await appliedIn(db)).map((r) => r.hash)).toEqual(journal.entries.map((e) => sha256(path.join(SQLITE_FOLDER, `${e.tag}.sql`))));
+      expect((await appliedIn(db)).slice(0, SHIPPED.length).map((r) => r.hash)).toEqual(SHIPPED.map((s) => s.hash));
+      expect(await rowObjects(db, sql`SELECT id, email_verified_at, created_by FROM users ORDER BY id`)).toEqual([
+        { id: 1, email_verified_at: 100, created_by: null },
+        { id: 2, email_verified_at: null, created_by: 1 },
+      ]);
+    } finally {
+      await closeDatabase(db);
+    }
+  });
+});
+
+describe(`a new database (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
+  it('gets every migration of its engine, recorded with the hash of its file, and nothing again on a second run', async () => {
+    const folder = onPostgres ? POSTGRES_FOLDER : SQLITE_FOLDER;
+    const journal = journalOf(folder);
+    const { db, drop } = await newMigratedDatabase();
+    try {
+      const rows = await appliedIn(db);
+      expect(rows.map((r) => r.created_at)).toEqual(journal.entries.map((e) => e.when));
+      expect(rows.map((r) => r.hash)).toEqual(journal.entries.map((e) => sha256(path.join(folder, `${e.tag}.sql`))));
+      await migrateDatabase(db); // another instance starting: nothing to do
+      expect(await appliedIn(db)).toEqual(rows);
+    } finally {
+      await drop();
+    }
   });
 });

@@ -28,7 +28,7 @@ describe.skipIf(!chromiumAvailable)('administrator journey (browser)', () => {
   beforeAll(async () => {
     ({ server, browser } = env);
     // Teachers in two countries; module 1 of the MIL course evidences KA.1 and KD.1, module 2 KA.2 and KD.3.
-    const mil = courseOf(server, 'media-information-literacy');
+    const mil = await courseOf(server, 'media-information-literacy');
     const [m1, m2] = [mil.modules[0]!, mil.modules[1]!];
     const people = [
       { name: 'Aisen Ivanov', school: 'Tiksi School', region: 'Sakha', country: 'Russia', modules: [m1] },
@@ -38,7 +38,7 @@ describe.skipIf(!chromiumAvailable)('administrator journey (browser)', () => {
     ];
     for (const p of people) {
       const user = await createAccount(server, p);
-      if (p.modules.length) passModules(server, user.id, mil, p.modules);
+      if (p.modules.length) await passModules(server, user.id, mil, p.modules);
     }
   });
 

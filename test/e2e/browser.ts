@@ -10,7 +10,9 @@ import type { Role } from '../../server/db/schema.ts';
 import { type Started, start } from '../../server/main.ts';
 import { afterAll, beforeAll } from 'vitest';
 import { freePort } from '../../bench/lib/server-process.ts';
+import { createEmptyDatabase } from '../../bench/lib/databases.ts';
 import { ROOT } from '../helpers.ts';
+import { onPostgres } from '../support/database.ts';
 
 // Shared set-up of the browser tests: the system's Chromium (never a downloaded one), the real
 // server on a free local port, and the checks every page of a journey goes through (console
@@ -91,15 +93,26 @@ export function useServerAndBrowser(): { server: TestServer; browser: Browser } 
   return env;
 }
 
+/**
+ * A new empty database for one server, on the engine this run tests: a SQLite file in `tempDir`,
+ * or a PostgreSQL database on DATABASE_URL's server (the server migrates it as on a first start).
+ */
+async function emptyDatabase(tempDir: string): Promise<{ env: Record<string, string>; drop(): Promise<void> }> {
+  if (!onPostgres) return { env: { DATABASE_PATH: path.join(tempDir, 'platform.sqlite') }, drop: async () => undefined };
+  const database = await createEmptyDatabase(process.env.DATABASE_URL as string, 'e2e');
+  return { env: { DATABASE_URL: database.url }, drop: database.drop };
+}
+
 export async function startServer(): Promise<TestServer> {
   const tempDir = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-'));
   const port = await freePort();
+  const database = await emptyDatabase(tempDir);
   // An explicit env object: vitest may set process.env.BASE_URL, which must not leak in.
   const started = await start({
     PORT: String(port),
     HOST: '127.0.0.1',
     BASE_URL: `http://127.0.0.1:${port}`,
-    DATABASE_PATH: path.join(tempDir, 'platform.sqlite'),
+    ...database.env,
     COURSES_PATH: path.join(ROOT, 'courses'),
     LOG_LEVEL: 'silent',
     NODE_ENV: 'test',
@@ -110,6 +123,7 @@ export async function startServer(): Promise<TestServer> {
     tempDir,
     stop: async () => {
       await started.close();
+      await database.drop();
       fs.rmSync(tempDir, { recursive: true, force: true });
     },
   };
@@ -124,7 +138,7 @@ export async function createAccount(
 ): Promise<{ id: number; email: string; name: string }> {
   userCounter++;
   const email = fields.email ?? `e2e-${userCounter}-${Date.now()}@example.org`;
-  const id = createUser(
+  const id = await createUser(
     server.db,
     {
       email,

@@ -29,8 +29,8 @@ describe.skipIf(!chromiumAvailable)('catalogue search (browser)', () => {
     'narrows the list as the teacher types, without reloading the page',
     async () => {
       const { page, context, problems } = await openPage(browser, server.url, { viewport: { width: 390, height: 844 } });
-      const primary = courseOf(server, 'ict-primary-education');
-      const arctic = courseOf(server, 'arctic-teaching-ict');
+      const primary = await courseOf(server, 'ict-primary-education');
+      const arctic = await courseOf(server, 'arctic-teaching-ict');
       const cards = page.locator('#course-list .card');
       await page.goto('/');
       const all = await cards.count();
@@ -75,7 +75,7 @@ describe.skipIf(!chromiumAvailable)('catalogue search (browser)', () => {
     'works as a plain form without JavaScript, and the results page keeps the query',
     async () => {
       const { page, context, problems } = await openPage(browser, server.url, { javaScriptEnabled: false });
-      const arctic = courseOf(server, 'arctic-teaching-ict');
+      const arctic = await courseOf(server, 'arctic-teaching-ict');
       await page.goto('/');
       await page.locator('#f-q').fill('ЭЛЕКТРОПИТАНИЯ');
       await Promise.all([page.waitForURL((url) => url.searchParams.get('q') === 'ЭЛЕКТРОПИТАНИЯ'), page.locator('.filter-form button[type="submit"]').click()]);

@@ -35,27 +35,28 @@ describe.skipIf(!chromiumAvailable)('the completion moment and submissions that 
   let browser: Browser;
   let course: CatalogueCourse;
 
-  beforeAll(() => {
+  beforeAll(async () => {
     ({ server, browser } = env);
-    course = courseOf(server, COURSE);
+    course = await courseOf(server, COURSE);
   });
 
   /** A signed-in teacher with every module but the last passed, on the last module's page. */
   async function onLastModule(options: BrowserContextOptions = {}, name = 'Mary Jackson'): Promise<WatchedPage & { userId: number }> {
     const teacher = await createAccount(server, { name });
-    passModules(server, teacher.id, course, course.modules.slice(0, -1));
+    await passModules(server, teacher.id, course, course.modules.slice(0, -1));
     const watched = await openPage(browser, server.url, options);
     await signIn(watched.page, teacher.email);
     await watched.page.goto(`/courses/${COURSE}/${course.modules.at(-1)!.slug}`);
     return { ...watched, userId: teacher.id };
   }
 
-  const attemptsOf = (userId: number) =>
-    server.db
-      .select()
-      .from(quizAttempts)
-      .where(and(eq(quizAttempts.userId, userId), eq(quizAttempts.moduleId, course.modules.at(-1)!.id)))
-      .all().length;
+  const attemptsOf = async (userId: number) =>
+    (
+      await server.db
+        .select()
+        .from(quizAttempts)
+        .where(and(eq(quizAttempts.userId, userId), eq(quizAttempts.moduleId, course.modules.at(-1)!.id)))
+    ).length;
 
   /** The element's box lies wholly inside the viewport. */
   async function inViewport(locator: Locator): Promise<boolean> {
@@ -166,7 +167,7 @@ describe.skipIf(!chromiumAvailable)('the completion moment and submissions that 
       await page.locator('#quiz .alert-error').waitFor();
       await page.waitForLoadState('networkidle');
       await page.waitForTimeout(300);
-      expect(attemptsOf(userId)).toBe(1);
+      expect(await attemptsOf(userId)).toBe(1);
       expect(busy).toEqual({ disabled: true, label: expect.stringContaining('Sending…'), ariaBusy: 'true' });
       expect(await focusedId(page)).toBe('quiz-result');
       expect(problems).toEqual([]);
@@ -192,14 +193,14 @@ describe.skipIf(!chromiumAvailable)('the completion moment and submissions that 
       const q = module.quiz!.questions[0]!;
       const right = q.options.find((o) => o.correct)!;
       expect(await page.locator(`#quiz input[name="q.${q.id}"][value="${right.id}"]`).isChecked()).toBe(true);
-      expect(attemptsOf(userId)).toBe(0);
+      expect(await attemptsOf(userId)).toBe(0);
 
       await context.setOffline(false);
       await page.locator('#quiz [data-retry]').click();
       await page.locator('#quiz-result').waitFor();
       expect(await page.locator('#quiz-result').textContent()).toContain('You have completed this course.');
       await expect.poll(() => focusedId(page), POLL).toBe('quiz-result');
-      expect(attemptsOf(userId)).toBe(1);
+      expect(await attemptsOf(userId)).toBe(1);
       // What the failed request left behind, and only that: htmx's error log and the refused request.
       const unexpected = problems.filter((p) => !/htmx:error|Failed to fetch|ERR_INTERNET_DISCONNECTED/.test(p));
       expect(unexpected).toEqual([]);
@@ -222,13 +223,13 @@ describe.skipIf(!chromiumAvailable)('the completion moment and submissions that 
       await page.locator('#quiz button[type="submit"]').click();
       await page.locator('#quiz .submit-failed').waitFor();
       expect(await page.locator('#quiz h1').count()).toBe(0);
-      expect(attemptsOf(userId)).toBe(1);
+      expect(await attemptsOf(userId)).toBe(1);
       await page.unroute('**/quiz');
       await page.locator('#quiz [data-retry]').click();
       await page.locator('#quiz-result').waitFor();
       // The same form, the same key: the attempt already recorded answers, no second one.
       expect(await page.locator('#quiz-result').textContent()).toContain('You have completed this course.');
-      expect(attemptsOf(userId)).toBe(1);
+      expect(await attemptsOf(userId)).toBe(1);
       expect(problems).toEqual([]);
       await context.close();
     },

@@ -29,23 +29,23 @@ describe.skipIf(!chromiumAvailable || !javaAvailable)('every page type (browser,
 
   beforeAll(async () => {
     ({ server, browser } = env);
-    const course = courseOf(server, 'media-information-literacy');
+    const course = await courseOf(server, 'media-information-literacy');
     accounts.teacher = await createAccount(server, { name: 'Vera Teacher', school: 'Tiksi School' });
     accounts.trainer = await createAccount(server, { name: 'Tom Trainer', roles: ['trainer'] });
     accounts.admin = await createAccount(server, { name: 'Ada Admin', roles: ['admin'] });
-    passModules(server, accounts.teacher.id, course, course.modules);
-    const cohortId = createCohort(
+    await passModules(server, accounts.teacher.id, course, course.modules);
+    const cohortId = await createCohort(
       server.db,
       { name: 'Arctic spring', courses: [course.id], startDate: '2026-01-01', dueDate: null, description: '' },
       accounts.trainer.id,
     );
     const { addMember } = await import('../../server/cohorts/queries.ts');
-    addMember(server.db, cohortId, accounts.teacher.id);
+    await addMember(server.db, cohortId, accounts.teacher.id);
     const { certificatesOfUser } = await import('../../server/certificates/issue.ts');
-    const code = certificatesOfUser(server.db, accounts.teacher.id)[0]?.code;
+    const code = (await certificatesOfUser(server.db, accounts.teacher.id))[0]?.code;
     if (!code) throw new Error('the teacher has no certificate');
     const first = course.modules[0]!.slug;
-    const ru = courseOf(server, 'arctic-teaching-ict');
+    const ru = await courseOf(server, 'arctic-teaching-ict');
     pages = [
       ...[
         '/',

@@ -18,7 +18,7 @@ describe.skipIf(!chromiumAvailable)('locked modules and the language switch (bro
   it(
     'shows a locked module’s lock at the top, with the way to the module that opens it, and none of its content',
     async () => {
-      const course = courseOf(server, 'arctic-teaching-ict');
+      const course = await courseOf(server, 'arctic-teaching-ict');
       const teacher = await createAccount(server, { name: 'Лена Локова', language: 'ru' });
       const { page, context, problems } = await openPage(browser, server.url, { viewport: { width: 390, height: 844 } });
       await signIn(page, teacher.email);

@@ -16,7 +16,7 @@ describe.skipIf(!chromiumAvailable)('teacher journey without JavaScript (browser
 
   beforeAll(async () => {
     ({ server, browser } = env);
-    course = getCatalogue(server.db).course(COURSE)!;
+    course = (await getCatalogue(server.db)).course(COURSE)!;
   });
 
   it(
@@ -53,7 +53,8 @@ describe.skipIf(!chromiumAvailable)('teacher journey without JavaScript (browser
       // The catalogue filter is a GET form: choose a competency and press the button.
       await page.goto('/');
       const total = await page.locator('#course-list .card').count();
-      const code = course.competencies.find((c) => getCatalogue(server.db).courses.some((other) => !other.competencies.includes(c)))!;
+      const catalogue = await getCatalogue(server.db);
+      const code = course.competencies.find((c) => catalogue.courses.some((other) => !other.competencies.includes(c)))!;
       await page.locator('#f-competency').selectOption(code);
       await Promise.all([page.waitForURL((url) => url.searchParams.get('competency') === code), page.locator('.filter-form button[type="submit"]').click()]);
       expect(await page.locator('#course-list .card').count()).toBeLessThan(total);

@@ -46,8 +46,8 @@ describe.skipIf(!chromiumAvailable)('page weight on a first visit (browser)', ()
     ({ server, browser } = env);
     // A teacher in the Arctic course, for the personal version of the module page (progress box, quiz to answer).
     const teacher = await createAccount(server, { name: 'Айыына Слабая-Связь', language: 'ru' });
-    const course = courseOf(server, 'arctic-teaching-ict');
-    server.db.transaction((tx) => enrolInCourse(tx, { userId: teacher.id, course, baseUrl: server.config.baseUrl }));
+    const course = await courseOf(server, 'arctic-teaching-ict');
+    await server.db.transaction((tx) => enrolInCourse(tx, { userId: teacher.id, course, baseUrl: server.config.baseUrl }));
     const login = await openPage(browser, server.url);
     await signIn(login.page, teacher.email);
     signedIn = await login.context.storageState();
@@ -122,10 +122,10 @@ describe.skipIf(!chromiumAvailable)('page weight on a first visit (browser)', ()
     'transfers under 100 KB for the catalogue and for a module page, anonymous and enrolled',
     async () => {
       // The heaviest module of all (Russian text takes two bytes a letter), so the budget holds for every module.
-      const heaviest = getCatalogue(server.db)
-        .courses.flatMap((course) => course.modules.map((module) => ({ course, module })))
+      const heaviest = (await getCatalogue(server.db)).courses
+        .flatMap((course) => course.modules.map((module) => ({ course, module })))
         .sort((a, b) => Buffer.byteLength(b.module.bodyHtml) - Buffer.byteLength(a.module.bodyHtml))[0]!;
-      const arctic = courseOf(server, 'arctic-teaching-ict');
+      const arctic = await courseOf(server, 'arctic-teaching-ict');
       const catalogue = await measure('catalogue (anonymous)', '/');
       const moduleAnon = await measure('heaviest module page (anonymous)', `/courses/${heaviest.course.slug}/${heaviest.module.slug}`);
       const moduleEnrolled = await measure('module page (enrolled teacher, Russian)', `/courses/${arctic.slug}/${arctic.modules[0]!.slug}`, {

@@ -56,14 +56,13 @@ describe.skipIf(!chromiumAvailable)('phone layout at 390 x 844 (browser)', () =>
     // A teacher with a long name, reading in Russian (the longer words), with some evidence.
     const account = await createAccount(server, { name: 'Сардаана Константиновна Винокурова-Охлопкова', language: 'ru' });
     teacher = account;
-    const mil = courseOf(server, 'media-information-literacy');
+    const mil = await courseOf(server, 'media-information-literacy');
     for (const module of mil.modules.slice(0, 2)) {
       for (const code of module.competencies) {
-        server.db
+        await server.db
           .insert(competencyEvidence)
           .values({ userId: account.id, competency: code, moduleId: module.id, courseId: mil.id, createdAt: Date.now() })
-          .onConflictDoNothing()
-          .run();
+          .onConflictDoNothing();
       }
     }
   });

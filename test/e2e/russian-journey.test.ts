@@ -31,7 +31,7 @@ describe.skipIf(!chromiumAvailable)('teacher journey in Russian (browser)', () =
 
   beforeAll(async () => {
     ({ server, browser } = env);
-    course = getCatalogue(server.db).course(COURSE)!;
+    course = (await getCatalogue(server.db)).course(COURSE)!;
   });
 
   it(

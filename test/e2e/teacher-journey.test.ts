@@ -31,7 +31,7 @@ describe.skipIf(!chromiumAvailable)('teacher journey (browser, htmx)', () => {
 
   beforeAll(async () => {
     ({ server, browser } = env);
-    course = getCatalogue(server.db).course(COURSE)!;
+    course = (await getCatalogue(server.db)).course(COURSE)!;
   });
 
   it(
@@ -49,7 +49,8 @@ describe.skipIf(!chromiumAvailable)('teacher journey (browser, htmx)', () => {
       await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'ICT-CFT framework' }).click();
       await page.waitForURL('**/framework');
       a11y.push(...(await reviewPage(page, 'framework')));
-      const code = course.competencies.find((c) => getCatalogue(server.db).courses.some((other) => !other.competencies.includes(c)))!;
+      const catalogue = await getCatalogue(server.db);
+      const code = course.competencies.find((c) => catalogue.courses.some((other) => !other.competencies.includes(c)))!;
       await page.goto(`/framework/${code}`);
       expect(await page.locator('h1').textContent()).toContain(code);
       a11y.push(...(await reviewPage(page, 'competency')));

@@ -27,7 +27,7 @@ describe.skipIf(!chromiumAvailable)('trainer journey (browser)', () => {
 
   beforeAll(async () => {
     ({ server, browser } = env);
-    course = courseOf(server, 'media-information-literacy');
+    course = await courseOf(server, 'media-information-literacy');
   });
 
   it(
@@ -36,7 +36,7 @@ describe.skipIf(!chromiumAvailable)('trainer journey (browser)', () => {
       const trainer = await createAccount(server, { name: 'Tom Trainer', roles: ['trainer'] });
       // A teacher who already has an account and has passed the first module of the course.
       const existing = await createAccount(server, { name: 'Erin Existing', school: 'Tiksi School' });
-      passModules(server, existing.id, course, [course.modules[0]!]);
+      await passModules(server, existing.id, course, [course.modules[0]!]);
 
       const { page, problems } = await openPage(browser, server.url);
       await signIn(page, trainer.email);

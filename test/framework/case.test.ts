@@ -8,7 +8,7 @@ import { ASPECTS, COMPETENCIES, FRAMEWORK, LEVELS } from '../../server/framework
 import { skipWithoutInterop } from '../certificates/interop-schemas.ts';
 import { createTestApp, ROOT } from '../helpers.ts';
 
-const ctx = createTestApp({ courses: false });
+const ctx = await createTestApp({ courses: false });
 const SCHEMAS = path.join(ROOT, '..', 'shared', 'interop-schemas');
 const CASE_SCHEMA = path.join(SCHEMAS, 'case_v1p1_cfpackage_1edtech.json');
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;

@@ -7,7 +7,7 @@ import { MOODLE_COLUMNS } from '../../server/framework/exports.ts';
 import { COMPETENCIES } from '../../server/framework/ict-cft.ts';
 import { createTestApp, userAgent } from '../helpers.ts';
 
-const ctx = createTestApp();
+const ctx = await createTestApp();
 
 describe('GET /framework', () => {
   it('shows the 6 x 3 matrix: 18 titled cells, each linking to its competency', async () => {
@@ -35,11 +35,10 @@ describe('GET /framework', () => {
 
   it('marks the competencies a signed-in teacher has evidence for', async () => {
     const { user, agent } = await userAgent(ctx);
-    const mod = getCatalogue(ctx.db).byCompetency('KD.3')[0]!;
-    ctx.db
+    const mod = (await getCatalogue(ctx.db)).byCompetency('KD.3')[0]!;
+    await ctx.db
       .insert(competencyEvidence)
-      .values({ userId: user.id, competency: 'KD.3', moduleId: mod.module.id, courseId: mod.course.id, createdAt: Date.UTC(2026, 0, 5) })
-      .run();
+      .values({ userId: user.id, competency: 'KD.3', moduleId: mod.module.id, courseId: mod.course.id, createdAt: Date.UTC(2026, 0, 5) });
     const res = await agent.get('/framework');
     expect(res.text).toContain('You have evidence for 1 of the 18 competencies.');
     expect(res.text.match(/class="evidenced"/g)).toHaveLength(1);
@@ -80,7 +79,7 @@ describe('framework exports', () => {
 
   it('GET /framework/case.json is a CASE 1.1 package with stable identifiers and complete associations', async () => {
     const first = await request(ctx.app).get('/framework/case.json');
-    const again = createTestApp({ courses: false });
+    const again = await createTestApp({ courses: false });
     const second = await request(again.app).get('/framework/case.json');
     expect(second.text).toBe(first.text);
     const pkg = first.body;

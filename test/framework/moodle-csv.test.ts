@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { MOODLE_COLUMNS } from '../../server/framework/exports.ts';
 import { createTestApp } from '../helpers.ts';
 
-const ctx = createTestApp();
+const ctx = await createTestApp();
 
 // Moodle reads this file with fgetcsv: always ',' (no ';' variant), every field in quotes.
 const QUOTED_RECORDS = /^(?:"(?:[^"]|"")*"(?:,"(?:[^"]|"")*")*\n)+$/;

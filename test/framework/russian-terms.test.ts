@@ -40,7 +40,7 @@ const CITATION_RU = 'ИИТО ЮНЕСКО (2019). Структура ИКТ-к�
 // Our earlier translations, which must not come back.
 const OUR_OLD_TERMS = ['Приобретение знаний', 'Углубление знаний', 'Стандартный класс', 'Решение комплексных задач', 'Самоуправление'];
 
-const ctx = createTestApp();
+const ctx = await createTestApp();
 
 describe('the official Russian terms', () => {
   it('are the data’s Russian titles, every one of them', () => {

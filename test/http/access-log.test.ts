@@ -17,7 +17,7 @@ function appLoggingTo(lines: Record<string, unknown>[], level = 'info') {
 describe('access log', () => {
   it('writes one line per request with method, URL, status and time', async () => {
     const lines: Record<string, unknown>[] = [];
-    const { app } = appLoggingTo(lines);
+    const { app } = await appLoggingTo(lines);
     await request(app).get('/login?next=%2Fdashboard');
     await request(app).get('/no-such-page');
     const requests = lines.filter((l) => l.msg === 'request');
@@ -29,7 +29,7 @@ describe('access log', () => {
 
   it('names the signed-in user by id only', async () => {
     const lines: Record<string, unknown>[] = [];
-    const { app, db } = appLoggingTo(lines);
+    const { app, db } = await appLoggingTo(lines);
     const user = await makeUser(db, { email: 'private@example.org' });
     const agent = await signedIn(app, user.email);
     await agent.get('/dashboard').expect(200);
@@ -40,7 +40,7 @@ describe('access log', () => {
 
   it('writes nothing below its level', async () => {
     const lines: Record<string, unknown>[] = [];
-    await request(appLoggingTo(lines, 'warn').app).get('/login');
+    await request((await appLoggingTo(lines, 'warn')).app).get('/login');
     expect(lines).toHaveLength(0);
   });
 });

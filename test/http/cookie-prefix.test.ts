@@ -7,7 +7,7 @@ const HTTPS = 'https://platform.example';
 
 describe('session cookie name', () => {
   it('is __Host-session over https: Secure, Path=/, no Domain, and it signs the next request in', async () => {
-    const { app, db } = createTestApp({ courses: false, env: { BASE_URL: HTTPS } });
+    const { app, db } = await createTestApp({ courses: false, env: { BASE_URL: HTTPS } });
     const user = await makeUser(db, { name: 'Prefix Person' });
     const login = await request(app).post('/login').set('Origin', HTTPS).type('form').send({ email: user.email, password: PASSWORD });
     expect(login.status).toBe(303);
@@ -25,7 +25,7 @@ describe('session cookie name', () => {
   });
 
   it('ignores an unprefixed session cookie over https (a sibling subdomain could have planted it)', async () => {
-    const { app, db } = createTestApp({ courses: false, env: { BASE_URL: HTTPS } });
+    const { app, db } = await createTestApp({ courses: false, env: { BASE_URL: HTTPS } });
     const user = await makeUser(db);
     const login = await request(app).post('/login').set('Origin', HTTPS).type('form').send({ email: user.email, password: PASSWORD });
     const token = cookieValue(login, '__Host-session');
@@ -35,18 +35,18 @@ describe('session cookie name', () => {
   });
 
   it('is cleared under the same name on sign-out over https', async () => {
-    const { app, db } = createTestApp({ courses: false, env: { BASE_URL: HTTPS } });
+    const { app, db } = await createTestApp({ courses: false, env: { BASE_URL: HTTPS } });
     const user = await makeUser(db);
     const login = await request(app).post('/login').set('Origin', HTTPS).type('form').send({ email: user.email, password: PASSWORD });
     const token = cookieValue(login, '__Host-session');
     const logout = await request(app).post('/logout').set('Origin', HTTPS).set('Cookie', `__Host-session=${token}`);
     expect(logout.status).toBe(303);
     expect(cookieLine(logout, '__Host-session')).toMatch(/^__Host-session=;.*Path=\/.*Secure/i);
-    expect(sessionRows(db, user.id)).toEqual([]);
+    expect(await sessionRows(db, user.id)).toEqual([]);
   });
 
   it('stays session over plain http', async () => {
-    const { app, db } = createTestApp({ courses: false });
+    const { app, db } = await createTestApp({ courses: false });
     const user = await makeUser(db);
     const login = await request(app).post('/login').set('Origin', ORIGIN).type('form').send({ email: user.email, password: PASSWORD });
     expect(login.status).toBe(303);

@@ -32,19 +32,19 @@ describe('body errors (413 too large, 400 malformed JSON)', () => {
   for (const c of cases) {
     it(`answer ${c.name} with the English HTML error page and status ${c.status}, writing nothing`, async () => {
       const { lines, logger } = logged();
-      const ctx = createTestApp({ courses: false, logger });
+      const ctx = await createTestApp({ courses: false, logger });
       const res = await request(ctx.app).post('/signup').set('Origin', ORIGIN).type(c.type).send(c.body);
       expect(res.status).toBe(c.status);
       expect(res.type).toBe('text/html');
       expect(res.text).toContain('<html lang="en">');
       expect(res.text).toContain(`<h1>${c.en}</h1>`);
       expect(res.text).toContain('Go to the course catalogue');
-      expect(countUsers(ctx.db)).toBe(0);
+      expect(await countUsers(ctx.db)).toBe(0);
       expect(lines.join('')).not.toContain('error page failed to render');
     });
 
     it(`answer ${c.name} in Russian for Accept-Language: ru and for the lang cookie`, async () => {
-      const { app } = createTestApp({ courses: false });
+      const { app } = await createTestApp({ courses: false });
       const byHeader = await request(app).post('/signup').set('Origin', ORIGIN).set('Accept-Language', 'ru').type(c.type).send(c.body);
       const byCookie = await request(app).post('/signup').set('Origin', ORIGIN).set('Cookie', 'lang=ru').type(c.type).send(c.body);
       for (const res of [byHeader, byCookie]) {
@@ -57,7 +57,7 @@ describe('body errors (413 too large, 400 malformed JSON)', () => {
   }
 
   it('show a signed-in person their own header on the error page', async () => {
-    const ctx = createTestApp({ courses: false });
+    const ctx = await createTestApp({ courses: false });
     const { agent: a } = await userAgent(ctx, { name: 'Aleksei Body' });
     const res = await a.post('/profile').type('form').send(TOO_LARGE);
     expect(res.status).toBe(413);
@@ -66,15 +66,15 @@ describe('body errors (413 too large, 400 malformed JSON)', () => {
   });
 
   it('refuse a cross-site body with 403 before reading it', async () => {
-    const ctx = createTestApp({ courses: false });
+    const ctx = await createTestApp({ courses: false });
     const res = await request(ctx.app).post('/signup').set('Origin', 'https://evil.example').type('form').send(TOO_LARGE);
     expect(res.status).toBe(403);
     expect(res.text).toContain('This form was sent from another site');
-    expect(countUsers(ctx.db)).toBe(0);
+    expect(await countUsers(ctx.db)).toBe(0);
   });
 
   it('answer a client that asks only for JSON with a translated JSON error', async () => {
-    const { app } = createTestApp({ courses: false });
+    const { app } = await createTestApp({ courses: false });
     const res = await agent(app).post('/signup').set('Accept', 'application/json').set('Accept-Language', 'ru').type('json').send(MALFORMED_JSON);
     expect(res.status).toBe(400);
     expect(res.body).toEqual({ error: 'Не удалось понять запрос.' });

@@ -1,20 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import request from 'supertest';
 import { ConfigError, loadConfig } from '../../server/config.ts';
-import { openMigratedDatabase } from '../../server/db/client.ts';
+import { sql } from 'drizzle-orm';
+import { closeDatabase, rowObjects } from '../../server/db/client.ts';
+import { onPostgres, testDatabase } from '../support/database.ts';
 import { createTestApp } from '../helpers.ts';
 
 describe('GET /healthz', () => {
   it('answers ok after querying the database', async () => {
-    const { app } = createTestApp({ courses: false });
+    const { app } = await createTestApp({ courses: false });
     const res = await request(app).get('/healthz');
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ status: 'ok' });
   });
 
   it('answers 503 when the database is closed', async () => {
-    const { app, db } = createTestApp({ courses: false });
-    db.$client.close();
+    const { app, db } = await createTestApp({ courses: false });
+    await closeDatabase(db);
     const res = await request(app).get('/healthz');
     expect(res.status).toBe(503);
   });
@@ -22,7 +24,7 @@ describe('GET /healthz', () => {
 
 describe('unknown pages', () => {
   it('get a friendly 404 page without a stack trace', async () => {
-    const { app } = createTestApp({ courses: false });
+    const { app } = await createTestApp({ courses: false });
     const res = await request(app).get('/no/such/page');
     expect(res.status).toBe(404);
     expect(res.type).toBe('text/html');
@@ -34,7 +36,7 @@ describe('unknown pages', () => {
 
 describe('render: page or fragment', () => {
   it('sends the full page to a browser and the fragment to an htmx partial request', async () => {
-    const { app } = createTestApp({ courses: false });
+    const { app } = await createTestApp({ courses: false });
     const page = await request(app).get('/login');
     expect(page.text).toMatch(/^<!doctype html>/);
     expect(page.text).toContain('id="login-form"');
@@ -48,7 +50,7 @@ describe('render: page or fragment', () => {
   });
 
   it('sends the full page for an htmx request that swaps the whole body', async () => {
-    const { app } = createTestApp({ courses: false });
+    const { app } = await createTestApp({ courses: false });
     const res = await request(app).get('/login').set('HX-Request', 'true').set('HX-Request-Type', 'full');
     expect(res.text).toMatch(/^<!doctype html>/);
   });
@@ -56,14 +58,14 @@ describe('render: page or fragment', () => {
 
 describe('language selection', () => {
   it('defaults to English', async () => {
-    const { app } = createTestApp({ courses: false });
+    const { app } = await createTestApp({ courses: false });
     const res = await request(app).get('/login');
     expect(res.text).toContain('<html lang="en">');
     expect(res.text).toContain('Sign in');
   });
 
   it('uses ?lang=ru and remembers it in a cookie', async () => {
-    const { app } = createTestApp({ courses: false });
+    const { app } = await createTestApp({ courses: false });
     const res = await request(app).get('/login?lang=ru');
     expect(res.text).toContain('<html lang="ru">');
     expect(res.text).toContain('Вход');
@@ -71,19 +73,19 @@ describe('language selection', () => {
   });
 
   it('uses the lang cookie', async () => {
-    const { app } = createTestApp({ courses: false });
+    const { app } = await createTestApp({ courses: false });
     const res = await request(app).get('/login').set('Cookie', 'lang=ru');
     expect(res.text).toContain('<html lang="ru">');
   });
 
   it('uses Accept-Language when there is no query or cookie', async () => {
-    const { app } = createTestApp({ courses: false });
+    const { app } = await createTestApp({ courses: false });
     const res = await request(app).get('/login').set('Accept-Language', 'ru-RU,ru;q=0.9,en;q=0.5');
     expect(res.text).toContain('<html lang="ru">');
   });
 
   it('lets the query win over the cookie, and the cookie over the header', async () => {
-    const { app } = createTestApp({ courses: false });
+    const { app } = await createTestApp({ courses: false });
     const res = await request(app).get('/login?lang=en').set('Cookie', 'lang=ru').set('Accept-Language', 'ru');
     expect(res.text).toContain('<html lang="en">');
     const res2 = await request(app).get('/login').set('Cookie', 'lang=en').set('Accept-Language', 'ru');
@@ -143,12 +145,12 @@ describe('configuration', () => {
 });
 
 describe('migrations', () => {
-  it('create every table on an empty database, with WAL-independent pragmas on', () => {
-    const db = openMigratedDatabase(':memory:');
-    const tables = db.$client
-      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '__drizzle%' ORDER BY name")
-      .all()
-      .map((r) => (r as { name: string }).name);
+  it('create every table on an empty database, with WAL-independent pragmas on', async () => {
+    const db = await testDatabase();
+    const query = onPostgres
+      ? sql`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY table_name`
+      : sql`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '__drizzle%' ORDER BY name`;
+    const tables = (await rowObjects<{ name: string }>(db, query)).map((r) => r.name);
     expect(tables).toEqual(
       expect.arrayContaining([
         'users',
@@ -166,14 +168,23 @@ describe('migrations', () => {
         'learning_records',
       ]),
     );
-    expect(db.$client.pragma('foreign_keys', { simple: true })).toBe(1);
-    expect(db.$client.pragma('busy_timeout', { simple: true })).toBe(5000);
+    // PostgreSQL always enforces foreign keys and waits for locks; SQLite needs both pragmas, on
+    // the connection that reads (outside a transaction) and on the one that writes (inside).
+    if (!onPostgres) {
+      const pragmas = async (db: Parameters<typeof rowObjects>[0]) => ({
+        foreignKeys: await rowObjects(db, sql`PRAGMA foreign_keys`),
+        busyTimeout: await rowObjects(db, sql`PRAGMA busy_timeout`),
+      });
+      const expected = { foreignKeys: [{ foreign_keys: 1 }], busyTimeout: [{ timeout: 5000 }] };
+      expect(await pragmas(db)).toEqual(expected);
+      expect(await db.transaction((tx) => pragmas(tx))).toEqual(expected);
+    }
   });
 });
 
 describe('security headers', () => {
   it('sends a strict CSP and the usual protections', async () => {
-    const { app } = createTestApp({ courses: false });
+    const { app } = await createTestApp({ courses: false });
     const res = await request(app).get('/login');
     expect(res.headers['content-security-policy']).toContain("script-src 'self'");
     expect(res.headers['content-security-policy']).not.toContain('unsafe-inline');
@@ -185,7 +196,7 @@ describe('security headers', () => {
   });
 
   it('sends every header helmet would, on every kind of answer', async () => {
-    const { app } = createTestApp({ courses: false, env: { BASE_URL: 'https://teachers.example.org' } });
+    const { app } = await createTestApp({ courses: false, env: { BASE_URL: 'https://teachers.example.org' } });
     for (const path of ['/login', '/no-such-page', '/healthz']) {
       const res = await request(app).get(path);
       expect(res.headers['content-security-policy'], path).toContain('upgrade-insecure-requests');
@@ -203,7 +214,7 @@ describe('security headers', () => {
 
 describe('static files', () => {
   it('serves versioned assets with a year-long immutable cache and htmx from the app', async () => {
-    const { app } = createTestApp({ courses: false });
+    const { app } = await createTestApp({ courses: false });
     const page = await request(app).get('/login');
     const css = /href="(\/static\/css\/site\.css\?v=[0-9a-f]+)"/.exec(page.text)?.[1];
     const js = /src="(\/static\/vendor\/htmx\.min\.js\?v=[0-9a-f]+)"/.exec(page.text)?.[1];

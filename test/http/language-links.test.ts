@@ -33,7 +33,7 @@ async function rawGet(app: http.RequestListener, path: string): Promise<{ status
 
 describe('language switcher', () => {
   it('never links off-site for a path that starts with two slashes', async () => {
-    const { app } = createTestApp({ courses: false });
+    const { app } = await createTestApp({ courses: false });
     const res = await request(app).get('//evil.example/x');
     expect(res.status).toBe(404);
     expect(switcher(res.text)).toEqual({ en: '/?lang=en', ru: '/?lang=ru' });
@@ -41,7 +41,7 @@ describe('language switcher', () => {
   });
 
   it('never links off-site for a path that starts with a slash and a backslash', async () => {
-    const { app } = createTestApp({ courses: false });
+    const { app } = await createTestApp({ courses: false });
     const res = await rawGet(app, '/\\evil.example/x');
     expect(res.status).toBe(404);
     expect(switcher(res.body)).toEqual({ en: '/?lang=en', ru: '/?lang=ru' });
@@ -49,14 +49,14 @@ describe('language switcher', () => {
   });
 
   it('keeps the other query parameters and replaces only lang', async () => {
-    const { app } = createTestApp({ courses: false });
+    const { app } = await createTestApp({ courses: false });
     const res = await request(app).get('/login?lang=ru&next=%2Fdashboard&lang=ru');
     expect(res.status).toBe(200);
     expect(switcher(res.text)).toEqual({ en: '/login?next=%2Fdashboard&amp;lang=en', ru: '/login?next=%2Fdashboard&amp;lang=ru' });
   });
 
   it('links to the same path when there is no query', async () => {
-    const { app } = createTestApp({ courses: false });
+    const { app } = await createTestApp({ courses: false });
     const res = await request(app).get('/login');
     expect(switcher(res.text)).toEqual({ en: '/login?lang=en', ru: '/login?lang=ru' });
   });

@@ -4,6 +4,7 @@ import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { prepareSetupLink } from '../../server/auth/link-routes.ts';
 import { createSignInLinkToken } from '../../server/auth/queries.ts';
+import { closeDatabase } from '../../server/db/client.ts';
 import { redactUrl } from '../../server/http/redact.ts';
 import { createTestApp, makeUser, ORIGIN } from '../helpers.ts';
 
@@ -23,13 +24,13 @@ const SECRET = 'Zq7secretTokenValue0123456789';
 describe('log lines', () => {
   it('never contain the token of a one-time link, whether the page answers, 404s or fails', async () => {
     const lines: string[] = [];
-    const { app, db, config } = appLoggingTo(lines);
-    const setupUrl = prepareSetupLink(db, config.baseUrl) ?? '';
+    const { app, db, config } = await appLoggingTo(lines);
+    const setupUrl = (await prepareSetupLink(db, config.baseUrl)) ?? '';
     const setupToken = setupUrl.split('/').at(-1) ?? '';
     await request(app).get(new URL(setupUrl).pathname).expect(200);
     const admin = await makeUser(db, { roles: ['admin'] });
     const user = await makeUser(db);
-    const signinToken = createSignInLinkToken(db, user.id, admin.id);
+    const signinToken = await createSignInLinkToken(db, user.id, admin.id);
 
     await request(app).get(`/setup/${SECRET}`).expect(404);
     await request(app).get(`/signin/${signinToken}`);
@@ -43,7 +44,7 @@ describe('log lines', () => {
     await request(app)
       .get(`/login?next=${encodeURIComponent(`/signin/${SECRET}`)}`)
       .expect(200);
-    db.$client.close(); // the next request's database query throws: a 500 logged by the error handler too
+    await closeDatabase(db); // the next request's database query throws: a 500 logged by the error handler too
     await request(app).get(`/signin/${SECRET}?token=${SECRET}`).expect(500);
 
     const text = lines.join('\n');

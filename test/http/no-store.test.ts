@@ -42,7 +42,7 @@ describe('Cache-Control: no-store', () => {
   });
 
   it('is not sent for a signed-in person’s own pages, which stay private, no-cache', async () => {
-    const ctx = createTestApp();
+    const ctx = await createTestApp();
     const { agent } = await userAgent(ctx);
     const res = await agent.get('/dashboard');
     expect(res.status).toBe(200);
@@ -50,7 +50,7 @@ describe('Cache-Control: no-store', () => {
   });
 
   it('keeps such a page out of the shared-page cache', async () => {
-    const { db } = createTestApp();
+    const { db } = await createTestApp();
     const app = express();
     app.use(languageMiddleware(false), viewHelpers(testConfig()));
     app.use(NOT_STORED_PATHS, noStore);

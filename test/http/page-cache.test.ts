@@ -36,7 +36,7 @@ async function rawBrotli(app: Express, url: string): Promise<{ res: http.Incomin
 
 describe('pages compressed in render', () => {
   it('sends Brotli that decodes to the same page as an uncompressed request', async () => {
-    const { app } = createTestApp();
+    const { app } = await createTestApp();
     const { res, body } = await rawBrotli(app, '/');
     expect(res.headers['content-encoding']).toBe('br');
     expect(res.headers.vary).toMatch(/Accept-Encoding/);
@@ -47,7 +47,7 @@ describe('pages compressed in render', () => {
   });
 
   it('answers 304 to a revalidation with the ETag it sent', async () => {
-    const { app } = createTestApp();
+    const { app } = await createTestApp();
     const first = await request(app).get('/framework').set('Accept-Encoding', 'gzip');
     expect(first.headers.etag).toBeTruthy();
     const again = await request(app).get('/framework').set('Accept-Encoding', 'gzip').set('If-None-Match', first.headers.etag!);
@@ -55,7 +55,7 @@ describe('pages compressed in render', () => {
   });
 
   it('keeps the error status when an error page is rendered', async () => {
-    const { app } = createTestApp();
+    const { app } = await createTestApp();
     const res = await request(app).get('/courses/no-such-course');
     expect(res.status).toBe(404);
     const again = await request(app).get('/courses/no-such-course');
@@ -65,7 +65,7 @@ describe('pages compressed in render', () => {
 
 describe('content pages cached for signed-out visitors', () => {
   it('serves the same bytes to the next visitor', async () => {
-    const { app } = createTestApp();
+    const { app } = await createTestApp();
     const a = await rawBrotli(app, MODULE);
     const b = await rawBrotli(app, MODULE);
     expect(b.res.statusCode).toBe(200);
@@ -74,7 +74,7 @@ describe('content pages cached for signed-out visitors', () => {
   });
 
   it('never shows a signed-in teacher the visitor page, nor a visitor the teacher one', async () => {
-    const ctx = createTestApp();
+    const ctx = await createTestApp();
     const visitor = await request(ctx.app).get(MODULE);
     expect(visitor.text).toContain('Reading is open to everyone');
     const { agent } = await userAgent(ctx, { name: 'Aili Kuusela' });
@@ -91,7 +91,7 @@ describe('content pages cached for signed-out visitors', () => {
   });
 
   it('keeps languages and htmx fragments apart', async () => {
-    const { app } = createTestApp();
+    const { app } = await createTestApp();
     const en = await request(app).get('/');
     const ru = await request(app).get('/').set('Accept-Language', 'ru');
     const fragment = await request(app).get('/').set('HX-Request', 'true').set('HX-Request-Type', 'partial');
@@ -103,13 +103,13 @@ describe('content pages cached for signed-out visitors', () => {
   });
 
   it('drops the cached pages when course packages are loaded again', async () => {
-    const { app, db, config } = createTestApp();
+    const { app, db, config } = await createTestApp();
     expect((await request(app).get('/')).text).toContain('>ICT in Primary Education<');
     const edited = fs.mkdtempSync(path.join(os.tmpdir(), 'courses-'));
     fs.cpSync(config.coursesPath, edited, { recursive: true });
     const yaml = path.join(edited, 'ict-primary-education/course.yaml');
     fs.writeFileSync(yaml, fs.readFileSync(yaml, 'utf8').replace('title: "ICT in Primary Education"', 'title: "ICT in Primary Schools"'));
-    loadCourses(db, edited);
+    await loadCourses(db, edited);
     const after = await request(app).get('/');
     expect(after.text).toContain('>ICT in Primary Schools<');
     expect(after.text).not.toContain('>ICT in Primary Education<');

@@ -66,18 +66,22 @@ async function sweepTarget(role: 'visitor' | 'teacher' | 'trainer' | 'admin') {
   // Each request comes from its own address (through a trusted loopback proxy) and look-ups are not
   // capped, so no rate limit answers before a handler has seen the input.
   // Mail is configured (to a port that refuses), so the routes that only work with mail are swept too.
-  const ctx = createTestApp({ env: { TRUST_PROXY: 'loopback', LOOKUP_RATE_LIMIT: '1000000', SMTP_URL: 'smtp://127.0.0.1:9' } });
+  const ctx = await createTestApp({ env: { TRUST_PROXY: 'loopback', LOOKUP_RATE_LIMIT: '1000000', SMTP_URL: 'smtp://127.0.0.1:9' } });
   const teacher = await userAgent(ctx);
   const trainer = await userAgent(ctx, { roles: ['trainer'] });
   const admin = await userAgent(ctx, { roles: ['admin'] });
-  const course = getCatalogue(ctx.db).courses[0]!;
-  const cohortId = createCohort(ctx.db, { name: 'Sweep', courses: [course.id], startDate: '2026-01-01', dueDate: null, description: '' }, trainer.user.id);
+  const course = (await getCatalogue(ctx.db)).courses[0]!;
+  const cohortId = await createCohort(
+    ctx.db,
+    { name: 'Sweep', courses: [course.id], startDate: '2026-01-01', dueDate: null, description: '' },
+    trainer.user.id,
+  );
   const params: Record<string, string> = {
     id: String(cohortId),
     userId: String(teacher.user.id),
     course: course.slug,
     module: course.modules[0]!.slug,
-    code: certify(ctx, teacher.user.id),
+    code: await certify(ctx, teacher.user.id),
     token: 'a'.repeat(32),
     file: 'image.png',
   };
@@ -89,8 +93,8 @@ let address = 0;
 const nextAddress = () => `10.9.${Math.floor(++address / 250) % 250}.${address % 250}`;
 
 describe('every route with type-confused input', () => {
-  it('finds the routes it sweeps', () => {
-    const routes = declaredRoutes(createTestApp({ courses: false }).app);
+  it('finds the routes it sweeps', async () => {
+    const routes = declaredRoutes((await createTestApp({ courses: false })).app);
     expect(routes.length).toBeGreaterThan(40);
     expect(routes).toContainEqual({ method: 'post', path: '/login' });
     expect(routes).toContainEqual({ method: 'post', path: '/cohorts/:id/members' });
