@@ -10,6 +10,8 @@ export default defineConfig({
     testTimeout: 20000,
     hookTimeout: 60000,
     // One JSON report per engine in CI (.ci/run adds them up).
-    reporters: process.env.CI ? ['default', ['json', { outputFile: `test-artifacts/vitest-${process.env.DATABASE_URL ? 'postgres' : 'sqlite'}.json` }]] : ['default'],
+    reporters: process.env.CI
+      ? ['default', ['json', { outputFile: `test-artifacts/vitest-${process.env.DATABASE_URL ? 'postgres' : 'sqlite'}.json` }]]
+      : ['default'],
   },
 });
