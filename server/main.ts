@@ -8,6 +8,9 @@ import { closeDatabase, openMigratedDatabase, startupExclusive, type Db } from '
 import { CoursePackageError, loadCourses } from './courses/loader.ts';
 import { startPeriodic } from './jobs/periodic.ts';
 
+/** How long requests in flight may take to finish at shutdown. */
+const SHUTDOWN_GRACE_MS = 5000;
+
 export interface Started {
   server: Server;
   db: Db;
@@ -44,9 +47,14 @@ export async function start(env: Record<string, string | undefined> = process.en
     url,
     setupUrl,
     close: async () => {
+      // Stop taking requests, let those in flight finish (at most a few seconds: a load balancer
+      // has already moved on), and only then close the database they use.
+      const closed = new Promise((resolve) => server.close(resolve));
+      server.closeIdleConnections();
+      const grace = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
+      await closed;
+      clearTimeout(grace);
       await stopPeriodic();
-      server.closeAllConnections?.();
-      await new Promise((resolve) => server.close(resolve));
       await closeDatabase(db);
     },
   };
