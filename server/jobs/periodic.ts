@@ -18,7 +18,7 @@ export interface PeriodicJob {
  * works. If the holder dies, its lease runs out and another instance takes over at its next turn.
  * The first turn runs at once. Returns a stop function that gives the leases up.
  */
-export function startPeriodic(db: Db, jobs: PeriodicJob[], logger: Logger, holder = INSTANCE_ID): () => Promise<void> {
+export function startPeriodic(db: Db, jobs: PeriodicJob[], logger: Logger, holder: string = INSTANCE_ID): () => Promise<void> {
   const timers: NodeJS.Timeout[] = [];
   const running = new Set<Promise<unknown>>();
   const turn = (job: PeriodicJob) => {
