@@ -8,10 +8,6 @@ export type ProgressRow = typeof moduleProgress.$inferSelect;
 const p = sql.placeholder;
 // A list of ids as one JSON parameter, so the same prepared statement takes any number of them.
 const inIdList = (column: SQLWrapper) => inJsonIds(column, p('ids'));
-// A placeholder given the column's encoding (a boolean is 1/0 on SQLite, true/false on PostgreSQL)
-// where it stands in raw SQL, which drizzle would otherwise pass through as it comes.
-const asColumn = (name: string, column: Parameters<typeof sql.param>[1]) => sql.param(p(name), column);
-
 // The queries of a module page and of a completion, prepared once per connection (see
 // preparedPerConnection): a completion runs about a dozen of them in one transaction.
 const statements = preparedPerConnection((db) => ({
@@ -32,10 +28,16 @@ const statements = preparedPerConnection((db) => ({
     .onConflictDoNothing()
     .returning({ moduleId: moduleProgress.moduleId })
     .prepare(),
+  // One upsert instead of "ensure the row, then update it": returns the row only when it was
+  // inserted completed or changed to completed, so evidence is written once.
   markCompleted: db
-    .update(moduleProgress)
-    .set({ status: 'completed', completedAt: sql`${p('now')}`, lastActivityAt: sql`${p('now')}` })
-    .where(and(eq(moduleProgress.userId, p('userId')), eq(moduleProgress.moduleId, p('moduleId')), sql`${moduleProgress.status} <> 'completed'`))
+    .insert(moduleProgress)
+    .values({ userId: p('userId'), moduleId: p('moduleId'), status: 'completed', firstViewedAt: p('now'), completedAt: p('now'), lastActivityAt: p('now') })
+    .onConflictDoUpdate({
+      target: [moduleProgress.userId, moduleProgress.moduleId],
+      set: { status: 'completed', completedAt: sql`excluded.completed_at`, lastActivityAt: sql`excluded.last_activity_at` },
+      setWhere: sql`${moduleProgress.status} <> 'completed'`,
+    })
     .returning({ moduleId: moduleProgress.moduleId })
     .prepare(),
   insertAttempt: db
@@ -52,26 +54,33 @@ const statements = preparedPerConnection((db) => ({
     })
     .returning({ id: quizAttempts.id })
     .prepare(),
+  // The attempt counted on the module's progress, the row made on a first attempt: one upsert.
   countAttempt: db
-    .update(moduleProgress)
-    .set({
-      attempts: sql`${moduleProgress.attempts} + 1`,
-      bestScore: greater(sql`coalesce(${moduleProgress.bestScore}, 0)`, sql`${p('score')}`),
-      quizPassed: sql`${moduleProgress.quizPassed} OR ${asColumn('passed', moduleProgress.quizPassed)}`,
-      lastActivityAt: sql`${p('now')}`,
+    .insert(moduleProgress)
+    .values({
+      userId: p('userId'),
+      moduleId: p('moduleId'),
+      status: 'in_progress',
+      attempts: 1,
+      bestScore: p('score'),
+      quizPassed: p('passed'),
+      firstViewedAt: p('now'),
+      lastActivityAt: p('now'),
     })
-    .where(and(eq(moduleProgress.userId, p('userId')), eq(moduleProgress.moduleId, p('moduleId'))))
+    .onConflictDoUpdate({
+      target: [moduleProgress.userId, moduleProgress.moduleId],
+      set: {
+        attempts: sql`${moduleProgress.attempts} + 1`,
+        bestScore: greater(sql`coalesce(${moduleProgress.bestScore}, 0)`, sql`excluded.best_score`),
+        quizPassed: sql`${moduleProgress.quizPassed} OR excluded.quiz_passed`,
+        lastActivityAt: sql`excluded.last_activity_at`,
+      },
+    })
     .prepare(),
   attemptCount: db
     .select({ n: count() })
     .from(quizAttempts)
     .where(and(eq(quizAttempts.userId, p('userId')), eq(quizAttempts.moduleId, p('moduleId'))))
-    .prepare(),
-  addEvidence: db
-    .insert(competencyEvidence)
-    .values({ userId: p('userId'), competency: p('competency'), moduleId: p('moduleId'), courseId: p('courseId'), createdAt: p('now') })
-    .onConflictDoNothing()
-    .returning({ competency: competencyEvidence.competency })
     .prepare(),
   countCompleted: db
     .select({ n: count() })
@@ -119,7 +128,6 @@ export async function markViewed(db: DbOrTx, userId: number, moduleId: number, n
 
 /** Marks a module complete; true only for the call that changed it (so evidence is written once). */
 export async function markCompleted(db: DbOrTx, userId: number, moduleId: number, now: number): Promise<boolean> {
-  await markViewed(db, userId, moduleId, now);
   return (await statements(db).markCompleted.execute({ userId, moduleId, now })).length === 1;
 }
 
@@ -136,7 +144,6 @@ export async function recordAttempt(
     now: number;
   },
 ): Promise<number> {
-  await markViewed(db, input.userId, input.moduleId, input.now);
   const { userId, moduleId, score, passed, now } = input;
   const [row] = await statements(db).insertAttempt.execute({
     userId,
@@ -176,23 +183,51 @@ export async function attemptCount(db: DbOrTx, userId: number, moduleId: number)
   return row?.n ?? 0;
 }
 
+// A module's evidence rows in one statement: one prepared insert per number of competencies
+// (a module has a handful), built on first use.
+const evidenceInserts = preparedPerConnection((db) => {
+  const byCount = new Map<number, ReturnType<typeof buildEvidenceInsert>>();
+  function buildEvidenceInsert(n: number) {
+    return db
+      .insert(competencyEvidence)
+      .values(
+        Array.from({ length: n }, (_, i) => ({
+          userId: p('userId'),
+          competency: p(`c${i}`),
+          moduleId: p('moduleId'),
+          courseId: p('courseId'),
+          createdAt: p('now'),
+        })),
+      )
+      .onConflictDoNothing()
+      .returning({ competency: competencyEvidence.competency })
+      .prepare();
+  }
+  return (n: number) => {
+    let insert = byCount.get(n);
+    if (!insert) {
+      insert = buildEvidenceInsert(n);
+      byCount.set(n, insert);
+    }
+    return insert;
+  };
+});
+
 /** Evidence rows for each competency of the module; the unique index makes repeats no-ops. */
 export async function addEvidence(
   db: DbOrTx,
   input: { userId: number; moduleId: number; courseId: number; competencies: string[]; now: number },
 ): Promise<number> {
-  let added = 0;
-  for (const competency of input.competencies) {
-    const rows = await statements(db).addEvidence.execute({
-      userId: input.userId,
-      competency,
-      moduleId: input.moduleId,
-      courseId: input.courseId,
-      now: input.now,
-    });
-    added += rows.length;
-  }
-  return added;
+  if (input.competencies.length === 0) return 0;
+  const codes = Object.fromEntries(input.competencies.map((code, i) => [`c${i}`, code]));
+  const rows = await evidenceInserts(db)(input.competencies.length).execute({
+    userId: input.userId,
+    moduleId: input.moduleId,
+    courseId: input.courseId,
+    now: input.now,
+    ...codes,
+  });
+  return rows.length;
 }
 
 export async function countCompleted(db: DbOrTx, userId: number, moduleIds: number[]): Promise<number> {
