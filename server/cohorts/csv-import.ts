@@ -1,16 +1,22 @@
 import { parse } from 'csv-parse/sync';
 import { emailField } from '../auth/schemas.ts';
+import { type Decoded, decodeBytes } from './encodings.ts';
+import { type Columns, type Field, joinName, mapColumns } from './headings.ts';
 
 // Parsing and planning a CSV enrolment: pure functions, no database. The routes look up the
 // e-mail addresses (queries.ts) and enrol.ts applies the plan in one transaction.
 
 export const MAX_UPLOAD_BYTES = 2 * 1024 * 1024;
 export const MAX_ROWS = 10_000;
+// The text read from a file travels with the preview form. Cyrillic from a Windows-1251 file or
+// a spreadsheet takes up to twice the bytes of the file as UTF-8.
+export const MAX_TEXT_BYTES = 2 * MAX_UPLOAD_BYTES;
 
 export type Language = 'en' | 'ru';
 export interface Problem {
   key: string; // cohorts:import.* translation key
   params?: Record<string, string | number>;
+  file?: string; // the uploaded file's name, shown with the message
 }
 
 export interface CsvRow {
@@ -21,36 +27,20 @@ export interface CsvRow {
   region: string;
   country: string;
   language: Language | null;
+  record: string[]; // every field of the row as the file has it, for the download of rows with errors
   error?: Problem;
 }
 
-export type ParseResult = { ok: true; rows: CsvRow[]; delimiter: ',' | ';' } | { ok: false; error: Problem };
+export interface UnusedColumn {
+  column: number; // 1-based
+  heading: string; // '' when the column has values but no heading
+}
+export type ParseResult = { ok: true; rows: CsvRow[]; delimiter: Delimiter; header: string[]; unused: UnusedColumn[] } | { ok: false; error: Problem };
 
-const COLUMNS = ['email', 'name', 'school', 'region', 'country', 'language'] as const;
-type Column = (typeof COLUMNS)[number];
-// Spreadsheets made by people use many spellings; Russian headers are common in our schools.
-const ALIASES: Record<string, Column> = {
-  email: 'email',
-  'e-mail': 'email',
-  mail: 'email',
-  почта: 'email',
-  'эл. почта': 'email',
-  'электронная почта': 'email',
-  name: 'name',
-  'full name': 'name',
-  имя: 'name',
-  фио: 'name',
-  school: 'school',
-  школа: 'school',
-  region: 'region',
-  регион: 'region',
-  country: 'country',
-  страна: 'country',
-  language: 'language',
-  lang: 'language',
-  язык: 'language',
-};
-const LIMITS: Record<Exclude<Column, 'email' | 'language'>, number> = { name: 120, school: 200, region: 120, country: 120 };
+// A title or a note may stand above the row of headings (a sheet printed for people): it is
+// looked for among the first rows that are not empty.
+export const HEADER_SEARCH_ROWS = 10;
+const LIMITS: Record<'name' | 'school' | 'region' | 'country', number> = { name: 120, school: 200, region: 120, country: 120 };
 const LANGUAGE_NAMES: Record<string, Language> = {
   en: 'en',
   eng: 'en',
@@ -63,56 +53,49 @@ const LANGUAGE_NAMES: Record<string, Language> = {
 };
 
 const ALLOWED_TYPES = new Set(['text/csv', 'text/plain', 'application/csv', 'text/x-csv', 'application/vnd.ms-excel', 'application/octet-stream', '']);
-const SPREADSHEET_EXT = /\.(xlsx|xlsm|xls|ods|numbers)$/i;
 
-/** Checks an upload's name, type and bytes and decodes it; a Problem when it is not a UTF-8 CSV file. */
-export function decodeUpload(file: { originalname: string; mimetype: string; buffer: Buffer }): { ok: true; text: string } | { ok: false; error: Problem } {
-  const zip = file.buffer.subarray(0, 4).toString('latin1') === 'PK\u0003\u0004';
-  if (SPREADSHEET_EXT.test(file.originalname) || file.mimetype.includes('spreadsheet') || zip)
-    return { ok: false, error: { key: 'import.errors.spreadsheet' } };
+/** Checks a text upload's name, type and bytes and decodes it (UTF-8, UTF-16 or Windows-1251). */
+export function decodeUpload(file: { originalname: string; mimetype: string; buffer: Buffer }): Decoded {
   const ext = /\.([^./\\]+)$/.exec(file.originalname)?.[1]?.toLowerCase();
   if ((ext && ext !== 'csv' && ext !== 'txt') || !ALLOWED_TYPES.has(file.mimetype.toLowerCase())) return { ok: false, error: { key: 'import.errors.notCsv' } };
   return decodeText(file.buffer);
 }
 
-/** UTF-8 with or without a byte-order mark; NUL bytes or invalid UTF-8 mean a binary or legacy-encoded file. */
-export function decodeText(buffer: Buffer): { ok: true; text: string } | { ok: false; error: Problem } {
-  if (buffer.includes(0)) return { ok: false, error: { key: 'import.errors.notCsv' } };
-  try {
-    return { ok: true, text: stripBom(new TextDecoder('utf-8', { fatal: true }).decode(buffer)) };
-  } catch {
-    return { ok: false, error: { key: 'import.errors.encoding' } };
-  }
+/** Text bytes in one of the encodings of encodings.ts; NUL bytes mean a binary file. */
+export function decodeText(buffer: Buffer): Decoded {
+  return decodeBytes(buffer);
 }
 
-function stripBom(text: string): string {
-  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-}
+export type Delimiter = ',' | ';' | '\t';
+const DELIMITERS: Delimiter[] = [',', ';', '\t'];
 
-/** Semicolons when the header line has more of them than commas (Excel in many European locales). */
-export function detectDelimiter(text: string): ',' | ';' {
+/**
+ * Semicolons when the header line has more of them than commas (Excel in many European locales);
+ * tabs when it has more of them than either (Excel's "Unicode text" is UTF-16 with tabs).
+ */
+export function detectDelimiter(text: string): Delimiter {
   const header = text.split(/\r\n|\n|\r/).find((l) => l.trim() !== '') ?? '';
   let commas = 0;
   let semicolons = 0;
+  let tabs = 0;
   let quoted = false;
   for (const c of header) {
     if (c === '"') quoted = !quoted;
     else if (!quoted && c === ',') commas++;
     else if (!quoted && c === ';') semicolons++;
+    else if (!quoted && c === '\t') tabs++;
   }
+  if (tabs > commas && tabs > semicolons) return '\t';
   return semicolons > commas ? ';' : ',';
 }
 
-export function parseCsv(input: string): ParseResult {
-  // One kind of line break, so line numbers match what an editor shows even in mixed files.
-  const text = stripBom(input).replace(/\r\n?/g, '\n');
-  if (text.includes('\u0000')) return { ok: false, error: { key: 'import.errors.notCsv' } };
-  if (text.trim() === '') return { ok: false, error: { key: 'import.errors.empty' } };
-  const delimiter = detectDelimiter(text);
-  let records: { record: string[]; info: { lines: number } }[];
+type Located = { line: number; record: string[] };
+
+function records(text: string, delimiter: Delimiter): Located[] | { malformed: number } {
+  let parsed: { record: string[]; info: { lines: number } }[];
   let lastEnd = 0;
   try {
-    records = parse(text, {
+    parsed = parse(text, {
       delimiter,
       relax_column_count: true,
       relax_quotes: true,
@@ -122,29 +105,67 @@ export function parseCsv(input: string): ParseResult {
         lastEnd = context.lines;
         return record;
       },
-    }) as unknown as typeof records;
+    }) as unknown as typeof parsed;
   } catch {
     // Only an unclosed quote gets here: it starts the record after the last complete one.
-    return { ok: false, error: { key: 'import.errors.malformed', params: { line: lastEnd + 1 } } };
+    return { malformed: lastEnd + 1 };
   }
-
   // info.lines is where a record ends; a record starts on the line after the previous one ended.
   let previousEnd = 0;
-  const located = records.map(({ record, info }) => {
-    const line = previousEnd + 1;
-    previousEnd = info.lines;
-    return { line, record };
-  });
-  const nonEmpty = located.filter(({ record }) => record.some((f) => f.trim() !== ''));
-  const header = nonEmpty.shift();
-  if (!header) return { ok: false, error: { key: 'import.errors.empty' } };
-  const columns = header.record.map((h) => ALIASES[h.trim().toLowerCase()] ?? null);
-  if (!columns.includes('email')) return { ok: false, error: { key: 'import.errors.noEmailColumn' } };
-  if (nonEmpty.length === 0) return { ok: false, error: { key: 'import.errors.noRows' } };
-  if (nonEmpty.length > MAX_ROWS) return { ok: false, error: { key: 'import.errors.tooManyRows', params: { max: MAX_ROWS, count: nonEmpty.length } } };
+  return parsed
+    .map(({ record, info }) => {
+      const line = previousEnd + 1;
+      previousEnd = info.lines;
+      return { line, record };
+    })
+    .filter(({ record }) => record.some((f) => f.trim() !== ''));
+}
+
+/** The row of headings among the first rows, with its columns; the rows below it. */
+function findHeader(rows: Located[]): { header: Located; columns: Columns; body: Located[] } | null {
+  for (let i = 0; i < Math.min(rows.length, HEADER_SEARCH_ROWS); i++) {
+    const columns = mapColumns(rows[i]!.record);
+    if (columns) return { header: rows[i]!, columns, body: rows.slice(i + 1) };
+  }
+  return null;
+}
+
+function stripBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+export function parseCsv(input: string): ParseResult {
+  // One kind of line break, so line numbers match what an editor shows even in mixed files.
+  const text = stripBom(input).replace(/\r\n?/g, '\n');
+  if (text.includes('\u0000')) return { ok: false, error: { key: 'import.errors.notCsv' } };
+  if (text.trim() === '') return { ok: false, error: { key: 'import.errors.empty' } };
+  // The separator is guessed from the first line; a title line above the headings may mislead
+  // the guess, so the other separators are tried when no row of headings is found.
+  const first = detectDelimiter(text);
+  let found: ReturnType<typeof findHeader> = null;
+  let delimiter = first;
+  let malformed: number | null = null;
+  for (const candidate of [first, ...DELIMITERS.filter((d) => d !== first)]) {
+    const located = records(text, candidate);
+    if (!Array.isArray(located)) {
+      malformed ??= located.malformed;
+      continue;
+    }
+    if (located.length === 0) return { ok: false, error: { key: 'import.errors.empty' } };
+    found = findHeader(located);
+    if (found) {
+      delimiter = candidate;
+      break;
+    }
+  }
+  if (!found && malformed !== null) return { ok: false, error: { key: 'import.errors.malformed', params: { line: malformed } } };
+  if (!found) return { ok: false, error: { key: 'import.errors.noEmailColumn', params: { rows: HEADER_SEARCH_ROWS } } };
+  const { header, columns, body } = found;
+  if (body.length === 0) return { ok: false, error: { key: 'import.errors.noRows' } };
+  if (body.length > MAX_ROWS) return { ok: false, error: { key: 'import.errors.tooManyRows', params: { max: MAX_ROWS, count: body.length } } };
 
   const seen = new Map<string, number>();
-  const rows = nonEmpty.map(({ line, record }) => {
+  const rows = body.map(({ line, record }) => {
     const row = readRow(line, record, columns, header.record.length);
     if (!row.error) {
       const first = seen.get(row.email);
@@ -153,23 +174,28 @@ export function parseCsv(input: string): ParseResult {
     }
     return row;
   });
-  return { ok: true, rows, delimiter };
+  // A column is named when it has a heading, or values without one: never silently left out.
+  const unused = columns.unused
+    .filter(({ column, heading }) => heading !== '' || body.some(({ record }) => (record[column] ?? '').trim() !== ''))
+    .map(({ column, heading }) => ({ column: column + 1, heading: heading.slice(0, 80) }));
+  return { ok: true, rows, delimiter, header: header.record, unused };
 }
 
-function readRow(line: number, record: string[], columns: (Column | null)[], width: number): CsvRow {
-  const value = (column: Column) => {
-    const i = columns.indexOf(column);
-    return i >= 0 ? (record[i] ?? '').trim() : '';
+function readRow(line: number, record: string[], columns: Columns, width: number): CsvRow {
+  const value = (field: Field) => {
+    const i = columns.index[field];
+    return i === undefined ? '' : (record[i] ?? '').trim();
   };
   const rawEmail = value('email');
   const row: CsvRow = {
     line,
     email: rawEmail.toLowerCase(),
-    name: value('name'),
+    name: joinName(value, columns),
     school: value('school'),
     region: value('region'),
     country: value('country'),
     language: null,
+    record,
   };
   const extra = record.slice(width).filter((f) => f.trim() !== '').length;
   if (extra > 0) return { ...row, error: { key: 'import.rowErrors.extraColumns', params: { count: record.length, expected: width } } };

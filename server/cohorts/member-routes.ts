@@ -4,9 +4,11 @@ import { hasRole, signedInUser } from '../auth/guards.ts';
 import { HttpError } from '../http/errors.ts';
 import { redirect, render } from '../http/render.ts';
 import { formText } from '../http/validation.ts';
-import { decodeText, decodeUpload, MAX_UPLOAD_BYTES, parseCsv, type Problem } from './csv-import.ts';
+import { decodeText, MAX_TEXT_BYTES, MAX_UPLOAD_BYTES, parseCsv, type Problem } from './csv-import.ts';
+import { type ReadAs, readUpload } from './spreadsheet-upload.ts';
 import { applyImport, freshSignInLinks, type Importer, moveMember, previewImport } from './enrol.ts';
 import { sendInvitations } from './invitations.ts';
+import { sendTemplate } from './import-template.ts';
 import { fileStem, sendCsv } from './export.ts';
 import { mailEnabled, sendSignInLinks } from './mail.ts';
 import { cohortOf, managesCohort, uploadCsv, uploadProblem } from './middleware.ts';
@@ -56,18 +58,24 @@ export async function membersPage(deps: Deps, req: Request, res: Response, extra
   );
 }
 
-/** The CSV text of the request: the uploaded file, else the pasted (or carried-forward) text. */
-function csvText(req: Request): { ok: true; text: string } | { ok: false; error: Problem; status: number } {
+type ListText = { ok: true; text: string; readAs: ReadAs | null; file: string } | { ok: false; error: Problem; status: number };
+
+/** The list of the request as CSV text: the uploaded file (CSV or XLSX), else the pasted (or carried-forward) text. */
+async function listText(req: Request): Promise<ListText> {
   if (req.file) {
-    const decoded = decodeUpload(req.file);
-    return decoded.ok ? decoded : { ...decoded, status: 422 };
+    const file = req.file.originalname.slice(0, 200);
+    const read = await readUpload(req.file);
+    return read.ok ? { ...read, file } : { ok: false, error: { ...read.error, file }, status: 422 };
   }
+  // The name of the file the carried-forward text was read from, for messages.
+  const file = formText(req.body?.filename).slice(0, 200);
   const { csv } = importAction.parse(req.body ?? {});
   if (csv.trim() === '') return { ok: false, error: { key: 'import.errors.noInput' }, status: 422 };
-  if (Buffer.byteLength(csv) > MAX_UPLOAD_BYTES * 1.1) return { ok: false, error: { key: 'import.errors.tooLarge', params: { max: '2 MB' } }, status: 413 };
+  if (Buffer.byteLength(csv) > MAX_TEXT_BYTES * 1.1)
+    return { ok: false, error: { key: 'import.errors.textTooLarge', params: { max: `${MAX_TEXT_BYTES / 1024 / 1024} MB` }, file }, status: 413 };
   // A pasted list is text already, but NUL bytes still mean something binary was pasted.
   const decoded = decodeText(Buffer.from(csv, 'utf8'));
-  return decoded.ok ? decoded : { ...decoded, status: 422 };
+  return decoded.ok ? { ok: true, text: decoded.text, readAs: null, file } : { ok: false, error: { ...decoded.error, file }, status: 422 };
 }
 
 export function memberRoutes(deps: Deps): Router {
@@ -76,37 +84,64 @@ export function memberRoutes(deps: Deps): Router {
 
   router.get('/cohorts/:id/members', (req, res) => membersPage(deps, req, res));
 
+  // A list to fill in, beside the import form; same access as the import (cohortAccess).
+  router.get('/cohorts/:id/import/template.csv', (req, res) => sendTemplate(req, res, cohortOf(res), 'csv'));
+  router.get('/cohorts/:id/import/template.xlsx', (req, res) => sendTemplate(req, res, cohortOf(res), 'xlsx'));
+
   router.post('/cohorts/:id/members', uploadCsv, async (req, res) => {
     const cohort = cohortOf(res);
     const fail = (error: Problem, status: number) =>
       membersPage(deps, req, res, { importError: error, csv: req.file ? '' : formText(req.body?.csv).slice(0, MAX_UPLOAD_BYTES) }, status);
     const problem = uploadProblem(res);
     if (problem) return fail(problem, problem.status);
-    const input = csvText(req);
+    const input = await listText(req);
     if (!input.ok) return fail(input.error, input.status);
     const parsed = parseCsv(input.text);
-    if (!parsed.ok) return fail(parsed.error, 422);
+    if (!parsed.ok) return fail({ ...parsed.error, file: input.file }, 422);
     res.setHeader('Cache-Control', 'no-store');
     if (importAction.parse(req.body ?? {}).action === 'confirm') {
       const by = importer(res);
       const { plan, created, invited } = await applyImport(db, { cohortId: cohort.id, rows: parsed.rows, by, baseUrl: config.baseUrl });
       if (invited.length) await sendInvitations(deps, { cohort, inviter: signedInUser(res), userIds: invited });
-      return render(req, res, 'cohorts/imported', { cohort, plan, created, invited: invited.length, csv: input.text, mail: mailEnabled(config) });
+      return render(req, res, 'cohorts/imported', {
+        cohort,
+        plan,
+        created,
+        invited: invited.length,
+        csv: input.text,
+        file: input.file,
+        mail: mailEnabled(config),
+      });
     }
     const plan = await previewImport(db, cohort.id, parsed.rows);
     // Only administrators may learn which addresses have accounts: a trainer sees one "to add" count.
-    return render(req, res, 'cohorts/preview', { cohort, plan, csv: input.text, showAccounts: importer(res).admin });
+    return render(req, res, 'cohorts/preview', {
+      cohort,
+      plan,
+      csv: input.text,
+      file: input.file,
+      readAs: input.readAs,
+      unused: parsed.unused,
+      showAccounts: importer(res).admin,
+    });
   });
 
-  // The rows a file could not use, as CSV (line,email,error): re-parsed from the carried-forward text.
-  router.post('/cohorts/:id/members/errors.csv', uploadCsv, (req, res) => {
+  // The rows a file could not use, as CSV with every column of the file in its order and an error
+  // column at the end, so they can be fixed and uploaded again: re-parsed from the carried-forward text.
+  router.post('/cohorts/:id/members/errors.csv', uploadCsv, async (req, res) => {
     const cohort = cohortOf(res);
-    const input = uploadProblem(res) ? null : csvText(req);
+    const input = uploadProblem(res) ? null : await listText(req);
     const parsed = input?.ok ? parseCsv(input.text) : null;
     if (!parsed?.ok) throw new HttpError(422, 'cohorts:import.errors.noErrorsFile');
     const t = res.locals.t;
-    const rows = parsed.rows.filter((r) => r.error).map((r) => [r.line, r.email, t(`cohorts:${r.error!.key}`, r.error!.params ?? {})]);
-    sendCsv(res, `${fileStem(cohort)}-errors.csv`, ['line', 'email', 'error'], rows);
+    const bad = parsed.rows.filter((r) => r.error);
+    const width = Math.max(parsed.header.length, ...bad.map((r) => r.record.length));
+    const header = Array.from({ length: width }, (_, i) => parsed.header[i] ?? '');
+    const rows = bad.map((r) => [
+      ...Array.from({ length: width }, (_, i) => r.record[i] ?? ''),
+      t('cohorts:import.errorCell', { line: r.line, error: t(`cohorts:${r.error!.key}`, r.error!.params ?? {}) }),
+    ]);
+    sendCsv(res, `${fileStem(cohort)}-errors.csv`, [...header, t('cohorts:import.errorColumn')], rows);
   });
 
   /** The member named in the URL; moving needs one who joined, removing works for invitations too. */

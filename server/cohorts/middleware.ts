@@ -4,7 +4,7 @@ import { hasRole, signedInUser } from '../auth/guards.ts';
 import type { Db } from '../db/client.ts';
 import { HttpError } from '../http/errors.ts';
 import { isCohortTrainer } from './access.ts';
-import { MAX_UPLOAD_BYTES, type Problem } from './csv-import.ts';
+import { MAX_TEXT_BYTES, MAX_UPLOAD_BYTES, type Problem } from './csv-import.ts';
 import { type Cohort, findCohort } from './queries.ts';
 import { idParam } from './schemas.ts';
 
@@ -34,9 +34,10 @@ export async function managesCohort(db: Db, res: Response, cohortId: number): Pr
   return hasRole(user, 'admin') || (await isCohortTrainer(db, user.id, cohortId));
 }
 
-// A pasted list comes back from the preview page as a form field; browsers send its line breaks as
-// CRLF, so the field may be a little larger than the file it came from.
-const MAX_FIELD_BYTES = Math.ceil(MAX_UPLOAD_BYTES * 1.1);
+// A list comes back from the preview page as a form field, as UTF-8 text that may take up to twice
+// the bytes of the file it was read from (see MAX_TEXT_BYTES); browsers send its line breaks as
+// CRLF, so the field may be a little larger still.
+const MAX_FIELD_BYTES = Math.ceil(MAX_TEXT_BYTES * 1.1);
 
 const upload = multer({
   storage: multer.memoryStorage(),

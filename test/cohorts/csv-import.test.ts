@@ -30,6 +30,50 @@ describe('parseCsv', () => {
     expect(rows('E-Mail , Full Name\nA@B.org,Ann\n')[0]).toMatchObject({ email: 'a@b.org', name: 'Ann' });
   });
 
+  it('recognises common Russian and English headings in any case and spacing', () => {
+    for (const [header, field] of [
+      ['Ф.И.О.', 'name'],
+      ['Фамилия и имя', 'name'],
+      ['ФИО', 'name'],
+      ['E-mail адрес', 'email'],
+      ['Адрес  электронной почты', 'email'],
+      ['EMAIL', 'email'],
+      ['Образовательная организация', 'school'],
+      ['ОО', 'school'],
+      ['Субъект РФ', 'region'],
+    ] as const) {
+      const other = field === 'email' ? 'name' : 'email';
+      const parsed = parseCsv(`${header};${other}\n${field === 'email' ? 'a@x.org;X' : 'X;a@x.org'}\n`);
+      expect(parsed.ok && parsed.unused, header).toEqual([]);
+      expect(parsed.ok && parsed.rows[0]![field], header).toBe(field === 'email' ? 'a@x.org' : 'X');
+    }
+  });
+
+  it('joins family, given and patronymic names: family first under Russian headings, given first under English ones', () => {
+    expect(rows('Фамилия;Имя;Отчество;Email\nПетров;Иван;Сергеевич;p@x.org\n')[0]!.name).toBe('Петров Иван Сергеевич');
+    expect(rows('Email;Имя;Фамилия\np@x.org;Иван;Петров\n')[0]!.name).toBe('Петров Иван');
+    expect(rows('First name,Last name,Email\nAnn,Lee,a@x.org\n')[0]!.name).toBe('Ann Lee');
+    expect(rows('Surname,First name,Email\nLee,Ann,a@x.org\n')[0]!.name).toBe('Ann Lee');
+    // A full-name column wins over the parts.
+    expect(rows('ФИО;Фамилия;Email\nПетров Иван;Петров;p@x.org\n')[0]!.name).toBe('Петров Иван');
+  });
+
+  it('finds the headings below title rows, trying the other separators, and names unused columns', () => {
+    const parsed = parseCsv('Список группы\nВесна 2026\n\nКласс;email;;Имя;E-mail\n5А;a@x.org;x;Ann;b@x.org\n');
+    expect(parsed.ok).toBe(true);
+    if (!parsed.ok) return;
+    expect(parsed.delimiter).toBe(';');
+    expect(parsed.rows.map((r) => [r.line, r.email, r.name])).toEqual([[5, 'a@x.org', 'Ann']]);
+    expect(parsed.unused).toEqual([
+      { column: 1, heading: 'Класс' },
+      { column: 3, heading: '' },
+      { column: 5, heading: 'E-mail' },
+    ]);
+    // Eleven title rows are too many: the headings must be among the first ten rows.
+    expect(parseCsv(`${'title\n'.repeat(10)}email\na@x.org\n`)).toMatchObject({ ok: false, error: { key: 'import.errors.noEmailColumn' } });
+    expect(parseCsv(`${'title\n'.repeat(9)}email\na@x.org\n`).ok).toBe(true);
+  });
+
   it('counts lines from the top of the file, through blank lines and quoted line breaks', () => {
     const parsed = rows('\nemail,name\n\na@b.org,"one\ntwo"\n\n\nc@d.org,C\r\ne@f.org,E');
     expect(parsed.map((r) => [r.line, r.email])).toEqual([
@@ -68,11 +112,19 @@ describe('parseCsv', () => {
 });
 
 describe('decoding uploads', () => {
-  it('strips a byte-order mark and refuses NUL bytes and invalid UTF-8', () => {
-    expect(decodeText(Buffer.from('\uFEFFemail\n', 'utf8'))).toEqual({ ok: true, text: 'email\n' });
+  it('strips a byte-order mark, reads UTF-16 and Windows-1251, and refuses NUL bytes and unknown encodings', () => {
+    expect(decodeText(Buffer.from('\uFEFFemail\n', 'utf8'))).toEqual({ ok: true, text: 'email\n', encoding: 'utf-8' });
     expect(decodeText(Buffer.from('email\u0000\n'))).toMatchObject({ ok: false, error: { key: 'import.errors.notCsv' } });
-    expect(decodeText(Buffer.from([0xff, 0xfe, 0x65, 0x00]))).toMatchObject({ ok: false });
-    expect(decodeText(Buffer.from([0xc8, 0xe2, 0xe0, 0xed]))).toMatchObject({ ok: false, error: { key: 'import.errors.encoding' } });
+    expect(decodeText(Buffer.from([0xff, 0xfe, 0x65, 0x00]))).toEqual({ ok: true, text: 'e', encoding: 'utf-16le' });
+    expect(decodeText(Buffer.from([0xfe, 0xff, 0x04, 0x18]))).toEqual({ ok: true, text: 'И', encoding: 'utf-16be' });
+    expect(decodeText(Buffer.from([0xc8, 0xe2, 0xe0, 0xed]))).toEqual({ ok: true, text: 'Иван', encoding: 'windows-1251' });
+    // Latin-1 "Müller": not valid UTF-8, and "Mьller" is no Cyrillic text.
+    expect(decodeText(Buffer.from([0x4d, 0xfc, 0x6c, 0x6c, 0x65, 0x72]))).toMatchObject({ ok: false, error: { key: 'import.errors.encoding' } });
+    // Damaged UTF-8 Cyrillic would read as Windows-1251 mojibake ("РџСЂРёРІРµС‚"): refused instead.
+    expect(decodeText(Buffer.concat([Buffer.from('email;Привет, мир\n'), Buffer.from([0xff])]))).toMatchObject({
+      ok: false,
+      error: { key: 'import.errors.encoding' },
+    });
   });
 
   it('accepts CSV under the names and types browsers and Excel give it', () => {

@@ -79,10 +79,10 @@ describe('POST /cohorts/:id/members/errors.csv', () => {
     const { trainer, cohortId } = await trainerWithCohort();
     const csv = 'email,name\n=1+1,Someone\n';
     const comma = await trainer.agent.post(`/cohorts/${cohortId}/members/errors.csv`).field('csv', csv).buffer(true);
-    expect(comma.text).toBe('\uFEFF"line","email","error"\r\n2,"\'=1+1","This is not a valid email address."\r\n');
+    expect(comma.text).toBe('\uFEFF"email","name","Error"\r\n"\'=1+1","Someone","Line 2: This is not a valid email address."\r\n');
     const semicolon = await trainer.agent.post(`/cohorts/${cohortId}/members/errors.csv?sep=semicolon`).field('csv', csv).buffer(true);
-    expect(semicolon.text).toBe('\uFEFF"line";"email";"error"\r\n2;"\'=1+1";"This is not a valid email address."\r\n');
-    expect(readCsv(semicolon.text, ';')[1]).toEqual(['2', "'=1+1", 'This is not a valid email address.']);
+    expect(semicolon.text).toBe('\uFEFF"email";"name";"Error"\r\n"\'=1+1";"Someone";"Line 2: This is not a valid email address."\r\n');
+    expect(readCsv(semicolon.text, ';')[1]).toEqual(["'=1+1", 'Someone', 'Line 2: This is not a valid email address.']);
   });
 });
 

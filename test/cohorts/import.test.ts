@@ -149,15 +149,18 @@ describe('POST /cohorts/:id/members', () => {
     expect(done.text).toContain('5 rows not imported');
   });
 
-  it('offers the bad rows as CSV (line,email,error)', async () => {
+  it('offers the bad rows as CSV with every column of the file and an error column', async () => {
     const { trainer, cohortId } = await trainerWithCohort();
-    const csv = 'email\nok@school.org\nbroken\n=cmd@x\nok@school.org\n';
+    const csv = 'Title of the list\nemail;Class;name\nok@school.org;5A;Ok\nbroken;6B;Broken;extra\n=cmd@x;;\nok@school.org;7C;Again\n';
     const res = await trainer.agent.post(`/cohorts/${cohortId}/members/errors.csv`).field('csv', csv).buffer(true);
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
     expect(res.headers['content-disposition']).toMatch(/^attachment; filename="?cohort-\d+-yakutsk-spring-errors\.csv/);
     expect(res.text).toBe(
-      '\uFEFF"line","email","error"\r\n3,"broken","This is not a valid email address."\r\n4,"\'=cmd@x","This is not a valid email address."\r\n5,"ok@school.org","This email already appears on line 2."\r\n',
+      '\uFEFF"email","Class","name",,"Error"\r\n' +
+        '"broken","6B","Broken","extra","Line 4: The row has 4 columns but the first line names only 3. A value may contain an unquoted comma or semicolon."\r\n' +
+        '"\'=cmd@x",,,,"Line 5: This is not a valid email address."\r\n' +
+        '"ok@school.org","7C","Again",,"Line 6: This email already appears on line 3."\r\n',
     );
   });
 
@@ -208,14 +211,14 @@ describe('POST /cohorts/:id/members', () => {
         body: Buffer.from('PK\u0003\u0004rest'),
         filename: 'list.xlsx',
         contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-        message: 'This is a spreadsheet file, not CSV.',
+        message: 'list.xlsx: This file could not be read as an Excel workbook (.xlsx)',
       },
       { body: Buffer.from('%PDF-1.7'), filename: 'list.pdf', contentType: 'application/pdf', message: 'This file is not a CSV text file.' },
       {
-        body: Buffer.from([0x65, 0x6d, 0x61, 0x69, 0x6c, 0x0a, 0xc8, 0xe2, 0xe0, 0xed]),
-        filename: 'cp1251.csv',
+        body: Buffer.from([0x65, 0x6d, 0x61, 0x69, 0x6c, 0x0a, 0x4d, 0xfc, 0x6c, 0x6c, 0x65, 0x72]),
+        filename: 'latin1.csv',
         contentType: 'text/csv',
-        message: 'This file is not in UTF-8',
+        message: 'latin1.csv: The text encoding of this file could not be recognised',
       },
     ];
     for (const c of cases) {
@@ -231,7 +234,7 @@ describe('POST /cohorts/:id/members', () => {
     const { trainer, cohortId } = await trainerWithCohort();
     const noEmail = await upload(trainer.agent, cohortId, 'name,school\nAnn,School\n');
     expect(noEmail.status).toBe(422);
-    expect(noEmail.text).toContain('include an &#34;email&#34; column');
+    expect(noEmail.text).toContain('list.csv: None of the first 10 rows names the columns with an &#34;email&#34; column');
     const empty = await upload(trainer.agent, cohortId, '\n\n');
     expect(empty.text).toContain('The file is empty.');
     const quote = await upload(trainer.agent, cohortId, 'email,name\na@b.org,"Ann\nb@b.org,Bob\n');
