@@ -212,12 +212,17 @@ export function drawVerification(
   );
   y += urlHeight + 8;
   y += label(t('certificates:pdf.code'), y);
+  // The code is typed from paper: always on one line, so a code of wide letters (WMWMW-MWMWM)
+  // is set a little smaller instead of being wrapped at its hyphen.
+  const shown = formatCode(code);
+  let size = 12;
+  doc.font(BOLD);
+  while (size > 8 && doc.fontSize(size).widthOfString(shown, { characterSpacing: 1 }) > inner) size -= 0.5;
   tagged(doc, parent, 'P', () =>
     doc
-      .font(BOLD)
-      .fontSize(12)
+      .fontSize(size)
       .fillColor(COLOR.ink)
-      .text(formatCode(code), box.x + 8, y + 1, { width: inner, align: 'center', characterSpacing: 1 }),
+      .text(shown, box.x + 8, y + 1, { width: inner, align: 'center', characterSpacing: 1, lineBreak: false }),
   );
 }
 

@@ -1,10 +1,11 @@
+import { eq } from 'drizzle-orm';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { formatCode } from '../../server/certificates/code.ts';
 import { issueCertificate, revokeCertificate } from '../../server/certificates/issue.ts';
 import { renderCertificatePdf } from '../../server/certificates/pdf.ts';
 import { issuerNameFor } from '../../server/config.ts';
-import { enrolments } from '../../server/db/schema.ts';
+import { certificates, enrolments } from '../../server/db/schema.ts';
 import { competencyByCode } from '../../server/framework/ict-cft.ts';
 import { binaryBody, createTestApp, makeUser, type TestContext, testConfig, userAgent } from '../helpers.ts';
 import { certify, EN_COURSE, makeCohort, RU_COURSE, sampleCourse } from './fixtures.ts';
@@ -110,6 +111,17 @@ describe('certificate PDF content', () => {
       expect(flat).toContain(competencyByCode(c)?.titleRu);
     }
     expect(flat).toContain(course.title);
+  });
+
+  it('prints a code of the widest letters whole, on one line', async () => {
+    const ctx = await createTestApp();
+    const { user, agent } = await userAgent(ctx, { name: 'Анна Иванова' });
+    const issued = await certify(ctx, user.id, RU_COURSE, Date.UTC(2025, 2, 5, 10));
+    // Random codes made this fail now and then: a wide one was wrapped at its hyphen.
+    const wide = 'WMWMWMWMWM';
+    await ctx.db.update(certificates).set({ code: wide }).where(eq(certificates.code, issued));
+    const pdf = readPdf((await getPdf(agent, wide)).body as Buffer);
+    expect(pdf.lines).toContain(formatCode(wide));
   });
 
   it('uses English labels for an English course', async () => {
