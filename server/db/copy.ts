@@ -114,6 +114,11 @@ async function fillSelfReferences(
   const key = columns.find((c) => c.primary)?.name ?? 'id';
   for (const column of references) {
     const pairs = source.prepare(`SELECT "${key}", "${column}" FROM "${table}" WHERE "${column}" IS NOT NULL`).raw(true).all() as [unknown, unknown][];
-    for (const [id, value] of pairs) await client.query(`UPDATE "${table}" SET "${column}" = $1 WHERE "${key}" = $2`, [value, id]);
+    if (pairs.length === 0) continue;
+    // One statement for every row (a national installation has a created_by on most accounts).
+    await client.query(
+      `UPDATE "${table}" SET "${column}" = v.value FROM (SELECT unnest($1::integer[]) AS id, unnest($2::integer[]) AS value) v WHERE "${table}"."${key}" = v.id`,
+      [pairs.map((p) => p[0]), pairs.map((p) => p[1])],
+    );
   }
 }
