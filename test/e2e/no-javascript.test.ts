@@ -2,6 +2,7 @@ import type { Browser, Response } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type CatalogueCourse, getCatalogue } from '../../server/courses/catalogue.ts';
 import { answerQuiz, chromiumAvailable, fetchBytes, openPage, PASSWORD, progressValue, TEST_TIMEOUT, type TestServer, useServerAndBrowser } from './browser.ts';
+import { courseOf } from './seed.ts';
 
 // Journey 5: journey 1 with JavaScript switched off. Every step is a plain link or form, every
 // write answers 303 See Other, and the teacher still reaches a valid certificate.
@@ -16,7 +17,7 @@ describe.skipIf(!chromiumAvailable)('teacher journey without JavaScript (browser
 
   beforeAll(async () => {
     ({ server, browser } = env);
-    course = (await getCatalogue(server.db)).course(COURSE)!;
+    course = await courseOf(server, COURSE);
   });
 
   it(

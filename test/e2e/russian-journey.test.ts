@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type CatalogueCourse, getCatalogue } from '../../server/courses/catalogue.ts';
+import type { CatalogueCourse } from '../../server/courses/catalogue.ts';
 import { readPdf } from '../certificates/pdf-text.ts';
 import {
   answerQuiz,
@@ -17,6 +17,7 @@ import {
   type TestServer,
   useServerAndBrowser,
 } from './browser.ts';
+import { courseOf } from './seed.ts';
 
 // Journey 2: the teacher journey in Russian, on the Russian sequential course, with a Cyrillic
 // name carried through to the certificate.
@@ -31,7 +32,7 @@ describe.skipIf(!chromiumAvailable)('teacher journey in Russian (browser)', () =
 
   beforeAll(async () => {
     ({ server, browser } = env);
-    course = (await getCatalogue(server.db)).course(COURSE)!;
+    course = await courseOf(server, COURSE);
   });
 
   it(

@@ -17,6 +17,7 @@ import {
   type TestServer,
   useServerAndBrowser,
 } from './browser.ts';
+import { courseOf } from './seed.ts';
 
 // Journey 1: a teacher signs up, finds a course by competency, fails then passes quizzes with
 // htmx updating the page in place, finishes the course and gets a verifiable certificate.
@@ -31,7 +32,7 @@ describe.skipIf(!chromiumAvailable)('teacher journey (browser, htmx)', () => {
 
   beforeAll(async () => {
     ({ server, browser } = env);
-    course = (await getCatalogue(server.db)).course(COURSE)!;
+    course = await courseOf(server, COURSE);
   });
 
   it(

@@ -59,16 +59,10 @@ export async function testDatabaseEnv(): Promise<Record<string, string>> {
 
 /** A new empty database with every migration applied. */
 export async function testDatabase(): Promise<Db> {
-  counter++;
-  if (!onPostgres) {
-    const db = await openMigratedDatabase(path.join(sqliteFolder(), `${counter}.sqlite`));
-    opened.push({ db });
-    return db;
-  }
-  const name = `test_${process.pid}_${counter}`;
-  await (await adminClient()).query(`CREATE DATABASE ${name} TEMPLATE ${process.env.TEST_TEMPLATE_DATABASE}`);
-  const db = await openDatabase(databaseUrl(name), { poolSize: 4 });
-  opened.push({ db, name });
+  const env = await testDatabaseEnv();
+  // A SQLite file is migrated here; a PostgreSQL copy of the template already is.
+  const db = env.DATABASE_URL ? await openDatabase(env.DATABASE_URL, { poolSize: 4 }) : await openMigratedDatabase(env.DATABASE_PATH as string);
+  opened.push({ db });
   return db;
 }
 
