@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, inArray, ne, or, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, isNull, ne, or, sql } from 'drizzle-orm';
 import { matchesEmail, matchesPerson, signInLinkAllowed } from '../auth/queries.ts';
 import { type Db, type DbOrTx, preparedPerConnection } from '../db/client.ts';
 import { asBoolean, joinedValues } from '../db/dialect.ts';
@@ -184,6 +184,12 @@ export async function countMembers(db: DbOrTx, cohortId: number): Promise<number
 /** Only members who joined count or show: an invitation gives a trainer nothing of the person. */
 export const activeMember = eq(cohortMembers.status, 'active');
 
+/** A member's due date: their extension if a trainer gave one, else the cohort's (YYYY-MM-DD or NULL). */
+export const memberDueDate = sql<string | null>`coalesce(${cohortMembers.dueDate}, ${cohorts.dueDate})`;
+
+/** Archived cohorts keep their data but leave lists, dashboards' due dates and reminders. */
+export const liveCohort = isNull(cohorts.archivedAt);
+
 /**
  * The member list. Invited and declined people show only the address the trainer typed and their
  * status: their name, school and password state are theirs until they join.
@@ -246,11 +252,11 @@ export async function countNeedingLinks(db: Db, cohortId: number, by: { id: numb
 // On every dashboard: prepared once per connection.
 const memberCohorts = preparedPerConnection((db) =>
   db
-    .select({ id: cohorts.id, name: cohorts.name, dueDate: cohorts.dueDate })
+    .select({ id: cohorts.id, name: cohorts.name, dueDate: memberDueDate })
     .from(cohortMembers)
     .innerJoin(cohorts, eq(cohorts.id, cohortMembers.cohortId))
-    .where(and(eq(cohortMembers.userId, sql.placeholder('userId')), activeMember))
-    .orderBy(sql`${cohorts.dueDate} IS NULL`, asc(cohorts.dueDate), asc(cohorts.name), asc(cohorts.id))
+    .where(and(eq(cohortMembers.userId, sql.placeholder('userId')), activeMember, liveCohort))
+    .orderBy(sql`${memberDueDate} IS NULL`, asc(memberDueDate), asc(cohorts.name), asc(cohorts.id))
     .prepare(),
 );
 

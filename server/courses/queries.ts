@@ -1,5 +1,5 @@
 import { and, asc, eq, isNotNull, sql } from 'drizzle-orm';
-import { activeMember } from '../cohorts/queries.ts';
+import { activeMember, liveCohort, memberDueDate } from '../cohorts/queries.ts';
 import { type DbOrTx, preparedPerConnection } from '../db/client.ts';
 import { cohortCourses, cohortMembers, cohorts, enrolments } from '../db/schema.ts';
 
@@ -12,16 +12,16 @@ export interface CourseDue {
 // Read by every signed-in catalogue and dashboard: prepared once per connection.
 const dueRows = preparedPerConnection((db) =>
   db
-    .select({ courseId: cohortCourses.courseId, dueDate: cohorts.dueDate, name: cohorts.name })
+    .select({ courseId: cohortCourses.courseId, dueDate: memberDueDate, name: cohorts.name })
     .from(cohortMembers)
     .innerJoin(cohorts, eq(cohorts.id, cohortMembers.cohortId))
     .innerJoin(cohortCourses, eq(cohortCourses.cohortId, cohorts.id))
-    .where(and(eq(cohortMembers.userId, sql.placeholder('userId')), activeMember, isNotNull(cohorts.dueDate)))
-    .orderBy(asc(cohorts.dueDate), asc(cohorts.name), asc(cohorts.id))
+    .where(and(eq(cohortMembers.userId, sql.placeholder('userId')), activeMember, liveCohort, isNotNull(memberDueDate)))
+    .orderBy(asc(memberDueDate), asc(cohorts.name), asc(cohorts.id))
     .prepare(),
 );
 
-/** For each course of a cohort the teacher has joined, the soonest due date among those cohorts. */
+/** For each course of a cohort the teacher has joined, the soonest due date among those cohorts (their own extension where they have one). */
 export async function dueDatesOf(db: DbOrTx, userId: number): Promise<Map<number, CourseDue>> {
   const out = new Map<number, CourseDue>();
   for (const row of await dueRows(db).execute({ userId })) {

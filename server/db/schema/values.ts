@@ -11,6 +11,26 @@ export type TokenPurpose = (typeof TOKEN_PURPOSES)[number];
 export const MEMBER_STATUSES = ['invited', 'active', 'declined'] as const;
 export type MemberStatus = (typeof MEMBER_STATUSES)[number];
 
+/** The reminder rules a trainer can switch on per cohort ('digest' is the weekly message to its trainers). */
+export const REMINDER_RULES = ['not_started', 'behind', 'due_soon', 'overdue', 'digest'] as const;
+export type ReminderRule = (typeof REMINDER_RULES)[number];
+/** What a reminder_sends row records: a rule's message, or one a trainer sent by hand. */
+export const REMINDER_KINDS = [...REMINDER_RULES, 'manual'] as const;
+export type ReminderKind = (typeof REMINDER_KINDS)[number];
+/** pending: claimed, not yet handed to SMTP (a crash leaves it so: never sent twice); sent; failed. */
+export const REMINDER_SEND_STATUSES = ['pending', 'sent', 'failed'] as const;
+export type ReminderSendStatus = (typeof REMINDER_SEND_STATUSES)[number];
+/** Why a reminder went out, kept with it so the sent log can say so in the reader's language. */
+export interface ReminderDetail {
+  dueDate?: string | null;
+  daysLeft?: number;
+  completed?: number;
+  total?: number;
+  /** Digest: how many learners were behind / overdue / not started. */
+  counts?: Record<string, number>;
+  note?: string;
+}
+
 /** The languages an account can choose (users.language). */
 export const USER_LANGUAGES = ['en', 'ru'] as const;
 export const ENROLMENT_STATUSES = ['active', 'withdrawn'] as const;

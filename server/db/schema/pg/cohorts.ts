@@ -1,5 +1,5 @@
-import { bigint, index, integer, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
-import { MEMBER_STATUSES } from '../values.ts';
+import { bigint, boolean, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { MEMBER_STATUSES, REMINDER_KINDS, REMINDER_RULES, REMINDER_SEND_STATUSES, type ReminderDetail } from '../values.ts';
 import { users } from './auth.ts';
 import { courses } from './courses.ts';
 
@@ -14,6 +14,8 @@ export const cohorts = pgTable('cohorts', {
   dueDate: text('due_date'),
   createdBy: integer('created_by').references(() => users.id, { onDelete: 'set null' }),
   createdAt: bigint('created_at', { mode: 'number' }).notNull(),
+  // An archived cohort leaves the trainers' list and sends no reminders; its data stays.
+  archivedAt: bigint('archived_at', { mode: 'number' }),
 });
 
 export const cohortCourses = pgTable(
@@ -54,6 +56,55 @@ export const cohortMembers = pgTable(
     status: text('status', { enum: MEMBER_STATUSES }).notNull().default('active'),
     invitedBy: integer('invited_by').references(() => users.id, { onDelete: 'set null' }),
     addedAt: bigint('added_at', { mode: 'number' }).notNull(),
+    // A per-learner extension: this learner's due date instead of the cohort's (YYYY-MM-DD).
+    dueDate: text('due_date'),
+    // The learner said "no more reminders from this cohort" (through the link in a reminder).
+    remindersOffAt: bigint('reminders_off_at', { mode: 'number' }),
+    // The secret in this member's unsubscribe link, made at the first reminder: the link works
+    // without signing in and can only switch this member's reminders off.
+    unsubscribeToken: text('unsubscribe_token'),
   },
-  (t) => [primaryKey({ columns: [t.cohortId, t.userId] }), index('cohort_members_user_idx').on(t.userId)],
+  (t) => [
+    primaryKey({ columns: [t.cohortId, t.userId] }),
+    index('cohort_members_user_idx').on(t.userId),
+    uniqueIndex('cohort_members_unsubscribe_unique').on(t.unsubscribeToken),
+  ],
+);
+
+export const reminderRules = pgTable(
+  'reminder_rules',
+  {
+    cohortId: integer('cohort_id')
+      .notNull()
+      .references(() => cohorts.id, { onDelete: 'cascade' }),
+    rule: text('rule', { enum: REMINDER_RULES }).notNull(),
+    enabled: boolean('enabled').notNull().default(false),
+    days: integer('days'),
+    updatedBy: integer('updated_by').references(() => users.id, { onDelete: 'set null' }),
+    updatedAt: bigint('updated_at', { mode: 'number' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.cohortId, t.rule] })],
+);
+
+export const reminderSends = pgTable(
+  'reminder_sends',
+  {
+    id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
+    cohortId: integer('cohort_id')
+      .notNull()
+      .references(() => cohorts.id, { onDelete: 'cascade' }),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    kind: text('kind', { enum: REMINDER_KINDS }).notNull(),
+    period: text('period').notNull(),
+    detail: jsonb('detail').$type<ReminderDetail>().notNull(),
+    status: text('status', { enum: REMINDER_SEND_STATUSES }).notNull().default('pending'),
+    sentBy: integer('sent_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: bigint('created_at', { mode: 'number' }).notNull(),
+  },
+  (t) => [
+    uniqueIndex('reminder_sends_once_unique').on(t.cohortId, t.userId, t.kind, t.period),
+    index('reminder_sends_cohort_idx').on(t.cohortId, t.createdAt),
+  ],
 );
