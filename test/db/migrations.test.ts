@@ -176,7 +176,9 @@ describe('SQLite migrations in migrations/sqlite', () => {
       ];
       expect(await appliedIn(db)).toEqual(expected);
       // Every object the old database had is still there as it was, except tables a later migration altered.
-      const altered = new Set(after.flatMap((e) => [...fs.readFileSync(path.join(SQLITE_FOLDER, `${e.tag}.sql`), 'utf8').matchAll(/ALTER TABLE `(\w+)`/g)].map((m) => m[1])));
+      const altered = new Set(
+        after.flatMap((e) => [...fs.readFileSync(path.join(SQLITE_FOLDER, `${e.tag}.sql`), 'utf8').matchAll(/ALTER TABLE `(\w+)`/g)].map((m) => m[1])),
+      );
       const kept = (schema as { name: string }[]).filter((o) => !altered.has(o.name));
       const now = await rowObjects(db, sql.raw(SCHEMA_SQL));
       expect(now.filter((o) => kept.some((old) => old.name === (o as { name: string }).name))).toEqual(kept);

@@ -110,8 +110,5 @@ export const reminderSends = sqliteTable(
     sentBy: integer('sent_by').references(() => users.id, { onDelete: 'set null' }),
     createdAt: integer('created_at').notNull(),
   },
-  (t) => [
-    uniqueIndex('reminder_sends_once_unique').on(t.cohortId, t.userId, t.kind, t.period),
-    index('reminder_sends_cohort_idx').on(t.cohortId, t.createdAt),
-  ],
+  (t) => [uniqueIndex('reminder_sends_once_unique').on(t.cohortId, t.userId, t.kind, t.period), index('reminder_sends_cohort_idx').on(t.cohortId, t.createdAt)],
 );

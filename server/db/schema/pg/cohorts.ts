@@ -103,8 +103,5 @@ export const reminderSends = pgTable(
     sentBy: integer('sent_by').references(() => users.id, { onDelete: 'set null' }),
     createdAt: bigint('created_at', { mode: 'number' }).notNull(),
   },
-  (t) => [
-    uniqueIndex('reminder_sends_once_unique').on(t.cohortId, t.userId, t.kind, t.period),
-    index('reminder_sends_cohort_idx').on(t.cohortId, t.createdAt),
-  ],
+  (t) => [uniqueIndex('reminder_sends_once_unique').on(t.cohortId, t.userId, t.kind, t.period), index('reminder_sends_cohort_idx').on(t.cohortId, t.createdAt)],
 );
