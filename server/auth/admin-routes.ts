@@ -6,12 +6,22 @@ import { HttpError } from '../http/errors.ts';
 import { redirect, render } from '../http/render.ts';
 import { parseInput } from '../http/validation.ts';
 import { requireRole, signedInUser } from './guards.ts';
-import { ADMIN_RESET_LINK_LIFETIME, createOneTimeToken, createSignInLinkToken, findUserById, grantRole, listUsers, revokeRole, rolesOf } from './queries.ts';
+import {
+  ADMIN_RESET_LINK_LIFETIME,
+  createOneTimeToken,
+  createSignInLinkToken,
+  findUserById,
+  grantRole,
+  listUsers,
+  revokeRole,
+  rolesOf,
+  setAlsoTeaches,
+} from './queries.ts';
 import { signInLinkUrl } from './link-routes.ts';
 import { resetLinkUrl } from './reset-routes.ts';
 
 // Notices are chosen by the server; the query only names one, so its text never reaches the page.
-const NOTICES = new Set(['roleSaved', 'lastAdmin', 'hasPassword']);
+const NOTICES = new Set(['roleSaved', 'lastAdmin', 'hasPassword', 'teachingSaved']);
 
 const PER_PAGE = 50;
 const listQuery = z.object({
@@ -19,6 +29,7 @@ const listQuery = z.object({
   page: z.coerce.number().int().min(1).max(100000).catch(1).default(1),
 });
 const roleChange = z.object({ role: z.enum(ROLES), action: z.enum(['grant', 'revoke']) });
+const teachingChange = z.object({ alsoTeaches: z.enum(['yes', 'no']) });
 const userId = z.coerce.number().int().positive();
 
 export function adminUserRoutes({ db, config }: Deps): Router {
@@ -44,6 +55,15 @@ export function adminUserRoutes({ db, config }: Deps): Router {
     if (parsed.data.action === 'grant') await grantRole(db, id.data, parsed.data.role);
     else if (!(await revokeRole(db, id.data, parsed.data.role))) notice = 'lastAdmin';
     redirect(req, res, `/admin/users?notice=${notice}`);
+  });
+
+  // Staff hold the teacher role but reports leave them out unless they also teach (server/reports/queries.ts).
+  router.post('/admin/users/:id/teaching', async (req, res) => {
+    const id = userId.safeParse(req.params.id);
+    const parsed = parseInput(teachingChange, req.body);
+    if (!id.success || !parsed.ok) throw new HttpError(422, 'errors:invalidInput');
+    if (!(await setAlsoTeaches(db, id.data, parsed.data.alsoTeaches === 'yes'))) throw new HttpError(404);
+    redirect(req, res, '/admin/users?notice=teachingSaved');
   });
 
   router.post('/admin/users/:id/signin-link', async (req, res) => {

@@ -95,6 +95,7 @@ export async function listUsers(db: DbOrTx, opts: { q?: string; page: number; pe
       school: users.school,
       region: users.region,
       hasPassword: asBoolean(sql`${users.passwordHash} IS NOT NULL`),
+      alsoTeaches: users.alsoTeaches,
       roles: rolesOfRow(users.id),
     })
     .from(users)
@@ -104,6 +105,12 @@ export async function listUsers(db: DbOrTx, opts: { q?: string; page: number; pe
     .offset((opts.page - 1) * opts.perPage);
   const [total] = await db.select({ n: count() }).from(users).where(where);
   return { rows: rows.map((r) => ({ ...r, roles: splitRoles(r.roles) })), total: total?.n ?? 0 };
+}
+
+/** Marks a trainer or administrator as also teaching (counted in compliance reports) or not. False when no such account. */
+export async function setAlsoTeaches(db: DbOrTx, userId: number, alsoTeaches: boolean): Promise<boolean> {
+  const changed = await db.update(users).set({ alsoTeaches }).where(eq(users.id, userId)).returning({ id: users.id });
+  return changed.length > 0;
 }
 
 function escapeLike(s: string): string {

@@ -21,6 +21,7 @@ export function metadataRows(metadata: ReportMetadata, t: TFunction): CellValue[
     [t('reports:meta.filters'), filtersText(metadata, t)],
     [t('reports:meta.grouping'), metadata.grouping.label],
     [t('reports:meta.teachers'), metadata.teachers],
+    [t('reports:population.heading'), metadata.population.text],
     [t('reports:meta.framework'), `${metadata.framework.name}, ${t('reports:meta.version', { version: metadata.framework.version })}`],
     [t('reports:meta.citation'), metadata.framework.citation],
     [t('reports:meta.licence'), metadata.framework.licence, metadata.framework.licenceUrl],

@@ -19,9 +19,17 @@ export const COMPETENCY_BITS: readonly number[] = COMPETENCIES.map((_, i) => 2 *
 /** For each level (LEVELS order), the mask of its six competencies. */
 export const LEVEL_MASKS: readonly number[] = LEVELS.map((level) => COMPETENCIES.reduce((mask, c, i) => (c.level === level.code ? mask | (2 ** i) : mask), 0));
 
-/** The selected teachers: users holding the teacher role that pass every filter set. */
-function teacherConditions(f: Filters): SQL {
-  const conditions: SQL[] = [sql`EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.role = 'teacher')`];
+/**
+ * The teacher population: accounts with the teacher role, leaving out trainers and administrators
+ * (who hold it too) unless an administrator marked them as also teaching. Staff would otherwise
+ * inflate or dilute the figures a ministry signs.
+ */
+const TEACHER_POPULATION = sql`EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.role = 'teacher')
+  AND (u.also_teaches OR NOT EXISTS (SELECT 1 FROM user_roles s WHERE s.user_id = u.id AND s.role IN ('trainer', 'admin')))`;
+
+/** The filters' conditions on an account (place, cohort, course). */
+function filterConditions(f: Filters): SQL[] {
+  const conditions: SQL[] = [];
   if (f.country) conditions.push(sql`u.country = ${f.country}`);
   if (f.region) conditions.push(sql`u.region = ${f.region}`);
   if (f.school) conditions.push(sql`u.school = ${f.school}`);
@@ -30,7 +38,12 @@ function teacherConditions(f: Filters): SQL {
   if (f.course !== undefined) {
     conditions.push(sql`EXISTS (SELECT 1 FROM enrolments en WHERE en.user_id = u.id AND en.course_id = ${f.course} AND en.status = 'active')`);
   }
-  return sql.join(conditions, sql` AND `);
+  return conditions;
+}
+
+/** The selected teachers: the teacher population, narrowed by every filter set. */
+function teacherConditions(f: Filters): SQL {
+  return sql.join([TEACHER_POPULATION, ...filterConditions(f)], sql` AND `);
 }
 
 function windowConditions(alias: string, w: EvidenceWindow): SQL {
@@ -129,6 +142,13 @@ export async function complianceCounts(
   const rows = await rawRows(db, query);
   const totalRow = rows.find((r) => Number(r[0]) === 1);
   return { total: toCounts(totalRow ?? [1, '', '', 0]), groups: rows.filter((r) => Number(r[0]) === 0).map(toCounts) };
+}
+
+/** Staff (trainers, administrators) with the teacher role whom the filters would select but the population leaves out. */
+export async function excludedStaff(db: Db, filters: Filters): Promise<number> {
+  const staff = sql`EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.role = 'teacher') AND NOT (${TEACHER_POPULATION})`;
+  const [row] = await rawRows<[number]>(db, sql`SELECT COUNT(*) FROM users u WHERE ${sql.join([staff, ...filterConditions(filters)], sql` AND `)}`);
+  return Number(row?.[0] ?? 0);
 }
 
 /** How many teachers the filters select. */

@@ -1,7 +1,7 @@
 import type { TFunction } from 'i18next';
 import type { Db } from '../db/client.ts';
 import { ASPECTS, COMPETENCIES, FRAMEWORK, LEVELS, localized } from '../framework/ict-cft.ts';
-import { complianceCounts, type CountsRow, type FilterOptions } from './queries.ts';
+import { complianceCounts, type CountsRow, excludedStaff, type FilterOptions } from './queries.ts';
 import type { Filters, Grouping, Layout, SortKey } from './schemas.ts';
 
 export const GROUPS_PER_PAGE = 50;
@@ -32,6 +32,8 @@ export interface ReportMetadata {
   filters: AppliedFilter[];
   grouping: { key: Grouping; label: string };
   teachers: number;
+  /** Who is counted, in words, and how many staff with the teacher role the filters matched but the report left out. */
+  population: { text: string; staffExcluded: number };
   notes: string[];
   framework: { name: string; version: string; citation: string; licence: string; licenceUrl: string; attribution: string };
 }
@@ -86,7 +88,15 @@ export function describeFilters(filters: Filters, options: FilterOptions, t: TFu
   return out;
 }
 
-export function reportMetadata(filters: Filters, group: Grouping, teachers: number, options: FilterOptions, t: TFunction, lang: string, now = new Date()) {
+export function reportMetadata(
+  filters: Filters,
+  group: Grouping,
+  counted: { teachers: number; staffExcluded: number },
+  options: FilterOptions,
+  t: TFunction,
+  lang: string,
+  now = new Date(),
+) {
   const notes = [t('reports:notes.counting')];
   if (filters.course !== undefined) notes.push(t('reports:notes.course'));
   if (filters.from || filters.to) notes.push(t('reports:notes.window'));
@@ -96,7 +106,8 @@ export function reportMetadata(filters: Filters, group: Grouping, teachers: numb
     generatedAt: now.toISOString(),
     filters: describeFilters(filters, options, t),
     grouping: { key: group, label: t(`reports:groupBy.${group}`) },
-    teachers,
+    teachers: counted.teachers,
+    population: { text: t('reports:population.text', { count: counted.staffExcluded }), staffExcluded: counted.staffExcluded },
     notes,
     framework: {
       name: FRAMEWORK.name,
@@ -118,10 +129,10 @@ export async function buildComplianceReport(
   t: TFunction,
   lang: string,
 ) {
-  const counts = await complianceCounts(db, filters, layout.group);
+  const [counts, staffExcluded] = await Promise.all([complianceCounts(db, filters, layout.group), excludedStaff(db, filters)]);
   const total = figures(counts.total);
   const groups = sortGroups(counts.groups.map(figures), layout.sort, layout.dir, lang);
-  const metadata = reportMetadata(filters, layout.group, total.teachers, options, t, lang);
+  const metadata = reportMetadata(filters, layout.group, { teachers: total.teachers, staffExcluded }, options, t, lang);
   return { metadata, total, groups } satisfies ComplianceReport;
 }
 

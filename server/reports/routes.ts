@@ -9,7 +9,7 @@ import { type FieldErrors, parseInput } from '../http/validation.ts';
 import { sendGroupedCsv, sendTeachersCsv } from './export-csv.ts';
 import { complianceJson } from './export-json.ts';
 import { sendXlsx } from './export-xlsx.ts';
-import { countTeachers, filterOptions, moduleTitles } from './queries.ts';
+import { countTeachers, excludedStaff, filterOptions, moduleTitles } from './queries.ts';
 import { buildComplianceReport, frameworkLabels, GROUPS_PER_PAGE, heatLevel, MATRIX, pageOf, reportMetadata } from './report.ts';
 import { type Filters, filterSchema, type Layout, layoutSchema, reportQuery } from './schemas.ts';
 import { isoDay, teacherPage } from './teachers.ts';
@@ -65,7 +65,8 @@ export function reportRoutes({ db }: Deps): Router {
       return render(req, res, 'reports/compliance', { ...locals, report: null }, { fragment: 'reports/_results', status: 422 });
     }
     if (layout.format === 'csv' && layout.detail === 'teachers') {
-      const metadata = reportMetadata(filters, layout.group, await countTeachers(db, filters), options, t, lang);
+      const counted = { teachers: await countTeachers(db, filters), staffExcluded: await excludedStaff(db, filters) };
+      const metadata = reportMetadata(filters, layout.group, counted, options, t, lang);
       return sendTeachersCsv(res, db, filters, metadata, await moduleTitles(db), t);
     }
     const report = await buildComplianceReport(db, filters, layout, options, t, lang);
@@ -91,7 +92,7 @@ export function reportRoutes({ db }: Deps): Router {
     const locals = { filterChoices: options, layout, values, errors, ...viewLocals(filters, layout, lang) };
     if (!filters) return render(req, res, 'reports/teachers', { ...locals, result: null }, { fragment: 'reports/_teachers', status: 422 });
     const result = await teacherPage(db, filters, layout.page);
-    const metadata = reportMetadata(filters, layout.group, result.total, options, t, lang);
+    const metadata = reportMetadata(filters, layout.group, { teachers: result.total, staffExcluded: await excludedStaff(db, filters) }, options, t, lang);
     return render(req, res, 'reports/teachers', { ...locals, result, metadata, modules: await moduleTitles(db) }, { fragment: 'reports/_teachers' });
   });
 

@@ -15,6 +15,9 @@ export const users = sqliteTable(
     // When the owner proved the address (a verification or sign-in link); null while unproven.
     emailVerifiedAt: integer('email_verified_at'),
     // The trainer whose cohort import created the account: only they may hand out its sign-in links.
+    // A trainer or administrator who also teaches: counted in compliance reports like any teacher
+    // (staff are left out otherwise, so the figures describe the teacher population).
+    alsoTeaches: integer('also_teaches', { mode: 'boolean' }).notNull().default(false),
     createdBy: integer('created_by').references((): AnySQLiteColumn => users.id, { onDelete: 'set null' }),
     createdAt: integer('created_at').notNull(),
   },

@@ -48,8 +48,18 @@ export interface QuizQuestion {
   options: QuizOption[];
   explanation: string;
 }
+/** A module's quiz as stored (modules.quiz, JSON): the package reader fills every default in. */
 export interface Quiz {
   passMark: number;
   maxAttempts: number | null;
+  /** Minutes to wait after a failed attempt, once the teacher has failed waitAfterFailures times (0: never). */
+  waitMinutes: number;
+  waitAfterFailures: number;
+  shuffleQuestions: boolean;
+  shuffleOptions: boolean;
+  /** How many of the questions each attempt asks (all of them when equal to questions.length). */
+  draw: number;
+  /** When a result shows the questions' explanations. */
+  explanations: 'after_pass' | 'always' | 'never';
   questions: QuizQuestion[];
 }

@@ -1,4 +1,4 @@
-import { type AnyPgColumn, bigint, index, integer, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { boolean, type AnyPgColumn, bigint, index, integer, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
 import { ROLES, TOKEN_PURPOSES, USER_LANGUAGES } from '../values.ts';
 
 // PostgreSQL mirror of ../auth.ts (the comments there say what each column means).
@@ -15,6 +15,9 @@ export const users = pgTable(
     country: text('country').notNull().default(''),
     language: text('language', { enum: USER_LANGUAGES }).notNull().default('en'),
     emailVerifiedAt: bigint('email_verified_at', { mode: 'number' }),
+    // A trainer or administrator who also teaches: counted in compliance reports like any teacher
+    // (staff are left out otherwise, so the figures describe the teacher population).
+    alsoTeaches: boolean('also_teaches').notNull().default(false),
     createdBy: integer('created_by').references((): AnyPgColumn => users.id, { onDelete: 'set null' }),
     createdAt: bigint('created_at', { mode: 'number' }).notNull(),
   },
