@@ -41,5 +41,7 @@ export const moduleProgress = pick(sqlite.moduleProgress, pg.moduleProgress);
 export const quizAttempts = pick(sqlite.quizAttempts, pg.quizAttempts);
 export const competencyEvidence = pick(sqlite.competencyEvidence, pg.competencyEvidence);
 export const learningRecords = pick(sqlite.learningRecords, pg.learningRecords);
+export const organisations = pick(sqlite.organisations, pg.organisations);
+export const organisationNames = pick(sqlite.organisationNames, pg.organisationNames);
 export const leases = pick(sqlite.leases, pg.leases);
 export const versions = pick(sqlite.versions, pg.versions);

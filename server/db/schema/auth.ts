@@ -1,4 +1,5 @@
 import { type AnySQLiteColumn, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { organisations } from './organisations.ts';
 import { ROLES, TOKEN_PURPOSES, USER_LANGUAGES } from './values.ts';
 
 export const users = sqliteTable(
@@ -15,6 +16,9 @@ export const users = sqliteTable(
     // When the owner proved the address (a verification or sign-in link); null while unproven.
     emailVerifiedAt: integer('email_verified_at'),
     // The trainer whose cohort import created the account: only they may hand out its sign-in links.
+    // The registry entry the person belongs to (normally their school); the free-text school,
+    // region and country above stay as typed, for people not matched to the registry yet.
+    organisationId: integer('organisation_id').references((): AnySQLiteColumn => organisations.id, { onDelete: 'set null' }),
     // A trainer or administrator who also teaches: counted in compliance reports like any teacher
     // (staff are left out otherwise, so the figures describe the teacher population).
     alsoTeaches: integer('also_teaches', { mode: 'boolean' }).notNull().default(false),
@@ -25,6 +29,7 @@ export const users = sqliteTable(
     uniqueIndex('users_email_unique').on(t.email),
     index('users_school_idx').on(t.school),
     index('users_region_idx').on(t.region),
+    index('users_organisation_idx').on(t.organisationId),
     index('users_country_idx').on(t.country),
   ],
 );

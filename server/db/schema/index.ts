@@ -6,4 +6,5 @@ export * from './cohorts.ts';
 export * from './coordination.ts';
 export * from './courses.ts';
 export * from './learning.ts';
+export * from './organisations.ts';
 export * from './values.ts';

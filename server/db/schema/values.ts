@@ -11,6 +11,10 @@ export type TokenPurpose = (typeof TOKEN_PURPOSES)[number];
 export const MEMBER_STATUSES = ['invited', 'active', 'declined'] as const;
 export type MemberStatus = (typeof MEMBER_STATUSES)[number];
 
+/** The levels of the organisation registry, top down. */
+export const ORGANISATION_KINDS = ['country', 'region', 'school'] as const;
+export type OrganisationKind = (typeof ORGANISATION_KINDS)[number];
+
 /** The reminder rules a trainer can switch on per cohort ('digest' is the weekly message to its trainers). */
 export const REMINDER_RULES = ['not_started', 'behind', 'due_soon', 'overdue', 'digest'] as const;
 export type ReminderRule = (typeof REMINDER_RULES)[number];

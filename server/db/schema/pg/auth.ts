@@ -1,4 +1,5 @@
 import { boolean, type AnyPgColumn, bigint, index, integer, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { organisations } from './organisations.ts';
 import { ROLES, TOKEN_PURPOSES, USER_LANGUAGES } from '../values.ts';
 
 // PostgreSQL mirror of ../auth.ts (the comments there say what each column means).
@@ -15,6 +16,9 @@ export const users = pgTable(
     country: text('country').notNull().default(''),
     language: text('language', { enum: USER_LANGUAGES }).notNull().default('en'),
     emailVerifiedAt: bigint('email_verified_at', { mode: 'number' }),
+    // The registry entry the person belongs to (normally their school); the free-text school,
+    // region and country above stay as typed, for people not matched to the registry yet.
+    organisationId: integer('organisation_id').references((): AnyPgColumn => organisations.id, { onDelete: 'set null' }),
     // A trainer or administrator who also teaches: counted in compliance reports like any teacher
     // (staff are left out otherwise, so the figures describe the teacher population).
     alsoTeaches: boolean('also_teaches').notNull().default(false),
@@ -25,6 +29,7 @@ export const users = pgTable(
     uniqueIndex('users_email_unique').on(t.email),
     index('users_school_idx').on(t.school),
     index('users_region_idx').on(t.region),
+    index('users_organisation_idx').on(t.organisationId),
     index('users_country_idx').on(t.country),
   ],
 );

@@ -12,3 +12,4 @@ export * from './cohorts.ts';
 export * from './coordination.ts';
 export * from './courses.ts';
 export * from './learning.ts';
+export * from './organisations.ts';
