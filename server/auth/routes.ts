@@ -17,6 +17,8 @@ import { adminUserRoutes } from './admin-routes.ts';
 import { linkRoutes } from './link-routes.ts';
 import { resetRoutes } from './reset-routes.ts';
 import { verifyRoutes } from './verify-routes.ts';
+import { buildPicker, chosenOrganisation, pickerQuery } from '../organisations/picker.ts';
+import { setPersonOrganisation } from '../organisations/queries.ts';
 
 // Passwords are never sent back into a form.
 function keptValues(body: Record<string, unknown> | undefined): Record<string, string> {
@@ -28,8 +30,17 @@ export function authRoutes(deps: Deps): Router {
   const { db, config } = deps;
   const router = Router();
 
-  const signupForm = (req: Request, res: Response, values: Record<string, string>, errors: FieldErrors, status?: number) =>
-    render(req, res, 'auth/signup', { values, errors }, { status, fragment: 'auth/_signup-form' });
+  const signupForm = async (
+    req: Request,
+    res: Response,
+    values: Record<string, string>,
+    errors: FieldErrors,
+    status?: number,
+    chosen: number | null = null,
+  ) => {
+    const picker = await buildPicker(db, { query: pickerQuery.parse(req.query).schoolQuery, chosen, lang: res.locals.lang });
+    return render(req, res, 'auth/signup', { values, errors, picker }, { status, fragment: 'auth/_signup-form' });
+  };
 
   router.get('/signup', (req, res) => {
     if (currentUser(res)) return res.redirect(303, '/dashboard');
@@ -39,10 +50,14 @@ export function authRoutes(deps: Deps): Router {
   // 60 in 15 minutes: a 40-person workshop behind one school address can all sign up at once.
   router.post('/signup', perAddressLimiter(db, 'signup', 60, 15 * 60 * 1000), async (req, res) => {
     const parsed = parseInput(signupSchema, req.body);
-    if (!parsed.ok) return signupForm(req, res, keptValues(req.body), parsed.errors, 422);
-    const outcome = await signUp(deps, parsed.data);
+    const organisation = await chosenOrganisation(db, req.body);
+    if (!parsed.ok || organisation === undefined) {
+      const errors = { ...(parsed.ok ? {} : parsed.errors), ...(organisation === undefined ? { organisationId: 'unknown' } : {}) };
+      return signupForm(req, res, keptValues(req.body), errors, 422, organisation?.id ?? null);
+    }
+    const outcome = await signUp(deps, { ...parsed.data, organisation });
     // Without mail a taken address cannot be hidden (a newcomer must get in at once); one generic message says the least.
-    if (outcome.kind === 'notPossible') return signupForm(req, res, keptValues(req.body), { form: 'auth:signup.notPossible' }, 422);
+    if (outcome.kind === 'notPossible') return signupForm(req, res, keptValues(req.body), { form: 'auth:signup.notPossible' }, 422, organisation?.id ?? null);
     if (outcome.kind === 'checkMail') return redirect(req, res, '/signup/check-mail');
     await signIn(deps, res, { id: outcome.id, language: parsed.data.language });
     redirect(req, res, '/dashboard');
@@ -93,7 +108,9 @@ export function authRoutes(deps: Deps): Router {
     const user = await findUserById(db, signedInUser(res).id);
     if (!user) throw new HttpError(404);
     const { passwordHash: _h, ...values } = user;
-    return render(req, res, 'auth/profile', { values, errors: {}, passwordErrors: {}, saved: null, ...extra }, { status });
+    const chosen = 'chosen' in extra ? (extra.chosen as number | null) : user.organisationId;
+    const picker = await buildPicker(db, { query: pickerQuery.parse(req.query).schoolQuery, chosen, lang: res.locals.lang });
+    return render(req, res, 'auth/profile', { values, errors: {}, passwordErrors: {}, saved: null, picker, ...extra }, { status });
   };
 
   router.get('/profile', requireUser, async (req, res) => {
@@ -103,9 +120,16 @@ export function authRoutes(deps: Deps): Router {
 
   router.post('/profile', requireUser, async (req, res) => {
     const parsed = parseInput(profileSchema, req.body);
-    if (!parsed.ok) return profilePage(req, res, { values: { ...keptValues(req.body), email: signedInUser(res).email }, errors: parsed.errors }, 422);
+    const organisation = await chosenOrganisation(db, req.body);
+    if (!parsed.ok || organisation === undefined) {
+      const errors = { ...(parsed.ok ? {} : parsed.errors), ...(organisation === undefined ? { organisationId: 'unknown' } : {}) };
+      return profilePage(req, res, { values: { ...keptValues(req.body), email: signedInUser(res).email }, errors, chosen: organisation?.id ?? null }, 422);
+    }
     const user = signedInUser(res);
-    await updateProfile(db, user.id, parsed.data);
+    await db.transaction(async (tx) => {
+      await updateProfile(tx, user.id, parsed.data);
+      await setPersonOrganisation(tx, user.id, organisation, parsed.data.language);
+    });
     rememberLanguage(res, parsed.data.language, config.secureCookies);
     // The language switch must show at once, so the saved page is rendered in the new language.
     redirect(req, res, `/profile?saved=profile&lang=${parsed.data.language}`);

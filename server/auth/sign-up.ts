@@ -5,6 +5,7 @@ import { hashPassword } from './passwords.ts';
 import { DatabaseStore } from './rate-limit-store.ts';
 import { createUser, findUserByEmail, type NewUser } from './queries.ts';
 import { sendVerificationMail } from './verification.ts';
+import { type PlacedOrganisation, setPersonOrganisation } from '../organisations/queries.ts';
 
 export type SignUpOutcome =
   /** No mail configured: the account exists and nothing can prove the address, so it starts verified. */
@@ -35,11 +36,18 @@ function signupWarnings(db: Deps['db']): DatabaseStore {
  * learns of the attempt by mail. The password is hashed either way, so timing tells nothing,
  * and mail is sent in the background in both cases, for the same reason.
  */
-export async function signUp(deps: Deps, input: Omit<NewUser, 'passwordHash'> & { password: string }): Promise<SignUpOutcome> {
-  const { password, ...fields } = input;
+export async function signUp(
+  deps: Deps,
+  input: Omit<NewUser, 'passwordHash'> & { password: string; organisation?: PlacedOrganisation | null },
+): Promise<SignUpOutcome> {
+  const { password, organisation, ...fields } = input;
   const passwordHash = await hashPassword(password);
   const withMail = mailEnabled(deps.config);
-  const id = await createUser(deps.db, { ...fields, passwordHash, emailVerifiedAt: withMail ? null : Date.now() });
+  const id = await deps.db.transaction(async (tx) => {
+    const created = await createUser(tx, { ...fields, passwordHash, emailVerifiedAt: withMail ? null : Date.now() });
+    if (created !== null && organisation) await setPersonOrganisation(tx, created, organisation, fields.language ?? 'en');
+    return created;
+  });
   if (!withMail) return id === null ? { kind: 'notPossible' } : { kind: 'created', id };
   if (id !== null) {
     sendVerificationMail(deps, { id, email: fields.email.toLowerCase(), name: fields.name, language: fields.language ?? 'en' }).catch((err: unknown) =>
