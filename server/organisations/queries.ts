@@ -66,6 +66,19 @@ export async function findOrganisation(db: DbOrTx, id: number): Promise<PlacedOr
   return row ? toPlaced(row as PlacedRow) : undefined;
 }
 
+/** The names of many entries at once (report groups), by id. */
+export async function organisationNamesById(db: DbOrTx, ids: number[]): Promise<Map<number, Pick<Organisation, 'id' | 'kind' | 'nameEn' | 'nameRu'>>> {
+  const out = new Map<number, Pick<Organisation, 'id' | 'kind' | 'nameEn' | 'nameRu'>>();
+  for (let i = 0; i < ids.length; i += 1000) {
+    const rows = await db
+      .select({ id: organisations.id, kind: organisations.kind, nameEn: organisations.nameEn, nameRu: organisations.nameRu })
+      .from(organisations)
+      .where(inArray(organisations.id, ids.slice(i, i + 1000)));
+    for (const r of rows) out.set(r.id, r);
+  }
+  return out;
+}
+
 /** "Tiksi School No. 1 — Sakha (Yakutia), Russia": the entry and where it is, in the reader's language. */
 export function placeLabel(org: PlacedOrganisation, lang: string): string {
   const where = [org.parent, org.grandparent].filter((o) => o !== null).map((o) => displayName(o, lang));

@@ -1,3 +1,4 @@
+import type { PlacedOrganisation } from '../organisations/queries.ts';
 import { asc, eq, ne, type SQL, sql } from 'drizzle-orm';
 import { type Db, databaseEngine, rawRows } from '../db/client.ts';
 import { inJsonIds } from '../db/dialect.ts';
@@ -33,6 +34,10 @@ function filterConditions(f: Filters): SQL[] {
   if (f.country) conditions.push(sql`u.country = ${f.country}`);
   if (f.region) conditions.push(sql`u.region = ${f.region}`);
   if (f.school) conditions.push(sql`u.school = ${f.school}`);
+  if (f.place !== undefined) {
+    conditions.push(sql`u.organisation_id IN (SELECT o.id FROM organisations o LEFT JOIN organisations op ON op.id = o.parent_id
+      WHERE o.id = ${f.place} OR o.parent_id = ${f.place} OR op.parent_id = ${f.place})`);
+  }
   if (f.cohort !== undefined)
     conditions.push(sql`EXISTS (SELECT 1 FROM cohort_members cm WHERE cm.user_id = u.id AND cm.cohort_id = ${f.cohort} AND cm.status = 'active')`);
   if (f.course !== undefined) {
@@ -68,7 +73,26 @@ const AGGREGATES = sql.raw(
   ].join(', '),
 );
 
-const GROUP_COLUMN: Record<Exclude<Grouping, 'cohort'>, string> = { school: 'u.school', region: 'u.region', country: 'u.country' };
+// A teacher's school, region and country: the registry entry at that level when they belong to
+// one (so "Russia" and "Россия" are one group), else the text they typed. Keys say which:
+// "org:<id>" or "text:<typed>". The joins walk up from the person's entry (at most three levels).
+const PLACE_JOINS = sql.raw(
+  'LEFT JOIN organisations o1 ON o1.id = u.organisation_id LEFT JOIN organisations o2 ON o2.id = o1.parent_id LEFT JOIN organisations o3 ON o3.id = o2.parent_id',
+);
+function placeKey(kind: 'school' | 'region' | 'country', typed: string): string {
+  const at = (o: string) => `WHEN ${o}.kind = '${kind}' THEN 'org:' || ${o}.id`;
+  return `COALESCE(CASE ${at('o1')} ${at('o2')} ${at('o3')} END, 'text:' || ${typed})`;
+}
+const GROUP_KEY: Record<Exclude<Grouping, 'cohort'>, string> = {
+  school: placeKey('school', 'u.school'),
+  region: placeKey('region', 'u.region'),
+  country: placeKey('country', 'u.country'),
+};
+
+/** The registry entry a group key names, or null for a typed value. */
+export function placeOfKey(key: string): number | null {
+  return key.startsWith('org:') ? Number(key.slice(4)) : null;
+}
 
 export interface CountsRow {
   key: string;
@@ -111,7 +135,7 @@ export async function complianceCounts(
   strategy: 'auto' | 'lookup' | 'scan' = 'auto',
 ): Promise<{ total: CountsRow; groups: CountsRow[] }> {
   const window = evidenceWindow(filters);
-  const groupColumn = sql.raw(group === 'cohort' ? "''" : GROUP_COLUMN[group]);
+  const groupColumn = sql.raw(group === 'cohort' ? "''" : GROUP_KEY[group]);
   const hasWindow = window.fromMs !== undefined || window.toMs !== undefined;
   const scanPays = hasWindow || databaseEngine(db) === 'postgres';
   const scan = strategy === 'scan' || (strategy === 'auto' && scanPays && (await countTeachers(db, filters)) > SCAN_THRESHOLD);
@@ -130,7 +154,8 @@ export async function complianceCounts(
           CAST(COALESCE((SELECT SUM(DISTINCT ${MASK_CASE}) FROM competency_evidence e WHERE e.user_id = sel.id${windowConditions('e', window)}), 0) AS INTEGER) AS mask
         FROM sel
       )`;
-  const perUser = sql`WITH sel AS (SELECT u.id AS id, ${groupColumn} AS g FROM users u WHERE ${teacherConditions(filters)}), ${masks}`;
+  const joins = group === 'cohort' ? sql`` : sql`${PLACE_JOINS} `;
+  const perUser = sql`WITH sel AS (SELECT u.id AS id, ${groupColumn} AS g FROM users u ${joins}WHERE ${teacherConditions(filters)}), ${masks}`;
   const grouped =
     group === 'cohort'
       ? sql`SELECT 0, CAST(c.id AS TEXT), c.name, ${AGGREGATES}
@@ -208,6 +233,8 @@ export interface FilterOptions {
   schools: string[] | null;
   cohorts: { id: number; name: string }[];
   courses: { id: number; title: string }[];
+  /** The registry entry of the place filter, with where it is (set by the route when the filter is). */
+  place?: PlacedOrganisation;
 }
 
 const MAX_SCHOOL_OPTIONS = 200;

@@ -1,7 +1,9 @@
 import type { TFunction } from 'i18next';
 import type { Db } from '../db/client.ts';
 import { ASPECTS, COMPETENCIES, FRAMEWORK, LEVELS, localized } from '../framework/ict-cft.ts';
-import { complianceCounts, type CountsRow, excludedStaff, type FilterOptions } from './queries.ts';
+import { displayName } from '../organisations/names.ts';
+import { organisationNamesById, placeLabel } from '../organisations/queries.ts';
+import { complianceCounts, type CountsRow, excludedStaff, type FilterOptions, placeOfKey } from './queries.ts';
 import type { Filters, Grouping, Layout, SortKey } from './schemas.ts';
 
 export const GROUPS_PER_PAGE = 50;
@@ -15,6 +17,8 @@ export interface Cell {
 export interface GroupFigures {
   key: string;
   name: string;
+  /** The registry entry of a school/region/country group; null for a typed value or a cohort. */
+  place: number | null;
   teachers: number;
   competencies: Cell[]; // COMPETENCIES order
   levels: Cell[]; // LEVELS order: teachers holding all six competencies of the level
@@ -51,7 +55,7 @@ export function percent(count: number, of: number): number {
 
 function figures(row: CountsRow): GroupFigures {
   const cell = (count: number) => ({ count, percent: percent(count, row.teachers) });
-  return { key: row.key, name: row.name, teachers: row.teachers, competencies: row.competencies.map(cell), levels: row.levels.map(cell) };
+  return { key: row.key, name: row.name, place: null, teachers: row.teachers, competencies: row.competencies.map(cell), levels: row.levels.map(cell) };
 }
 
 const COMPETENCY_INDEX = new Map(COMPETENCIES.map((c, i) => [c.code as string, i]));
@@ -73,7 +77,7 @@ export function sortGroups(groups: GroupFigures[], sort: SortKey, dir: 'asc' | '
 }
 
 /** The filters that are set, in words, for the page and every export. */
-export function describeFilters(filters: Filters, options: FilterOptions, t: TFunction): AppliedFilter[] {
+export function describeFilters(filters: Filters, options: FilterOptions, t: TFunction, lang: string): AppliedFilter[] {
   const out: AppliedFilter[] = [];
   const add = (field: string, value: string | undefined) => {
     if (value) out.push({ field, label: t(`reports:filters.${field}`), value });
@@ -81,6 +85,7 @@ export function describeFilters(filters: Filters, options: FilterOptions, t: TFu
   add('country', filters.country);
   add('region', filters.region);
   add('school', filters.school);
+  add('place', options.place ? placeLabel(options.place, lang) : '');
   add('cohort', filters.cohort === undefined ? '' : (options.cohorts.find((c) => c.id === filters.cohort)?.name ?? String(filters.cohort)));
   add('course', filters.course === undefined ? '' : (options.courses.find((c) => c.id === filters.course)?.title ?? String(filters.course)));
   add('from', filters.from);
@@ -104,7 +109,7 @@ export function reportMetadata(
   return {
     title: t('reports:title'),
     generatedAt: now.toISOString(),
-    filters: describeFilters(filters, options, t),
+    filters: describeFilters(filters, options, t, lang),
     grouping: { key: group, label: t(`reports:groupBy.${group}`) },
     teachers: counted.teachers,
     population: { text: t('reports:population.text', { count: counted.staffExcluded }), staffExcluded: counted.staffExcluded },
@@ -120,6 +125,17 @@ export function reportMetadata(
   } satisfies ReportMetadata;
 }
 
+/** Place groups get their names: a registry entry's in the reader's language, a typed value as typed. */
+async function namePlaces(db: Db, groups: GroupFigures[], lang: string): Promise<GroupFigures[]> {
+  const ids = groups.map((g) => placeOfKey(g.key)).filter((id) => id !== null);
+  const names = await organisationNamesById(db, ids);
+  return groups.map((g) => {
+    const place = placeOfKey(g.key);
+    const org = place === null ? undefined : names.get(place);
+    return { ...g, place, name: org ? displayName(org, lang) : g.key.replace(/^text:/, '') };
+  });
+}
+
 /** The whole grouped report: one aggregate query, then percentages, metadata and order. */
 export async function buildComplianceReport(
   db: Db,
@@ -131,7 +147,8 @@ export async function buildComplianceReport(
 ) {
   const [counts, staffExcluded] = await Promise.all([complianceCounts(db, filters, layout.group), excludedStaff(db, filters)]);
   const total = figures(counts.total);
-  const groups = sortGroups(counts.groups.map(figures), layout.sort, layout.dir, lang);
+  const named = layout.group === 'cohort' ? counts.groups.map(figures) : await namePlaces(db, counts.groups.map(figures), lang);
+  const groups = sortGroups(named, layout.sort, layout.dir, lang);
   const metadata = reportMetadata(filters, layout.group, { teachers: total.teachers, staffExcluded }, options, t, lang);
   return { metadata, total, groups } satisfies ComplianceReport;
 }

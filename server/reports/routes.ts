@@ -9,12 +9,13 @@ import { type FieldErrors, parseInput } from '../http/validation.ts';
 import { sendGroupedCsv, sendTeachersCsv } from './export-csv.ts';
 import { complianceJson } from './export-json.ts';
 import { sendXlsx } from './export-xlsx.ts';
+import { findOrganisation } from '../organisations/queries.ts';
 import { countTeachers, excludedStaff, filterOptions, moduleTitles } from './queries.ts';
 import { buildComplianceReport, frameworkLabels, GROUPS_PER_PAGE, heatLevel, MATRIX, pageOf, reportMetadata } from './report.ts';
 import { type Filters, filterSchema, type Layout, layoutSchema, reportQuery } from './schemas.ts';
 import { isoDay, teacherPage } from './teachers.ts';
 
-const FILTER_FIELDS = ['country', 'region', 'school', 'cohort', 'course', 'from', 'to'] as const;
+const FILTER_FIELDS = ['country', 'region', 'school', 'place', 'cohort', 'course', 'from', 'to'] as const;
 
 /** auth -> validate: the filters (422 with a message per field), the layout (lenient), the select options. */
 async function readRequest(db: Db, req: Request) {
@@ -29,6 +30,11 @@ async function readRequest(db: Db, req: Request) {
   // A cohort or course must be one of the choices offered (checked even when other fields fail).
   if (values.cohort && !options.cohorts.some((c) => String(c.id) === values.cohort)) errors.cohort ??= 'validation.invalid';
   if (values.course && !options.courses.some((c) => String(c.id) === values.course)) errors.course ??= 'validation.invalid';
+  // A place must be in the registry (a drill-down link to an entry merged away since answers 422, not an empty report).
+  if (parsed.ok && parsed.data.place !== undefined) {
+    options.place = await findOrganisation(db, parsed.data.place);
+    if (!options.place) errors.place ??= 'validation.invalid';
+  }
   const filters: Filters | undefined = parsed.ok && Object.keys(errors).length === 0 ? parsed.data : undefined;
   return { options, layout, values, errors, filters };
 }

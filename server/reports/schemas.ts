@@ -37,6 +37,8 @@ export const filterSchema = z
     country: text200,
     region: text200,
     school: text200,
+    // A registry entry (country, region or school): its people and those of the entries under it.
+    place: optionalId,
     cohort: optionalId,
     course: optionalId,
     from: day,

@@ -127,7 +127,8 @@ export function pageGroups(html: string): Map<string, { teachers: number; figure
     const figures: Figures = {};
     for (const m of row[3]!.matchAll(/data-(?:code|level)="([^"]+)" data-count="(\d+)" data-percent="([\d.]+)"/g))
       figures[m[1]!] = [Number(m[2]), Number(m[3])];
-    out.set(unescapeHtml(row[1]!), { teachers: Number(row[2]), figures });
+    // Keys of typed places are "text:<as typed>" (registry entries "org:<id>"); the tests name typed ones.
+    out.set(unescapeHtml(row[1]!).replace(/^text:/, ''), { teachers: Number(row[2]), figures });
   }
   return out;
 }
