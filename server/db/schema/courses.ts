@@ -1,5 +1,6 @@
 import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import type { Quiz } from './values.ts';
+import { users } from './auth.ts';
 
 export const courses = sqliteTable(
   'courses',
@@ -48,4 +49,27 @@ export const moduleCompetencies = sqliteTable(
     competency: text('competency').notNull(),
   },
   (t) => [primaryKey({ columns: [t.moduleId, t.competency] }), index('module_competencies_code_idx').on(t.competency)],
+);
+
+/** A named set of courses (a training programme) compared against the ICT-CFT on /admin/reports/programmes. */
+export const programmes = sqliteTable('programmes', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  name: text('name').notNull(),
+  description: text('description').notNull().default(''),
+  createdBy: integer('created_by').references(() => users.id, { onDelete: 'set null' }),
+  createdAt: integer('created_at').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+});
+
+export const programmeCourses = sqliteTable(
+  'programme_courses',
+  {
+    programmeId: integer('programme_id')
+      .notNull()
+      .references(() => programmes.id, { onDelete: 'cascade' }),
+    courseId: integer('course_id')
+      .notNull()
+      .references(() => courses.id),
+  },
+  (t) => [primaryKey({ columns: [t.programmeId, t.courseId] })],
 );

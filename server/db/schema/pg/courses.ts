@@ -1,5 +1,6 @@
 import { bigint, boolean, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
 import type { Quiz } from '../values.ts';
+import { users } from './auth.ts';
 
 // PostgreSQL mirror of ../courses.ts.
 
@@ -50,4 +51,26 @@ export const moduleCompetencies = pgTable(
     competency: text('competency').notNull(),
   },
   (t) => [primaryKey({ columns: [t.moduleId, t.competency] }), index('module_competencies_code_idx').on(t.competency)],
+);
+
+export const programmes = pgTable('programmes', {
+  id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
+  name: text('name').notNull(),
+  description: text('description').notNull().default(''),
+  createdBy: integer('created_by').references(() => users.id, { onDelete: 'set null' }),
+  createdAt: bigint('created_at', { mode: 'number' }).notNull(),
+  updatedAt: bigint('updated_at', { mode: 'number' }).notNull(),
+});
+
+export const programmeCourses = pgTable(
+  'programme_courses',
+  {
+    programmeId: integer('programme_id')
+      .notNull()
+      .references(() => programmes.id, { onDelete: 'cascade' }),
+    courseId: integer('course_id')
+      .notNull()
+      .references(() => courses.id),
+  },
+  (t) => [primaryKey({ columns: [t.programmeId, t.courseId] })],
 );
