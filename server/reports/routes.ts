@@ -10,6 +10,7 @@ import { sendGroupedCsv, sendTeachersCsv } from './export-csv.ts';
 import { complianceJson } from './export-json.ts';
 import { sendXlsx } from './export-xlsx.ts';
 import { findOrganisation } from '../organisations/queries.ts';
+import { programmeRoutes } from './programme-routes.ts';
 import { countTeachers, excludedStaff, filterOptions, moduleTitles } from './queries.ts';
 import { buildComplianceReport, frameworkLabels, GROUPS_PER_PAGE, heatLevel, MATRIX, pageOf, reportMetadata } from './report.ts';
 import { type Filters, filterSchema, type Layout, layoutSchema, reportQuery } from './schemas.ts';
@@ -57,9 +58,11 @@ function viewLocals(filters: Filters | undefined, layout: Layout, lang: string) 
   };
 }
 
-export function reportRoutes({ db }: Deps): Router {
+export function reportRoutes(deps: Deps): Router {
+  const { db } = deps;
   const router = Router();
   router.use('/admin/reports', requireRole('admin'));
+  router.use(programmeRoutes(deps));
 
   router.get('/admin/reports/compliance', async (req: Request, res: Response) => {
     const t: TFunction = res.locals.t;
