@@ -43,6 +43,7 @@ export const competencyEvidence = pick(sqlite.competencyEvidence, pg.competencyE
 export const learningRecords = pick(sqlite.learningRecords, pg.learningRecords);
 export const programmes = pick(sqlite.programmes, pg.programmes);
 export const programmeCourses = pick(sqlite.programmeCourses, pg.programmeCourses);
+export const complianceTargets = pick(sqlite.complianceTargets, pg.complianceTargets);
 export const organisations = pick(sqlite.organisations, pg.organisations);
 export const organisationNames = pick(sqlite.organisationNames, pg.organisationNames);
 export const leases = pick(sqlite.leases, pg.leases);

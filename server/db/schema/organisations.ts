@@ -41,3 +41,20 @@ export const organisationNames = sqliteTable(
   },
   (t) => [uniqueIndex('organisation_names_unique').on(t.kind, t.nameKey, t.organisationId), index('organisation_names_org_idx').on(t.organisationId)],
 );
+
+/**
+ * A goal an administrator sets, e.g. "80 % of the teachers of Sakha hold every KA competency by
+ * 2027-06-30": scope is a level code (all six of it) or one competency code.
+ */
+export const complianceTargets = sqliteTable('compliance_targets', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  name: text('name').notNull(),
+  scope: text('scope').notNull(),
+  percent: integer('percent').notNull(),
+  dueDate: text('due_date').notNull(), // YYYY-MM-DD
+  // The registry entry whose teachers it is about; null for every teacher.
+  placeId: integer('place_id').references(() => organisations.id, { onDelete: 'cascade' }),
+  // The administrator who set it (no foreign key: the users table refers to this file's tables).
+  createdBy: integer('created_by'),
+  createdAt: integer('created_at').notNull(),
+});

@@ -29,3 +29,15 @@ export const organisationNames = pgTable(
   },
   (t) => [uniqueIndex('organisation_names_unique').on(t.kind, t.nameKey, t.organisationId), index('organisation_names_org_idx').on(t.organisationId)],
 );
+
+export const complianceTargets = pgTable('compliance_targets', {
+  id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
+  name: text('name').notNull(),
+  scope: text('scope').notNull(),
+  percent: integer('percent').notNull(),
+  dueDate: text('due_date').notNull(),
+  placeId: integer('place_id').references(() => organisations.id, { onDelete: 'cascade' }),
+  // The administrator who set it (no foreign key: the users table refers to this file's tables).
+  createdBy: integer('created_by'),
+  createdAt: bigint('created_at', { mode: 'number' }).notNull(),
+});
