@@ -3,7 +3,7 @@ import path from 'node:path';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import type { Quiz } from '../db/schema.ts';
-import { MODULE_FILE, SLUG, authorErrorMap, courseSchema, issuePath, moduleFrontMatterSchema, type CourseYaml } from './package-schema.ts';
+import { MODULE_FILE, SLUG, authorErrorMap, courseSchema, issuePath, moduleFrontMatterSchema, QUIZ_DEFAULTS, type CourseYaml } from './package-schema.ts';
 
 export interface ModulePackage {
   slug: string;
@@ -76,6 +76,12 @@ function readModule(file: string, position: number, slug: string, problems: stri
     ? {
         passMark: fm.quiz.pass_mark,
         maxAttempts: fm.quiz.max_attempts ?? null,
+        waitMinutes: fm.quiz.wait_minutes ?? QUIZ_DEFAULTS.waitMinutes,
+        waitAfterFailures: fm.quiz.wait_after_failures ?? QUIZ_DEFAULTS.waitAfterFailures,
+        shuffleQuestions: fm.quiz.shuffle_questions ?? QUIZ_DEFAULTS.shuffleQuestions,
+        shuffleOptions: fm.quiz.shuffle_options ?? QUIZ_DEFAULTS.shuffleOptions,
+        draw: fm.quiz.draw ?? fm.quiz.questions.length,
+        explanations: fm.quiz.explanations ?? QUIZ_DEFAULTS.explanations,
         questions: fm.quiz.questions.map((q) => ({ ...q, options: q.options.map((o) => ({ ...o })) })),
       }
     : null;

@@ -41,10 +41,42 @@ const questionSchema = z
     });
   });
 
+/**
+ * What a quiz does when its author says nothing, chosen so that it checks knowledge without
+ * locking a teacher out (no one can reset attempts, so a hard limit is the author's choice):
+ * - no attempt limit, but after the 3rd failed attempt (and each one after it) a 10-minute wait:
+ *   a slip or two costs nothing, guessing round after round does, and rereading fits in 10 minutes;
+ * - questions and options in a new order each attempt, so a retry is answered from the content,
+ *   not from "it was the second one" (an author whose options refer to each other turns it off);
+ * - every question asked (`draw` is for authors who wrote a larger pool on purpose);
+ * - explanations after a pass only: they give the answers away, so shown after a failure they
+ *   turn the next attempt into copying; a failed result still says which questions were wrong.
+ */
+export const QUIZ_DEFAULTS = {
+  waitMinutes: 10,
+  waitAfterFailures: 3,
+  shuffleQuestions: true,
+  shuffleOptions: true,
+  explanations: 'after_pass',
+} as const;
+
+const WEEK_MINUTES = 7 * 24 * 60;
+
 const quizSchema = z
   .strictObject({
     pass_mark: z.number().int().min(1).max(100),
-    max_attempts: z.number().int().min(1).max(100).optional(),
+    max_attempts: z.number().int().min(1, 'expected at least 1 (leave it out for no limit)').max(100).optional(),
+    wait_minutes: z
+      .number()
+      .int()
+      .min(0, 'expected 0 (no wait) or more minutes')
+      .max(WEEK_MINUTES, `expected at most ${WEEK_MINUTES} minutes (a week)`)
+      .optional(),
+    wait_after_failures: z.number().int().min(1, 'expected 1 (wait after every failed attempt) or more').max(100).optional(),
+    shuffle_questions: z.boolean().optional(),
+    shuffle_options: z.boolean().optional(),
+    draw: z.number().int().min(1, 'expected at least 1 question per attempt').optional(),
+    explanations: z.enum(['after_pass', 'always', 'never'], 'expected after_pass, always or never').optional(),
     questions: z.array(questionSchema).min(1).max(50),
   })
   .superRefine((quiz, ctx) => {
@@ -53,6 +85,14 @@ const quizSchema = z
       if (ids.has(q.id)) ctx.addIssue({ code: 'custom', path: ['questions', i, 'id'], message: `duplicate question id "${q.id}"` });
       ids.add(q.id);
     });
+    const total = quiz.questions.length;
+    if (quiz.draw !== undefined && quiz.draw > total) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['draw'],
+        message: `${quiz.draw} is more than the ${total} question${total === 1 ? '' : 's'} (expected 1 to ${total})`,
+      });
+    }
   });
 
 export const moduleFrontMatterSchema = z.strictObject({

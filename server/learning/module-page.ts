@@ -3,15 +3,27 @@ import type { Response } from 'express';
 import type { Deps } from '../app.ts';
 import { currentUser } from '../auth/guards.ts';
 import type { CatalogueCourse, CatalogueModule } from '../courses/catalogue.ts';
+import type { QuizOption, QuizQuestion } from '../db/schema.ts';
+import { attemptHistory, NO_ATTEMPTS } from './attempt-history.ts';
 import { findAttempt, markViewed } from './queries.ts';
-import { gradeQuiz, type QuestionResult } from './quiz.ts';
+import { gradeRecorded } from './quiz.ts';
+import { attemptsLeft, currentDraw, showsExplanations, waitParams, waitUntil } from './quiz-draw.ts';
 import { recordStatement } from './records.ts';
 import { learnerCourseState } from './state.ts';
+
+/** One question of a recorded attempt as its result shows it: what was chosen and whether it was right. */
+export interface ReviewedQuestion {
+  question: QuizQuestion;
+  chosen: QuizOption[];
+  correct: boolean;
+}
 
 export interface QuizFeedback {
   score: number;
   passed: boolean;
-  questions: Map<string, QuestionResult>;
+  review: ReviewedQuestion[];
+  /** Whether the explanations show (the module's `explanations` rule, see showsExplanations). */
+  explanations: boolean;
   submittedAt: number;
 }
 
@@ -35,14 +47,25 @@ export async function modulePageLocals(
   const user = currentUser(res);
   const state = await learnerCourseState(db, user?.id, course);
   const moduleState = state.progress.modules[module.index]!;
+  const quiz = module.quiz;
+  // Only an enrolled teacher has attempts, a draw of their own and rules that apply to them.
+  const history = user && quiz && state.enrolled ? await attemptHistory(db, user.id, module.id) : NO_ATTEMPTS;
   let feedback: QuizFeedback | null = null;
-  if (user && attemptId !== null && module.quiz) {
+  if (user && attemptId !== null && quiz) {
     const attempt = await findAttempt(db, attemptId, user.id);
-    const graded = attempt && attempt.moduleId === module.id ? gradeQuiz(module.quiz, attempt.answers) : null;
+    const graded = attempt && attempt.moduleId === module.id ? gradeRecorded(quiz, attempt.answers) : null;
     if (attempt && graded) {
-      feedback = { score: graded.score, passed: graded.passed, questions: new Map(graded.questions.map((q) => [q.id, q])), submittedAt: attempt.submittedAt };
+      const byId = new Map(quiz.questions.map((q) => [q.id, q]));
+      const review = graded.questions.map((r) => {
+        const question = byId.get(r.id)!;
+        return { question, chosen: question.options.filter((o) => r.chosen.includes(o.id)), correct: r.correct };
+      });
+      const explanations = showsExplanations(quiz, graded.passed, history);
+      feedback = { score: graded.score, passed: graded.passed, review, explanations, submittedAt: attempt.submittedAt };
     }
   }
+  const now = Date.now();
+  const until = quiz && state.enrolled ? waitUntil(quiz, history, now) : null;
   // The redirect after "mark complete" without JavaScript says so in the query (?done=module|course).
   const done = res.req.query.done;
   return {
@@ -60,9 +83,12 @@ export async function modulePageLocals(
     justCompleted: moduleState.status === 'completed' && (done === 'module' || done === 'course'),
     // A locked module shows neither its content nor its quiz, only the way to it.
     locked: state.enrolled && moduleState.status === 'locked',
-    startedAt: Date.now(),
+    startedAt: now,
     submissionKey: newSubmissionKey(),
-    attemptsLeft: module.quiz?.maxAttempts != null ? Math.max(0, module.quiz.maxAttempts - moduleState.attempts) : null,
+    attemptsLeft: quiz ? attemptsLeft(quiz, history) : null,
+    // The questions of the attempt the form is for; a reader who cannot answer sees them all, in the author's order.
+    asked: quiz ? (user && state.enrolled ? currentDraw(quiz, user.id, module.id, history) : quiz.questions) : [],
+    wait: until === null ? null : { until, ...waitParams(until, now) },
     ...extra,
   };
 }

@@ -1,8 +1,10 @@
-import type { Quiz } from '../db/schema.ts';
+import type { Quiz, QuizQuestion } from '../db/schema.ts';
 import type { CatalogueCourse, CatalogueModule } from '../courses/catalogue.ts';
 import { HttpError } from '../http/errors.ts';
 import { assertCanLearn, completeModuleInTx, type CompletionResult, type LearningContext } from './completion.ts';
-import { attemptByKey, attemptCount, recordAttempt } from './queries.ts';
+import { attemptHistory } from './attempt-history.ts';
+import { attemptByKey, recordAttempt } from './queries.ts';
+import { askedIn, attemptsLeft, currentDraw, waitParams, waitUntil } from './quiz-draw.ts';
 import { recordStatement } from './records.ts';
 
 export type Answers = Record<string, string[]>;
@@ -14,11 +16,20 @@ export interface QuestionResult {
 }
 
 /**
- * Checks answers against the quiz: every question id and option id must exist, and a
- * single-choice question takes one option. Unanswered questions count as wrong.
- * Returns null when the answers do not fit the quiz (the caller answers 422, storing nothing).
+ * Checks answers against the questions an attempt asked: every question and option id must exist,
+ * and a single-choice question takes one option. Answers to questions of the quiz that this
+ * attempt did not ask are ignored (a client may answer them all), unless an asked question is left
+ * unanswered at the same time: then the form was made for another draw (a tab left open from an
+ * earlier attempt) and is refused rather than graded against questions the teacher never saw.
+ * Unanswered questions count as wrong; the score is over the questions asked. `stored` is what
+ * the attempt records: every question asked, an unanswered one with no options, so the record
+ * names its questions. Returns null when the answers do not fit (the caller answers 422, storing nothing).
  */
-export function gradeQuiz(quiz: Quiz, answers: Answers): { score: number; passed: boolean; questions: QuestionResult[] } | null {
+export function gradeQuiz(
+  quiz: Quiz,
+  answers: Answers,
+  asked: readonly QuizQuestion[] = quiz.questions,
+): { score: number; passed: boolean; questions: QuestionResult[]; stored: Answers } | null {
   const byId = new Map(quiz.questions.map((q) => [q.id, q]));
   for (const [questionId, chosen] of Object.entries(answers)) {
     const question = byId.get(questionId);
@@ -28,7 +39,11 @@ export function gradeQuiz(quiz: Quiz, answers: Answers): { score: number; passed
     if (question.type === 'single' && chosen.length > 1) return null;
     if (new Set(chosen).size !== chosen.length) return null;
   }
-  const questions = quiz.questions.map((q) => {
+  const askedIds = new Set(asked.map((q) => q.id));
+  const answersOther = Object.keys(answers).some((id) => !askedIds.has(id));
+  if (answersOther && asked.some((q) => !answers[q.id]?.length)) return null;
+  if (asked.length === 0) return null;
+  const questions = asked.map((q) => {
     const chosen = [...(answers[q.id] ?? [])].sort();
     const right = q.options
       .filter((o) => o.correct)
@@ -37,7 +52,13 @@ export function gradeQuiz(quiz: Quiz, answers: Answers): { score: number; passed
     return { id: q.id, chosen, correct: chosen.length === right.length && chosen.every((id, i) => id === right[i]) };
   });
   const score = Math.round((questions.filter((q) => q.correct).length / questions.length) * 100);
-  return { score, passed: score >= quiz.passMark, questions };
+  const stored = Object.fromEntries(asked.map((q) => [q.id, answers[q.id] ?? []]));
+  return { score, passed: score >= quiz.passMark, questions, stored };
+}
+
+/** A recorded attempt graded again (its result page, a repeated submission): over the questions it asked. */
+export function gradeRecorded(quiz: Quiz, answers: Answers) {
+  return gradeQuiz(quiz, answers, askedIn(quiz, answers));
 }
 
 export interface QuizSubmission {
@@ -69,23 +90,26 @@ export async function submitQuiz(
 ): Promise<QuizSubmission> {
   const quiz = input.module.quiz;
   if (!quiz) throw new HttpError(404);
-  const graded = gradeQuiz(quiz, input.answers);
-  if (!graded) throw new HttpError(422, 'learning:quiz.invalidAnswers');
   const key = input.idempotencyKey ?? null;
   const now = input.now ?? Date.now();
   try {
     return await ctx.db.transaction(async (tx) => {
       await assertCanLearn(tx, input.userId, input.course, input.module);
+      // A repeat first: the form's own attempt answers, even when the rules now say "wait" or "no attempts left".
       const earlier = key === null ? undefined : await attemptByKey(tx, input.userId, key);
       if (earlier) return repeatOf(quiz, input.module, earlier);
-      if (quiz.maxAttempts !== null && (await attemptCount(tx, input.userId, input.module.id)) >= quiz.maxAttempts) {
-        throw new HttpError(422, 'learning:quiz.noAttemptsLeft', { max: quiz.maxAttempts });
-      }
+      const history = await attemptHistory(tx, input.userId, input.module.id);
+      if (attemptsLeft(quiz, history) === 0) throw new HttpError(422, 'learning:quiz.noAttemptsLeft', { max: quiz.maxAttempts });
+      const until = waitUntil(quiz, history, now);
+      if (until !== null) throw new HttpError(422, 'learning:quiz.waitUntil', waitParams(until, now));
+      // The questions this attempt showed (the same draw the page made from the same history).
+      const graded = gradeQuiz(quiz, input.answers, currentDraw(quiz, input.userId, input.module.id, history));
+      if (!graded) throw new HttpError(422, 'learning:quiz.invalidAnswers');
       const startedAt = input.startedAt !== null && input.startedAt <= now && input.startedAt > now - 7 * 24 * 3600 * 1000 ? input.startedAt : null;
       const attemptId = await recordAttempt(tx, {
         userId: input.userId,
         moduleId: input.module.id,
-        answers: input.answers,
+        answers: graded.stored,
         score: graded.score,
         passed: graded.passed,
         startedAt,
@@ -97,7 +121,7 @@ export async function submitQuiz(
       await recordStatement(tx, { ...base, verb: 'attempted', result: { score: graded.score, durationMs } });
       await recordStatement(tx, { ...base, verb: graded.passed ? 'passed' : 'failed', result: { score: graded.score, success: graded.passed, durationMs } });
       const completion = graded.passed ? await completeModuleInTx(tx, ctx, { userId: input.userId, course: input.course, module: input.module, now }) : null;
-      return { attemptId, ...graded, completion, repeated: false };
+      return { attemptId, score: graded.score, passed: graded.passed, questions: graded.questions, completion, repeated: false };
     });
   } catch (err) {
     // Another connection recorded the same key between the look-up and the insert (the unique
@@ -111,7 +135,7 @@ export async function submitQuiz(
 function repeatOf(quiz: Quiz, module: CatalogueModule, earlier: NonNullable<Awaited<ReturnType<typeof attemptByKey>>>): QuizSubmission {
   // A key belongs to one form, so one module: another module's key is not a repeat but a forgery.
   if (earlier.moduleId !== module.id) throw new HttpError(422, 'learning:quiz.invalidAnswers');
-  const graded = gradeQuiz(quiz, earlier.answers);
+  const graded = gradeRecorded(quiz, earlier.answers);
   return { attemptId: earlier.id, score: earlier.score, passed: earlier.passed, questions: graded?.questions ?? [], completion: null, repeated: true };
 }
 

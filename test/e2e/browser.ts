@@ -281,11 +281,16 @@ export async function reviewPage(page: Page, name: string): Promise<string[]> {
 // ---------------------------------------------------------------------------------------------
 // Journey steps shared by several files.
 
-/** Fills the quiz form: every correct option ('right'), or only wrong ones ('wrong', which scores 0). */
+/**
+ * Fills the quiz form: every correct option ('right'), or only wrong ones ('wrong', which scores 0).
+ * Options are found by id (their order is shuffled); questions the attempt did not draw are not in the form.
+ */
 export async function answerQuiz(page: Page, module: CatalogueModule, mode: 'right' | 'wrong'): Promise<void> {
   if (!module.quiz) throw new Error(`module ${module.slug} has no quiz`);
+  await page.locator('#quiz form').waitFor();
   for (const q of module.quiz.questions) {
-    const input = (optionId: string) => page.locator(`#quiz input[name="q.${q.id}"][value="${optionId}"]`);
+    const input = (optionId: string) => page.locator(`#quiz form input[name="q.${q.id}"][value="${optionId}"]`);
+    if ((await page.locator(`#quiz form input[name="q.${q.id}"]`).count()) === 0) continue;
     if (q.type === 'single') {
       const pick = q.options.find((o) => (mode === 'right' ? o.correct : !o.correct));
       if (!pick) throw new Error(`question ${q.id} has no ${mode} option`);
