@@ -34,6 +34,8 @@ function filterConditions(f: Filters): SQL[] {
   if (f.country) conditions.push(sql`u.country = ${f.country}`);
   if (f.region) conditions.push(sql`u.region = ${f.region}`);
   if (f.school) conditions.push(sql`u.school = ${f.school}`);
+  const asOfEnd = evidenceWindow({ from: '', to: '', asOf: f.asOf }).toMs;
+  if (asOfEnd !== undefined) conditions.push(sql`u.created_at < ${asOfEnd}`);
   if (f.place !== undefined) {
     conditions.push(sql`u.organisation_id IN (SELECT o.id FROM organisations o LEFT JOIN organisations op ON op.id = o.parent_id
       WHERE o.id = ${f.place} OR o.parent_id = ${f.place} OR op.parent_id = ${f.place})`);
@@ -47,7 +49,7 @@ function filterConditions(f: Filters): SQL[] {
 }
 
 /** The selected teachers: the teacher population, narrowed by every filter set. */
-function teacherConditions(f: Filters): SQL {
+export function teacherConditions(f: Filters): SQL {
   return sql.join([TEACHER_POPULATION, ...filterConditions(f)], sql` AND `);
 }
 

@@ -90,6 +90,7 @@ export function describeFilters(filters: Filters, options: FilterOptions, t: TFu
   add('course', filters.course === undefined ? '' : (options.courses.find((c) => c.id === filters.course)?.title ?? String(filters.course)));
   add('from', filters.from);
   add('to', filters.to);
+  add('asOf', filters.asOf);
   return out;
 }
 
@@ -105,6 +106,7 @@ export function reportMetadata(
   const notes = [t('reports:notes.counting')];
   if (filters.course !== undefined) notes.push(t('reports:notes.course'));
   if (filters.from || filters.to) notes.push(t('reports:notes.window'));
+  if (filters.asOf) notes.push(t('reports:notes.asOf', { date: filters.asOf }));
   if (group === 'cohort') notes.push(t('reports:notes.cohorts'));
   return {
     title: t('reports:title'),

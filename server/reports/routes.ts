@@ -10,13 +10,14 @@ import { sendGroupedCsv, sendTeachersCsv } from './export-csv.ts';
 import { complianceJson } from './export-json.ts';
 import { sendXlsx } from './export-xlsx.ts';
 import { findOrganisation } from '../organisations/queries.ts';
+import { overTimeRoutes } from './over-time-routes.ts';
 import { programmeRoutes } from './programme-routes.ts';
 import { countTeachers, excludedStaff, filterOptions, moduleTitles } from './queries.ts';
 import { buildComplianceReport, frameworkLabels, GROUPS_PER_PAGE, heatLevel, MATRIX, pageOf, reportMetadata } from './report.ts';
 import { type Filters, filterSchema, type Layout, layoutSchema, reportQuery } from './schemas.ts';
 import { isoDay, teacherPage } from './teachers.ts';
 
-const FILTER_FIELDS = ['country', 'region', 'school', 'place', 'cohort', 'course', 'from', 'to'] as const;
+const FILTER_FIELDS = ['country', 'region', 'school', 'place', 'cohort', 'course', 'from', 'to', 'asOf'] as const;
 
 /** auth -> validate: the filters (422 with a message per field), the layout (lenient), the select options. */
 async function readRequest(db: Db, req: Request) {
@@ -63,6 +64,7 @@ export function reportRoutes(deps: Deps): Router {
   const router = Router();
   router.use('/admin/reports', requireRole('admin'));
   router.use(programmeRoutes(deps));
+  router.use(overTimeRoutes(deps));
 
   router.get('/admin/reports/compliance', async (req: Request, res: Response) => {
     const t: TFunction = res.locals.t;

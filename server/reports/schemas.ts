@@ -10,7 +10,7 @@ export const SORT_KEYS = ['name', 'teachers', ...COMPETENCIES.map((c) => c.code 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 /** A real calendar day (2024-02-30 is refused), as YYYY-MM-DD. */
-function isCalendarDay(value: string): boolean {
+export function isCalendarDay(value: string): boolean {
   if (!DAY.test(value)) return false;
   const [y, m, d] = value.split('-').map(Number) as [number, number, number];
   const date = new Date(Date.UTC(y, m - 1, d));
@@ -43,6 +43,8 @@ export const filterSchema = z
     course: optionalId,
     from: day,
     to: day,
+    // Compliance as it stood at the end of this day: evidence up to it, teachers who had joined by then.
+    asOf: day,
   })
   .superRefine((f, ctx) => {
     if (f.from && f.to && f.to < f.from) ctx.addIssue({ code: 'custom', path: ['to'], message: 'validation.invalid' });
@@ -69,14 +71,15 @@ export interface EvidenceWindow {
   toMs?: number;
 }
 
-export function evidenceWindow(filters: Pick<Filters, 'from' | 'to'>): EvidenceWindow {
+export function evidenceWindow(filters: Pick<Filters, 'from' | 'to'> & Partial<Pick<Filters, 'asOf'>>): EvidenceWindow {
   const startOf = (value: string) => {
     const [y, m, d] = value.split('-').map(Number) as [number, number, number];
     return Date.UTC(y, m - 1, d);
   };
+  const ends = [filters.to, filters.asOf].filter((d): d is string => !!d).map((d) => startOf(d) + 24 * 3600 * 1000);
   return {
     fromMs: filters.from ? startOf(filters.from) : undefined,
-    toMs: filters.to ? startOf(filters.to) + 24 * 3600 * 1000 : undefined,
+    toMs: ends.length ? Math.min(...ends) : undefined,
   };
 }
 
