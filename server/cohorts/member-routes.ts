@@ -164,7 +164,9 @@ export function memberRoutes(deps: Deps): Router {
     const userId = await memberParam(req, res, true);
     const to = moveSchema.safeParse(req.body ?? {});
     // A cohort the user does not manage is answered like one that does not exist.
-    if (!to.success || to.data.to === cohort.id || !(await findCohort(db, to.data.to)) || !(await managesCohort(db, res, to.data.to))) {
+    const target = to.success && to.data.to !== cohort.id ? await findCohort(db, to.data.to) : undefined;
+    // An archived cohort takes nobody in (it is read-only).
+    if (!to.success || !target || target.archivedAt || !(await managesCohort(db, res, target.id))) {
       throw new HttpError(422, 'cohorts:members.badTarget');
     }
     await moveMember(db, { from: cohort.id, to: to.data.to, userId, baseUrl: config.baseUrl });

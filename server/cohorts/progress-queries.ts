@@ -2,9 +2,10 @@ import type { PersonSummary } from '../db/schema.ts';
 import { and, asc, desc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { caseless } from '../db/dialect.ts';
-import { certificates, cohortMembers, moduleProgress, users } from '../db/schema.ts';
+import { certificates, cohortMembers, cohorts, moduleProgress, users } from '../db/schema.ts';
 import { matchesPerson } from '../auth/queries.ts';
-import { activeMember } from './queries.ts';
+import { activeMember, memberDueDate } from './queries.ts';
+import type { LearnerStatus } from './statuses.ts';
 import type { Sort, StatusFilter } from './schemas.ts';
 
 // The dashboard's aggregate queries. Whatever the cohort size, a page costs a fixed handful of
@@ -40,28 +41,62 @@ function perMember(db: Db, cohortId: number, moduleIds: number[]) {
     .as('p');
 }
 
-export type MemberRow = PersonSummary;
+export interface MemberRow extends PersonSummary {
+  dueDate: string | null; // effective: the extension or the cohort's
+  extended: boolean;
+}
+
+/**
+ * Each learner's cohort-level status (statuses.ts) as one SQL CASE, so the summary counts and the
+ * status filter can never disagree. Overdue uses the learner's own due date (their extension).
+ */
+function learnerStatus(p: ReturnType<typeof perMember>, all: number, today: string) {
+  const completed = sql<number>`coalesce(${p.completed}, 0)`;
+  return sql<LearnerStatus>`CASE WHEN ${all} > 0 AND ${completed} >= ${all} THEN 'done'
+    WHEN ${memberDueDate} IS NOT NULL AND ${memberDueDate} < ${today} THEN 'overdue'
+    WHEN ${p.userId} IS NULL THEN 'not_started' ELSE 'in_progress' END`;
+}
+
+/** How many active members are in each learner status: one aggregate statement. */
+export async function statusCounts(db: Db, cohortId: number, opts: { moduleIds: number[]; today: string }): Promise<Record<LearnerStatus, number>> {
+  const p = perMember(db, cohortId, opts.moduleIds);
+  const status = learnerStatus(p, opts.moduleIds.length, opts.today);
+  const rows = await db
+    .select({ status, n: sql<number>`count(*)`.mapWith(Number) })
+    .from(cohortMembers)
+    .innerJoin(cohorts, eq(cohorts.id, cohortMembers.cohortId))
+    .leftJoin(p, eq(p.userId, cohortMembers.userId))
+    .where(and(eq(cohortMembers.cohortId, cohortId), activeMember))
+    // By position: PostgreSQL would not match the CASE's bound parameters to a repeated expression.
+    .groupBy(sql`1`);
+  // awaiting_review stays 0 until submissions exist (see statuses.ts).
+  const out: Record<LearnerStatus, number> = { not_started: 0, in_progress: 0, done: 0, overdue: 0, awaiting_review: 0 };
+  for (const r of rows) out[r.status] = r.n;
+  return out;
+}
 
 /**
  * One page of members (all of them when limit is null), filtered and sorted in SQL. Sorting by
  * progress or activity and filtering by status join the per-member totals, so they work across the
- * whole cohort; the default (by name) needs no aggregate at all. `overdue`: the due date has passed.
+ * whole cohort; the default (by name) needs no aggregate at all. `today` decides who is overdue.
  */
 export async function memberRows(
   db: Db,
   cohortId: number,
-  opts: { moduleIds: number[]; filter: MemberFilter; sort: MemberSort; overdue: boolean; limit: number | null; offset: number },
+  opts: { moduleIds: number[]; filter: MemberFilter; sort: MemberSort; today: string; limit: number | null; offset: number },
 ): Promise<{ rows: MemberRow[]; total: number }> {
   const p = perMember(db, cohortId, opts.moduleIds);
   const needsTotals = opts.sort.sort !== 'name' || !!opts.filter.status;
   const completed = sql<number>`coalesce(${p.completed}, 0)`;
-  const all = opts.moduleIds.length;
+  const learner = learnerStatus(p, opts.moduleIds.length, opts.today);
   const status: Record<StatusFilter, SQL> = {
-    not_started: sql`${p.userId} IS NULL`,
-    in_progress: sql`${p.userId} IS NOT NULL AND ${completed} < ${all}`,
-    completed: sql`${all} > 0 AND ${completed} >= ${all}`,
+    not_started: sql`${learner} = 'not_started'`,
+    in_progress: sql`${learner} = 'in_progress'`,
+    done: sql`${learner} = 'done'`,
+    overdue: sql`${learner} = 'overdue'`,
+    // No submissions yet, so nobody waits for review (statuses.ts).
+    awaiting_review: sql`FALSE`,
     quiz_failed: sql`coalesce(${p.failed}, 0) > 0`,
-    overdue: opts.overdue ? sql`${completed} < ${all}` : sql`FALSE`,
   };
   const where = and(
     eq(cohortMembers.cohortId, cohortId),
@@ -79,12 +114,22 @@ export async function memberRows(
         ? // Never-active learners sort last going down and first going up, like a zero.
           [order(sql`coalesce(${p.lastActivity}, 0)`), ...byName]
         : [order(caseless(users.name)), order(users.id)];
-  const fields = { id: users.id, name: users.name, email: users.email, school: users.school, region: users.region, country: users.country };
+  const fields = {
+    id: users.id,
+    name: users.name,
+    email: users.email,
+    school: users.school,
+    region: users.region,
+    country: users.country,
+    dueDate: memberDueDate,
+    extended: sql<boolean>`CASE WHEN ${cohortMembers.dueDate} IS NULL THEN 0 ELSE 1 END`.mapWith((v) => Number(v) === 1),
+  };
   const from = (selection: Record<string, unknown>) => {
     const q = db
       .select(selection as typeof fields & { total: SQL<number> })
       .from(cohortMembers)
       .innerJoin(users, eq(users.id, cohortMembers.userId))
+      .innerJoin(cohorts, eq(cohorts.id, cohortMembers.cohortId))
       .$dynamic();
     return needsTotals ? q.leftJoin(p, eq(p.userId, cohortMembers.userId)) : q;
   };
@@ -92,11 +137,11 @@ export async function memberRows(
     .where(where)
     .orderBy(...orderBy);
   const rows = await (opts.limit === null ? query : query.limit(opts.limit).offset(opts.offset));
-  let total = rows[0]?.total ?? 0;
+  let total = Number(rows[0]?.total ?? 0);
   if (rows.length === 0 && opts.offset > 0) {
     // Past the last page the window count has no row to ride on.
     const [counted] = await from({ total: sql<number>`count(*)` }).where(where);
-    total = counted?.total ?? 0;
+    total = Number(counted?.total ?? 0);
   }
   return { rows: rows.map(({ total: _t, ...r }) => r), total };
 }

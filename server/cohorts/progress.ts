@@ -1,24 +1,39 @@
 import type { PersonSummary } from '../db/schema.ts';
 import { getCatalogue, type CatalogueCourse } from '../courses/catalogue.ts';
 import type { Db } from '../db/client.ts';
-import { type Cell, currentCertificates, memberRows, moduleTotals, progressCells, schoolsOf } from './progress-queries.ts';
+import { type Cell, currentCertificates, memberRows, moduleTotals, progressCells, schoolsOf, statusCounts } from './progress-queries.ts';
 import { cohortCourseIds, countMembers, type Cohort } from './queries.ts';
 import type { DashboardQuery } from './schemas.ts';
+import { CELL_STATUSES, type CellStatus, type LearnerStatus } from './statuses.ts';
+
+export { CELL_STATUSES, type CellStatus };
 
 // Dashboard data: the learners x modules matrix of a cohort, built from a few aggregate queries.
 
 export const PER_PAGE = 50;
-export const CELL_STATUSES = ['not_started', 'in_progress', 'completed', 'quiz_failed'] as const;
-export type CellStatus = (typeof CELL_STATUSES)[number];
 
 export interface Column {
   courseId: number;
   moduleId: number;
   label: string; // "2.3": third module of the cohort's second course
   title: string;
+  short: string; // the title cut to fit a column header; the full title goes to assistive technology
+}
+
+const SHORT_TITLE = 24;
+
+/** A title cut at a word boundary to about SHORT_TITLE characters, with an ellipsis when cut. */
+export function shortTitle(title: string): string {
+  if (title.length <= SHORT_TITLE) return title;
+  const cut = title.slice(0, SHORT_TITLE);
+  const space = cut.lastIndexOf(' ');
+  return `${(space > SHORT_TITLE / 2 ? cut.slice(0, space) : cut).replace(/[\s,.:;–-]+$/, '')}…`;
 }
 
 export interface Learner extends PersonSummary {
+  dueDate: string | null;
+  extended: boolean;
+  status: LearnerStatus;
   completed: number;
   percent: number;
   lastActivity: number | null;
@@ -35,7 +50,7 @@ export async function cohortStructure(db: Db, cohortId: number): Promise<{ cours
     .filter((c): c is CatalogueCourse => !!c)
     .sort((a, b) => a.title.localeCompare(b.title));
   const columns = courses.flatMap((course, ci) =>
-    course.modules.map((m, mi) => ({ courseId: course.id, moduleId: m.id, label: `${ci + 1}.${mi + 1}`, title: m.title })),
+    course.modules.map((m, mi) => ({ courseId: course.id, moduleId: m.id, label: `${ci + 1}.${mi + 1}`, title: m.title, short: shortTitle(m.title) })),
   );
   return { courses, columns };
 }
@@ -56,6 +71,13 @@ export function isPastDue(cohort: Pick<Cohort, 'dueDate'>, today: string): boole
   return !!cohort.dueDate && today > cohort.dueDate;
 }
 
+/** The same precedence as the SQL in progress-queries.ts (learnerStatus): done, overdue, not started, in progress. */
+export function learnerStatusOf(l: { completed: number; touched: boolean; dueDate: string | null }, all: number, today: string): LearnerStatus {
+  if (all > 0 && l.completed >= all) return 'done';
+  if (l.dueDate && today > l.dueDate) return 'overdue';
+  return l.touched ? 'in_progress' : 'not_started';
+}
+
 export function sortDirection(query: { sort: DashboardQuery['sort']; dir?: DashboardQuery['dir'] }): 'asc' | 'desc' {
   return query.dir ?? (query.sort === 'name' ? 'asc' : 'desc');
 }
@@ -68,12 +90,11 @@ async function learnersFrom(
   opts: { today: string; limit: number | null; offset: number },
 ) {
   const moduleIds = structure.columns.map((c) => c.moduleId);
-  const pastDue = isPastDue(cohort, opts.today);
   const { rows, total } = await memberRows(db, cohort.id, {
     moduleIds,
     filter: { q: query.q, school: query.school, status: query.status },
     sort: { sort: query.sort, dir: sortDirection(query) },
-    overdue: pastDue,
+    today: opts.today,
     limit: opts.limit,
     offset: opts.offset,
   });
@@ -105,12 +126,15 @@ async function learnersFrom(
   }
   const all = moduleIds.length;
   const learners: Learner[] = rows.map((r) => {
-    const p = progress.get(r.id) ?? { cells: moduleIds.map((): CellStatus => 'not_started'), completed: 0, lastActivity: null };
+    const touched = progress.get(r.id);
+    const p = touched ?? { cells: moduleIds.map((): CellStatus => 'not_started'), completed: 0, lastActivity: null };
+    const status = learnerStatusOf({ completed: p.completed, touched: !!touched, dueDate: r.dueDate }, all, opts.today);
     return {
       ...r,
       ...p,
+      status,
       percent: all ? Math.floor((p.completed / all) * 100) : 0,
-      overdue: pastDue && p.completed < all,
+      overdue: status === 'overdue',
       certificates: certs.get(r.id) ?? [],
     };
   });
@@ -127,6 +151,7 @@ export async function dashboard(db: Db, cohort: Cohort, query: DashboardQuery, t
     cohort.id,
     structure.columns.map((c) => c.moduleId),
   );
+  const summary = await statusCounts(db, cohort.id, { moduleIds: structure.columns.map((c) => c.moduleId), today });
   const byModule = new Map(totals.map((r) => [r.moduleId, r]));
   const aggregates = structure.columns.map((c) => {
     const completed = byModule.get(c.moduleId)?.completed ?? 0;
@@ -141,6 +166,7 @@ export async function dashboard(db: Db, cohort: Cohort, query: DashboardQuery, t
     aggregates,
     schools: await schoolsOf(db, cohort.id),
     pastDue: isPastDue(cohort, today),
+    summary,
   };
 }
 

@@ -29,8 +29,11 @@ export async function createCohort(db: Db, input: CohortInput, creatorId: number
 }
 
 /** The cohorts a trainer is assigned to (every cohort for an administrator), newest first, with member counts. */
-export async function listCohorts(db: Db, opts: { userId: number; all: boolean; page: number; perPage: number }) {
-  const where = opts.all ? undefined : sql`${cohorts.id} IN (SELECT cohort_id FROM cohort_trainers WHERE user_id = ${opts.userId})`;
+export async function listCohorts(db: Db, opts: { userId: number; all: boolean; page: number; perPage: number; archived?: boolean }) {
+  const where = and(
+    opts.all ? undefined : sql`${cohorts.id} IN (SELECT cohort_id FROM cohort_trainers WHERE user_id = ${opts.userId})`,
+    opts.archived ? sql`${cohorts.archivedAt} IS NOT NULL` : liveCohort,
+  );
   const rows = await db
     .select({
       id: cohorts.id,
@@ -38,6 +41,7 @@ export async function listCohorts(db: Db, opts: { userId: number; all: boolean; 
       description: cohorts.description,
       startDate: cohorts.startDate,
       dueDate: cohorts.dueDate,
+      archivedAt: cohorts.archivedAt,
       members: sql<number>`(SELECT count(*) FROM cohort_members WHERE cohort_id = ${cohorts.id} AND status = 'active')`.mapWith(Number),
       courseIds: sql<string | null>`(SELECT ${joinedValues(sql`course_id`)} FROM cohort_courses WHERE cohort_id = ${cohorts.id})`,
     })
@@ -52,13 +56,13 @@ export async function listCohorts(db: Db, opts: { userId: number; all: boolean; 
   return { rows: rows.map((r) => ({ ...r, courseIds: ids(r.courseIds) })), total: counted?.n ?? 0 };
 }
 
-/** Other cohorts a member can be moved to: those the trainer manages (all for an administrator). */
+/** Other cohorts a member can be moved to: live ones the trainer manages (all for an administrator). */
 export async function movableTargets(db: Db, opts: { userId: number; all: boolean; except: number }) {
   const mine = opts.all ? undefined : sql`${cohorts.id} IN (SELECT cohort_id FROM cohort_trainers WHERE user_id = ${opts.userId})`;
   return db
     .select({ id: cohorts.id, name: cohorts.name })
     .from(cohorts)
-    .where(and(ne(cohorts.id, opts.except), mine))
+    .where(and(ne(cohorts.id, opts.except), mine, liveCohort))
     .orderBy(asc(cohorts.name), asc(cohorts.id))
     .limit(500);
 }

@@ -6,11 +6,15 @@ import { redirect, render } from '../http/render.ts';
 import { parseInput, type FieldErrors } from '../http/validation.ts';
 import { fileStem, progressTable, sendCsv, sendXlsx } from './export.ts';
 import { invitationRoutes } from './invitations.ts';
+import { bulkRoutes } from './bulk-routes.ts';
+import { editRoutes } from './edit-routes.ts';
+import { learnerRoutes } from './learner-routes.ts';
 import { memberRoutes, membersPage } from './member-routes.ts';
 import { cohortAccess, cohortOf } from './middleware.ts';
-import { dashboard, dashboardHref, exportData, isoToday, PER_PAGE, sortDirection } from './progress.ts';
+import { dashboardPage } from './dashboard-page.ts';
+import { exportData, isoToday, PER_PAGE } from './progress.ts';
 import { addTrainer, createCohort, findTrainerByEmail, listCohorts } from './queries.ts';
-import { cohortSchema, type DashboardQuery, dashboardQuery, membersQuery, trainerSchema } from './schemas.ts';
+import { cohortSchema, dashboardQuery, membersQuery, trainerSchema } from './schemas.ts';
 
 // Route table: each route reads auth -> validate -> handler. Every /cohorts/:id* route passes
 // cohortAccess first, so a trainer reaches only cohorts they are assigned to.
@@ -34,10 +38,12 @@ export function cohortRoutes(deps: Deps): Router {
   const listPage = async (req: Request, res: Response, form: { values: FormValues; errors: FieldErrors }, status?: number) => {
     const user = signedInUser(res);
     const page = membersQuery.parse(req.query).page;
-    const { rows, total } = await listCohorts(db, { userId: user.id, all: hasRole(user, 'admin'), page, perPage: PER_PAGE });
+    // Archived cohorts are listed apart, at /cohorts?view=archived.
+    const archived = req.method === 'GET' && req.query.view === 'archived';
+    const { rows, total } = await listCohorts(db, { userId: user.id, all: hasRole(user, 'admin'), page, perPage: PER_PAGE, archived });
     const catalogue = await getCatalogue(db);
     const cohorts = rows.map((r) => ({ ...r, courses: r.courseIds.map((id) => catalogue.courseById(id)?.title).filter(Boolean) }));
-    const locals = { cohorts, total, page, pages: Math.max(1, Math.ceil(total / PER_PAGE)), courses: catalogue.courses, today: isoToday(), ...form };
+    const locals = { cohorts, total, page, archived, pages: Math.max(1, Math.ceil(total / PER_PAGE)), courses: catalogue.courses, today: isoToday(), ...form };
     return render(req, res, 'cohorts/index', locals, { status, fragment: req.method === 'POST' ? 'cohorts/_form' : 'cohorts/_list' });
   };
 
@@ -54,18 +60,7 @@ export function cohortRoutes(deps: Deps): Router {
     redirect(req, res, `/cohorts/${id}`);
   });
 
-  router.get('/cohorts/:id', async (req, res) => {
-    const cohort = cohortOf(res);
-    const query = dashboardQuery.parse(req.query);
-    const data = await dashboard(db, cohort, query);
-    const base = `/cohorts/${cohort.id}`;
-    const href = (over: Partial<DashboardQuery> = {}) => dashboardHref(base, query, over);
-    // A sort link flips the direction of the column already sorted, and starts others at their natural direction.
-    const sortHref = (sort: DashboardQuery['sort']) =>
-      href({ sort, page: 1, dir: sort === query.sort ? (sortDirection(query) === 'asc' ? 'desc' : 'asc') : undefined });
-    const exportQuery = href({ page: 1 }).slice(base.length);
-    return render(req, res, 'cohorts/show', { cohort, query, dir: sortDirection(query), href, sortHref, exportQuery, ...data }, { fragment: 'cohorts/_table' });
-  });
+  router.get('/cohorts/:id', (req, res) => dashboardPage(deps, req, res));
 
   const exportRows = async (req: Request, res: Response) => {
     const cohort = cohortOf(res);
@@ -96,5 +91,8 @@ export function cohortRoutes(deps: Deps): Router {
   });
 
   router.use(memberRoutes(deps));
+  router.use(learnerRoutes(deps));
+  router.use(bulkRoutes(deps));
+  router.use(editRoutes(deps));
   return router;
 }

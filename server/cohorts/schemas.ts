@@ -53,8 +53,37 @@ export const linkBatchSchema = z.object({
     ),
 });
 
+/**
+ * Learners ticked in a bulk form: `users` may come once or many times, each a single id or a
+ * comma-separated list (the "select all on this page" box carries the page's ids as one value, so
+ * it works without JavaScript). Anything that is not an id is dropped; an empty result is refused.
+ */
+export const selectedUsers = z.preprocess(
+  (v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]),
+  z
+    .array(z.string().max(200_000).catch(''))
+    .max(10_000)
+    .catch([])
+    .transform((values) => [
+      ...new Set(
+        values
+          .flatMap((s) => s.split(','))
+          .map((x) => Number(x.trim()))
+          .filter((n) => Number.isSafeInteger(n) && n > 0),
+      ),
+    ])
+    .refine((ids) => ids.length > 0, { message: 'validation.noneSelected' }),
+);
+export const bulkSchema = z.object({ users: selectedUsers });
+
+/** An extension: a date, or empty to go back to the cohort's due date. */
+export const extensionSchema = z.object({ dueDate: z.union([z.literal('').transform(() => null), isoDate]).default(null) });
+export const bulkExtensionSchema = z.object({ users: selectedUsers, dueDate: z.union([z.literal('').transform(() => null), isoDate]).default(null) });
+export const bulkMoveSchema = z.object({ users: selectedUsers, to: idParam });
+
 export const SORTS = ['name', 'progress', 'activity'] as const;
-export const STATUS_FILTERS = ['not_started', 'in_progress', 'completed', 'quiz_failed', 'overdue'] as const;
+/** The learner statuses of the summary (see statuses.ts), plus "failed a quiz" in any module. */
+export const STATUS_FILTERS = ['not_started', 'in_progress', 'done', 'overdue', 'awaiting_review', 'quiz_failed'] as const;
 export type Sort = (typeof SORTS)[number];
 export type StatusFilter = (typeof STATUS_FILTERS)[number];
 
@@ -62,7 +91,8 @@ export type StatusFilter = (typeof STATUS_FILTERS)[number];
 export const dashboardQuery = z.object({
   sort: z.enum(SORTS).catch('name').default('name'),
   dir: z.enum(['asc', 'desc']).optional().catch(undefined),
-  status: z.enum(STATUS_FILTERS).optional().catch(undefined),
+  // "completed" was the name of "done" in links made before the summary existed.
+  status: z.preprocess((v) => (v === 'completed' ? 'done' : v), z.enum(STATUS_FILTERS).optional().catch(undefined)),
   school: z.string().trim().max(200).catch('').default(''),
   q: z.string().trim().max(200).catch('').default(''),
   page: z.coerce.number().int().min(1).max(100000).catch(1).default(1),

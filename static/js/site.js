@@ -56,6 +56,22 @@
     if (copy) copyLink(copy);
   });
 
+  // ---- Cohort matrix: "all on this page" ticks every row (owned by the cohort pages). Without this
+  // script the box sends the page's ids itself (see views/cohorts/_table.ejs), so it still works.
+  document.addEventListener('change', (event) => {
+    const box = event.target instanceof HTMLInputElement ? event.target : null;
+    const form = box?.closest('[data-bulk-form]');
+    if (!box || !form) return;
+    const rows = [...form.querySelectorAll('input[data-pick]')];
+    const all = form.querySelector('input[data-pick-all]');
+    if (box.hasAttribute('data-pick-all')) {
+      for (const row of rows) row.checked = box.checked;
+    } else if (all) {
+      all.checked = rows.length > 0 && rows.every((row) => row.checked);
+    }
+  });
+  // ---- end of the cohort matrix section
+
   async function copyLink(button) {
     const field = document.getElementById(button.getAttribute('data-copy'));
     const status = button.closest('.share-link')?.querySelector('.copy-status');

@@ -81,9 +81,18 @@ function rowOf(html: string, email: string): string {
   return start < 0 ? '' : html.slice(start, html.indexOf('</tr>', start));
 }
 
+/** The module cells of a row: status class and the words read out beside the icon. */
 function cellTexts(row: string): string[] {
-  return [...row.matchAll(/<span class="status status-(\w+)"[^>]*>([^<]+)<\/span>/g)].map((m) => `${m[1]}:${m[2]}`);
+  return [
+    ...row.matchAll(
+      /<td class="cell"[^>]*><span class="status status-(\w+)"><span class="status-icon" aria-hidden="true">[^<]+<\/span> <span class="visually-hidden">([^<]+)<\/span>/g,
+    ),
+  ].map((m) => `${m[1]}:${m[2]}`);
 }
+
+/** The learner-level status badge shown beside a learner's progress (icon, then the words). */
+const overdueBadge =
+  '<span class="status status-overdue"><span class="status-icon" aria-hidden="true">!</span> <span class="status-text">Overdue</span></span>';
 
 describe('GET /cohorts/:id', () => {
   it('shows each learner’s module statuses as text, % complete, last activity and certificates', async () => {
@@ -115,7 +124,7 @@ describe('GET /cohorts/:id', () => {
     expect(chen).toContain('<span class="progress-label">0%</span>');
     expect(chen).toContain('Never');
     expect(cellTexts(chen)).toEqual(Array(10).fill('not_started:Not started'));
-    expect(res.text).not.toContain('status-overdue');
+    for (const row of [ada, boris, chen]) expect(row).not.toContain('status-overdue');
   });
 
   it('adds an aggregate row with the completions of each module (count and %)', async () => {
@@ -132,12 +141,14 @@ describe('GET /cohorts/:id', () => {
     await ctx.db.update(cohorts).set({ dueDate: '2026-02-01' }).where(eq(cohorts.id, cohortId));
     const res = await trainer.agent.get(`/cohorts/${cohortId}`);
     expect(rowOf(res.text, 'ada@north.org')).not.toContain('Overdue');
-    expect(rowOf(res.text, 'boris@south.org')).toContain('<span class="status status-overdue">Overdue</span>');
-    expect(rowOf(res.text, 'chen@north.org')).toContain('<span class="status status-overdue">Overdue</span>');
+    expect(rowOf(res.text, 'boris@south.org')).toContain(overdueBadge);
+    expect(rowOf(res.text, 'chen@north.org')).toContain(overdueBadge);
     const overdue = await trainer.agent.get(`/cohorts/${cohortId}?status=overdue`);
     expect(overdue.text).toContain('2 of 3 members match.');
     await ctx.db.update(cohorts).set({ dueDate: '2999-01-01' }).where(eq(cohorts.id, cohortId));
-    expect((await trainer.agent.get(`/cohorts/${cohortId}`)).text).not.toContain('status-overdue');
+    // The legend always explains "overdue"; no learner's row shows it.
+    const later = (await trainer.agent.get(`/cohorts/${cohortId}`)).text;
+    for (const email of ['ada@north.org', 'boris@south.org', 'chen@north.org']) expect(rowOf(later, email)).not.toContain('status-overdue');
   });
 
   it('sorts by name, progress and last activity', async () => {
@@ -198,7 +209,7 @@ describe('GET /cohorts/:id', () => {
       const u = await makeUser(ctx.db, { name: `Learner ${String(i).padStart(3, '0')}`, email: `l${String(i).padStart(3, '0')}@s.org` });
       await addMember(ctx.db, cohortId, u.id);
     }
-    const rows = (html: string) => [...html.matchAll(/<th scope="row" id="learner-\d+">Learner (\d+)/g)].map((m) => Number(m[1]));
+    const rows = (html: string) => [...html.matchAll(/<th scope="row" id="learner-\d+"><a href="[^"]+">Learner (\d+)/g)].map((m) => Number(m[1]));
     const first = await trainer.agent.get(`/cohorts/${cohortId}`);
     expect(rows(first.text)).toEqual(Array.from({ length: 50 }, (_, i) => i));
     expect(first.text).toContain('Page 1 of 3');

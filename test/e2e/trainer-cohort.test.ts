@@ -104,14 +104,15 @@ describe.skipIf(!chromiumAvailable)('trainer journey (browser)', () => {
       const rows = page.locator('#cohort-table tbody tr');
       expect(await rows.count()).toBe(3);
       const erin = rows.filter({ hasText: existing.email });
-      const cells = erin.locator('td .status');
+      // Module cells only (the progress column has the learner's own status); icon, then the words.
+      const cells = erin.locator('td.cell .status');
       expect(await cells.count()).toBe(course.modules.length);
-      expect(await cells.nth(0).textContent()).toBe('Done');
-      expect(await cells.nth(1).textContent()).toBe('Not started');
+      expect(await cells.nth(0).textContent()).toBe('✓ Done');
+      expect(await cells.nth(1).textContent()).toBe('○ Not started');
       expect(await erin.locator('.progress-label').textContent()).toBe('25%');
       const nina = rows.filter({ hasText: 'nina.novikova@example.org' });
       expect(await nina.locator('th').textContent()).toContain('Нина Новикова');
-      expect(await nina.locator('td .status').first().textContent()).toBe('Not started');
+      expect(await nina.locator('td.cell .status').first().textContent()).toBe('○ Not started');
       expect(await page.locator('#cohort-table tfoot td.num').first().textContent()).toContain('1');
       a11y.push(...(await reviewPage(page, 'cohort')));
 
