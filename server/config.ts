@@ -19,6 +19,12 @@ const envSchema = z.object({
   SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
   MAIL_FROM: z.string().min(3).optional(),
   LOOKUP_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(60),
+  REMINDERS_EVERY_MS: z.coerce
+    .number()
+    .int()
+    .min(10_000)
+    .max(7 * 24 * 60 * 60 * 1000)
+    .default(15 * 60 * 1000),
   TRUST_PROXY: z
     .string()
     .transform((value, ctx) => {
@@ -78,6 +84,8 @@ export interface Config {
   mailFrom: string;
   /** Certificate look-ups per minute per address (against enumeration of codes). */
   lookupRateLimit: number;
+  /** How often the reminder run looks for reminders to send (milliseconds). */
+  remindersEveryMs: number;
   /** Express's 'trust proxy': which proxies may name the client address (X-Forwarded-For). */
   trustProxy: TrustProxy;
 }
@@ -123,6 +131,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM ?? `no-reply@${new URL(baseUrl).hostname}`,
     lookupRateLimit: e.LOOKUP_RATE_LIMIT,
+    remindersEveryMs: e.REMINDERS_EVERY_MS,
     trustProxy: e.TRUST_PROXY ?? false,
   };
 }

@@ -7,6 +7,8 @@ import { ConfigError, loadConfig, type Config } from './config.ts';
 import { closeDatabase, openMigratedDatabase, startupExclusive, type Db } from './db/client.ts';
 import { CoursePackageError, loadCourses } from './courses/loader.ts';
 import { startPeriodic } from './jobs/periodic.ts';
+import { smtpTransport } from './mail/transport.ts';
+import { runReminders } from './reminders/job.ts';
 
 /** How long requests in flight may take to finish at shutdown. */
 const SHUTDOWN_GRACE_MS = 5000;
@@ -29,7 +31,15 @@ export async function start(env: Record<string, string | undefined> = process.en
   const db = await openMigratedDatabase(config.database, { poolSize: config.databasePoolSize });
   const report = await startupExclusive(db, () => loadCourses(db, config.coursesPath));
   logger.info({ courses: report.courses, modules: report.modules, archived: report.archived }, 'courses loaded');
-  const stopPeriodic = startPeriodic(db, [{ name: 'session-sweep', everyMs: 60 * 60 * 1000, work: deleteExpiredSessions }], logger);
+  const stopPeriodic = startPeriodic(
+    db,
+    [
+      { name: 'session-sweep', everyMs: 60 * 60 * 1000, work: deleteExpiredSessions },
+      // The job gets only db: the reminder run closes over the mail settings it needs.
+      { name: 'reminders', everyMs: config.remindersEveryMs, work: () => runReminders({ db, config, logger, mailTransport: smtpTransport }) },
+    ],
+    logger,
+  );
 
   const app = createApp({ db, config, logger });
   const server = await new Promise<Server>((resolve, reject) => {

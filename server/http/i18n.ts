@@ -97,6 +97,21 @@ export function translator(lang: Language): TFunction {
   return t;
 }
 
+const plainTranslators = new Map<Language, TFunction>();
+
+/**
+ * A translator that remembers nothing: for texts holding secrets (mail with sign-in links), which
+ * must not stay in the memo above.
+ */
+export function forgetfulTranslator(lang: Language): TFunction {
+  let t = plainTranslators.get(lang);
+  if (!t) {
+    t = i18n.getFixedT(lang);
+    plainTranslators.set(lang, t);
+  }
+  return t;
+}
+
 /** Remembers a language choice for a year (the switcher and sign-in both call this). */
 export function rememberLanguage(res: Response, lang: Language, secure: boolean): void {
   res.cookie(LANG_COOKIE, lang, { maxAge: 365 * 24 * 3600 * 1000, sameSite: 'lax', httpOnly: true, secure, path: '/' });

@@ -1,5 +1,5 @@
 import type { Config } from '../config.ts';
-import { isLanguage, translator } from '../http/i18n.ts';
+import { forgetfulTranslator, isLanguage } from '../http/i18n.ts';
 import type { TransportFactory } from './transport.ts';
 
 /** What sendMessage needs; the app's Deps has all of it. */
@@ -20,6 +20,8 @@ export interface Message {
   bodyKey: string;
   /** Interpolated into both texts; `site` (the issuer name) is added unless given. */
   params?: Record<string, string | number>;
+  /** Extra headers, e.g. List-Unsubscribe on reminders (RFC 2369). */
+  headers?: Record<string, string>;
 }
 
 /**
@@ -32,15 +34,19 @@ export async function sendMessage(deps: MailDeps, message: Message): Promise<boo
   const { config } = deps;
   if (!config.smtpUrl) return false;
   try {
-    const t = translator(isLanguage(message.language) ? message.language : 'en');
-    // The object option makes the translator skip its memo, so no rendered link stays in memory.
-    const params = { site: config.issuerName, ...message.params, interpolation: { escapeValue: false } };
-    await deps.mailTransport(config.smtpUrl).sendMail({
+    // A translator without a memo, so no rendered link stays in memory; a per-call interpolation
+    // option would do the same but makes i18next rebuild its expressions on every message.
+    const t = forgetfulTranslator(isLanguage(message.language) ? message.language : 'en');
+    const params = { site: config.issuerName, ...message.params };
+    const mail = {
       from: config.mailFrom,
       to: message.to,
       subject: t(message.subjectKey, params),
       text: t(message.bodyKey, params),
-    });
+      // Only when given, so transports and tests that compare the message see what they always did.
+      ...(message.headers ? { headers: message.headers } : {}),
+    };
+    await deps.mailTransport(config.smtpUrl).sendMail(mail);
     return true;
   } catch (err) {
     // Only the kind of message and the transport's error code: never the text, which may hold a link.

@@ -6,7 +6,7 @@ import type { Config } from '../config.ts';
 // SMTP_URL is configured, and every feature that sends mail says what happens without it.
 
 export interface MailTransport {
-  sendMail(message: { from: string; to: string; subject: string; text: string }): Promise<unknown>;
+  sendMail(message: { from: string; to: string; subject: string; text: string; headers?: Record<string, string> }): Promise<unknown>;
 }
 export type TransportFactory = (smtpUrl: string) => MailTransport;
 
