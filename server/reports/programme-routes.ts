@@ -6,7 +6,7 @@ import { sendCsv, sendXlsx } from '../cohorts/export.ts';
 import { type CatalogueCourse, getCatalogue } from '../courses/catalogue.ts';
 import { HttpError } from '../http/errors.ts';
 import { redirect, render } from '../http/render.ts';
-import { type FieldErrors, parseInput } from '../http/validation.ts';
+import { type FieldErrors, formText, parseInput } from '../http/validation.ts';
 import { comparisonTable, sendProgrammesPdf } from './programme-export.ts';
 import { deleteProgramme, listProgrammes, type ProgrammeRow, saveProgramme } from './programme-queries.ts';
 import { type Coverage, coverageOf } from './programmes.ts';
@@ -97,11 +97,8 @@ export function programmeRoutes({ db }: Deps): Router {
     if (parsed.ok && !parsed.data.courses.every((c) => catalogue.courseById(c))) errors.courses = 'validation.courses';
     if (!parsed.ok || Object.keys(errors).length) {
       const body = (req.body ?? {}) as Record<string, unknown>;
-      const values = {
-        name: typeof body.name === 'string' ? body.name : '',
-        description: typeof body.description === 'string' ? body.description : '',
-        courses: [body.courses].flat().map(String),
-      };
+      // Bodies may hold objects and arrays: only strings are kept (String() of an object can throw).
+      const values = { name: formText(body.name), description: formText(body.description), courses: [body.courses].flat().map(formText) };
       return page(req, res, { values, errors, editing: id }, 422);
     }
     const saved = await saveProgramme(db, parsed.data, signedInUser(res).id, id);

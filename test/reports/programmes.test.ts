@@ -83,7 +83,7 @@ describe('/admin/reports/programmes', () => {
 
     const xlsx = await admin.get(`/admin/reports/programmes?items=programme-${row!.id}&format=xlsx`).buffer(true).parse(binaryBody);
     const book = new ExcelJS.Workbook();
-    await book.xlsx.load(xlsx.body as Buffer);
+    await book.xlsx.load(xlsx.body as ExcelJS.Buffer);
     const sheet = book.worksheets[0]!;
     expect(sheet.getRow(2).getCell(1).value).toBe('KA.1 Policy Understanding');
     expect(Number(sheet.getRow(2).getCell(2).value)).toBe(ka1);
