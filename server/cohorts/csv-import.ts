@@ -89,7 +89,7 @@ export function detectDelimiter(text: string): Delimiter {
   return semicolons > commas ? ';' : ',';
 }
 
-type Located = { line: number; record: string[] };
+export type Located = { line: number; record: string[] };
 
 function records(text: string, delimiter: Delimiter): Located[] | { malformed: number } {
   let parsed: { record: string[]; info: { lines: number } }[];
@@ -122,9 +122,9 @@ function records(text: string, delimiter: Delimiter): Located[] | { malformed: n
 }
 
 /** The row of headings among the first rows, with its columns; the rows below it. */
-function findHeader(rows: Located[]): { header: Located; columns: Columns; body: Located[] } | null {
+function findHeader<C>(rows: Located[], mapHeader: (record: string[]) => C | null): { header: Located; columns: C; body: Located[] } | null {
   for (let i = 0; i < Math.min(rows.length, HEADER_SEARCH_ROWS); i++) {
-    const columns = mapColumns(rows[i]!.record);
+    const columns = mapHeader(rows[i]!.record);
     if (columns) return { header: rows[i]!, columns, body: rows.slice(i + 1) };
   }
   return null;
@@ -134,7 +134,13 @@ function stripBom(text: string): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
-export function parseCsv(input: string): ParseResult {
+export type Table<C> = { ok: true; header: Located; columns: C; body: Located[]; delimiter: Delimiter } | { ok: false; error: Problem };
+
+/**
+ * The rows of a CSV text below its row of headings, which `mapHeader` recognises (the enrolment
+ * list and the organisation registry have their own headings); `noHeaderKey` names the failure.
+ */
+export function readTable<C>(input: string, mapHeader: (record: string[]) => C | null, limits: { maxRows: number; noHeaderKey: string }): Table<C> {
   // One kind of line break, so line numbers match what an editor shows even in mixed files.
   const text = stripBom(input).replace(/\r\n?/g, '\n');
   if (text.includes('\u0000')) return { ok: false, error: { key: 'import.errors.notCsv' } };
@@ -142,7 +148,7 @@ export function parseCsv(input: string): ParseResult {
   // The separator is guessed from the first line; a title line above the headings may mislead
   // the guess, so the other separators are tried when no row of headings is found.
   const first = detectDelimiter(text);
-  let found: ReturnType<typeof findHeader> = null;
+  let found: ReturnType<typeof findHeader<C>> = null;
   let delimiter = first;
   let malformed: number | null = null;
   for (const candidate of [first, ...DELIMITERS.filter((d) => d !== first)]) {
@@ -152,17 +158,24 @@ export function parseCsv(input: string): ParseResult {
       continue;
     }
     if (located.length === 0) return { ok: false, error: { key: 'import.errors.empty' } };
-    found = findHeader(located);
+    found = findHeader(located, mapHeader);
     if (found) {
       delimiter = candidate;
       break;
     }
   }
   if (!found && malformed !== null) return { ok: false, error: { key: 'import.errors.malformed', params: { line: malformed } } };
-  if (!found) return { ok: false, error: { key: 'import.errors.noEmailColumn', params: { rows: HEADER_SEARCH_ROWS } } };
-  const { header, columns, body } = found;
-  if (body.length === 0) return { ok: false, error: { key: 'import.errors.noRows' } };
-  if (body.length > MAX_ROWS) return { ok: false, error: { key: 'import.errors.tooManyRows', params: { max: MAX_ROWS, count: body.length } } };
+  if (!found) return { ok: false, error: { key: limits.noHeaderKey, params: { rows: HEADER_SEARCH_ROWS } } };
+  if (found.body.length === 0) return { ok: false, error: { key: 'import.errors.noRows' } };
+  if (found.body.length > limits.maxRows)
+    return { ok: false, error: { key: 'import.errors.tooManyRows', params: { max: limits.maxRows, count: found.body.length } } };
+  return { ok: true, ...found, delimiter };
+}
+
+export function parseCsv(input: string): ParseResult {
+  const table = readTable(input, mapColumns, { maxRows: MAX_ROWS, noHeaderKey: 'import.errors.noEmailColumn' });
+  if (!table.ok) return table;
+  const { header, columns, body, delimiter } = table;
 
   const seen = new Map<string, number>();
   const rows = body.map(({ line, record }) => {

@@ -12,6 +12,16 @@ export type ReadAs = Encoding | 'xlsx';
 export type Upload = { ok: true; text: string; readAs: ReadAs } | { ok: false; error: Problem };
 type File = { originalname: string; mimetype: string; buffer: Buffer };
 
+/** What differs between lists (the enrolment list here, the organisation registry elsewhere). */
+export interface ReadOptions {
+  /** Is this row the row of headings? Defaults to the enrolment headings (an email column). */
+  isHeader?: (fields: string[]) => boolean;
+  maxRows?: number;
+  maxTextBytes?: number;
+  maxUnzippedBytes?: number;
+}
+const enrolmentHeader = (fields: string[]) => mapColumns(fields) !== null;
+
 /** Above this many bytes of unpacked XML a small XLSX is a zip bomb, not a list of teachers. */
 export const MAX_UNZIPPED_BYTES = 20 * 1024 * 1024;
 const MAX_ZIP_ENTRIES = 1000;
@@ -20,14 +30,14 @@ const XLSX_EXT = /\.(xlsx|xlsm)$/i;
 
 const fail = (key: string, params?: Problem['params']): Upload => ({ ok: false, error: { key: `import.errors.${key}`, params } });
 
-export async function readUpload(file: File): Promise<Upload> {
+export async function readUpload(file: File, options: ReadOptions = {}): Promise<Upload> {
   const magic = file.buffer.subarray(0, 4).toString('hex');
   // An OLE compound file: a legacy .xls, or an XLSX encrypted with a password (Excel wraps those).
   if (magic === 'd0cf11e0') {
     const encrypted = file.buffer.includes(Buffer.from('EncryptedPackage', 'utf16le')) || XLSX_EXT.test(file.originalname);
     return fail(encrypted ? 'encrypted' : 'legacy');
   }
-  if (magic === '504b0304') return readXlsx(file.buffer);
+  if (magic === '504b0304') return readXlsx(file.buffer, options);
   if (LEGACY_EXT.test(file.originalname)) return fail('legacy');
   if (XLSX_EXT.test(file.originalname) || file.mimetype.includes('spreadsheetml')) return fail('notXlsx');
   const decoded = decodeUpload(file);
@@ -74,12 +84,12 @@ function zipEntries(buffer: Buffer): ZipEntry[] | null {
  * Unpacks every entry with a bound on the output (declared sizes can lie), so memory stays
  * bounded; 'big' when the whole would pass MAX_UNZIPPED_BYTES.
  */
-function checkZip(buffer: Buffer): 'ok' | 'big' | 'broken' | 'notXlsx' | 'legacy' {
+function checkZip(buffer: Buffer, maxUnzippedBytes: number): 'ok' | 'big' | 'broken' | 'notXlsx' | 'legacy' {
   const entries = zipEntries(buffer);
   if (!entries) return 'broken';
   const names = new Set(entries.map((e) => e.name));
   if (!names.has('xl/workbook.xml')) return names.has('content.xml') || names.has('Index/Document.iwa') ? 'legacy' : 'notXlsx';
-  let budget = MAX_UNZIPPED_BYTES;
+  let budget = maxUnzippedBytes;
   for (const entry of entries) {
     const local = entry.offset;
     if (local + 30 > buffer.length || buffer.readUInt32LE(local) !== 0x04034b50) return 'broken';
@@ -119,9 +129,10 @@ function cellText(value: CellValue): string | null {
   return '';
 }
 
-async function readXlsx(buffer: Buffer): Promise<Upload> {
-  const zip = checkZip(buffer);
-  if (zip === 'big') return fail('unzippedTooLarge', { max: `${MAX_UNZIPPED_BYTES / 1024 / 1024} MB` });
+async function readXlsx(buffer: Buffer, options: ReadOptions): Promise<Upload> {
+  const { isHeader = enrolmentHeader, maxRows = MAX_ROWS, maxTextBytes = MAX_TEXT_BYTES, maxUnzippedBytes = MAX_UNZIPPED_BYTES } = options;
+  const zip = checkZip(buffer, maxUnzippedBytes);
+  if (zip === 'big') return fail('unzippedTooLarge', { max: `${maxUnzippedBytes / 1024 / 1024} MB` });
   if (zip === 'legacy') return fail('legacy');
   if (zip !== 'ok') return fail('notXlsx');
   const workbook = new ExcelJS.Workbook();
@@ -134,7 +145,7 @@ async function readXlsx(buffer: Buffer): Promise<Upload> {
   }
   const sheet = workbook.worksheets[0];
   if (!sheet || sheet.actualRowCount === 0) return fail('empty');
-  if (sheet.actualRowCount > MAX_ROWS + HEADER_SEARCH_ROWS + 1) return fail('tooManyRows', { max: MAX_ROWS, count: sheet.actualRowCount - 1 });
+  if (sheet.actualRowCount > maxRows + HEADER_SEARCH_ROWS + 1) return fail('tooManyRows', { max: maxRows, count: sheet.actualRowCount - 1 });
 
   // Each row's cells as text; null marks a formula, reported once the headings are known.
   const lines: (string | null)[][] = [];
@@ -148,7 +159,7 @@ async function readXlsx(buffer: Buffer): Promise<Upload> {
     lines.push(fields);
   }
   const texts = (fields: (string | null)[]) => fields.map((f) => f ?? '');
-  const headerIndex = lines.findIndex((fields) => fields.length > 0 && mapColumns(texts(fields)) !== null);
+  const headerIndex = lines.findIndex((fields) => fields.length > 0 && isHeader(texts(fields)));
   const nonEmptyAbove = lines.slice(0, Math.max(headerIndex, 0)).filter((f) => f.length > 0).length;
   const header = headerIndex >= 0 && nonEmptyAbove < HEADER_SEARCH_ROWS ? texts(lines[headerIndex]!) : null;
   for (const [i, fields] of lines.entries()) {
@@ -169,6 +180,6 @@ async function readXlsx(buffer: Buffer): Promise<Upload> {
     if (fields.length > 0) while (fields.length < width) fields.push('');
     text += `${fields.map(quote).join(',')}\n`;
   }
-  if (Buffer.byteLength(text) > MAX_TEXT_BYTES) return fail('textTooLarge', { max: `${MAX_TEXT_BYTES / 1024 / 1024} MB` });
+  if (Buffer.byteLength(text) > maxTextBytes) return fail('textTooLarge', { max: `${maxTextBytes / 1024 / 1024} MB` });
   return { ok: true, text, readAs: 'xlsx' };
 }
