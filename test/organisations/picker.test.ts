@@ -122,3 +122,14 @@ describe('school picker on sign-up and the profile', () => {
     expect(await userRow(ctx.db, 'ivan@example.org')).toMatchObject({ id: user.id, organisationId: null, school: 'Home school' });
   });
 });
+
+describe('GET /organisations/search: numbers', () => {
+  it('finds a school by its number however it is written', async () => {
+    const ctx = await createTestApp();
+    const ids = await seedRegistry(ctx.db);
+    for (const q of ['сош №1', 'СОШ № 1', 'school no 1', 'tiksi 1']) {
+      const res = await agent(ctx.app).get('/organisations/search').query({ schoolQuery: q }).set('HX-Request-Type', 'partial');
+      expect(res.text, q).toContain(`value="${ids.tiksi}"`);
+    }
+  });
+});
