@@ -24,6 +24,8 @@ export interface CsvRow {
   email: string;
   name: string;
   school: string;
+  /** The school's national code, when the file has a column for it: matched in the registry before the name. */
+  schoolCode: string;
   region: string;
   country: string;
   language: Language | null;
@@ -205,6 +207,7 @@ function readRow(line: number, record: string[], columns: Columns, width: number
     email: rawEmail.toLowerCase(),
     name: joinName(value, columns),
     school: value('school'),
+    schoolCode: value('schoolCode').slice(0, 64),
     region: value('region'),
     country: value('country'),
     language: null,

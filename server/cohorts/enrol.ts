@@ -3,6 +3,8 @@ import { createSignInLinkToken, createUser } from '../auth/queries.ts';
 import type { Db, DbOrTx } from '../db/client.ts';
 import { enrolInCourse } from '../learning/enrolment.ts';
 import { type CsvRow, displayName, type Plan, planImport } from './csv-import.ts';
+import { chainOf, matchTyped, type Typed, typedFor, typedKey } from '../organisations/free-text.ts';
+import { displayName as placeName } from '../organisations/names.ts';
 import { cohortStructure } from './progress.ts';
 import { addMember, answerInvitation, findUsersForImport, inviteMember, type KnownAccount, membersNeedingLinks, removeMember } from './queries.ts';
 
@@ -16,8 +18,37 @@ export interface NewAccount {
 }
 
 /** What a CSV would do, reading the database but writing nothing. */
-export async function previewImport(db: DbOrTx, cohortId: number, rows: CsvRow[]): Promise<Plan> {
-  return planImport(rows, await accountsOf(db, cohortId, rows));
+export async function previewImport(db: DbOrTx, cohortId: number, rows: CsvRow[], lang: string): Promise<Plan & { places: Map<number, SchoolMatch> }> {
+  return { ...planImport(rows, await accountsOf(db, cohortId, rows)), places: await schoolMatches(db, rows, lang) };
+}
+
+/** A row's school in the organisation registry: one entry (with where it is), several (a code is needed), or none. */
+export type SchoolMatch = { kind: 'one'; id: number; label: string; typed: Typed } | { kind: 'several' } | { kind: 'none' };
+
+/**
+ * The registry entry each row's school names (by code first, else by name, in any case or script;
+ * a typed region or country must not contradict it), keyed by line. Rows naming no school are left out.
+ */
+export async function schoolMatches(db: DbOrTx, rows: CsvRow[], lang: string): Promise<Map<number, SchoolMatch>> {
+  const named = rows.filter((r) => !r.error && (r.school || r.schoolCode));
+  const { matches, entries } = await matchTyped(
+    db,
+    named.map((r) => ({ school: r.school, region: r.region, country: r.country, code: r.schoolCode })),
+  );
+  const out = new Map<number, SchoolMatch>();
+  for (const r of named) {
+    const match = matches.get(typedKey({ school: r.school, region: r.region, country: r.country, code: r.schoolCode })) ?? { kind: 'none' };
+    if (match.kind !== 'one') {
+      out.set(r.line, match);
+      continue;
+    }
+    const chain = chainOf(entries, match.id);
+    const where = chain.slice(1).map((e) => placeName(e, lang));
+    const label = where.length ? `${placeName(chain[0]!, lang)} — ${where.join(', ')}` : placeName(chain[0]!, lang);
+    // What the new account's school, region and country become: the entry's names in its language.
+    out.set(r.line, { kind: 'one', id: match.id, label, typed: typedFor(chain, r.language ?? 'en') });
+  }
+  return out;
 }
 
 async function accountsOf(db: DbOrTx, cohortId: number, rows: CsvRow[]) {
@@ -57,6 +88,7 @@ export async function applyImport(db: Db, input: { cohortId: number; rows: CsvRo
     // Planned again inside the transaction, so what is written matches the database as it is now.
     const accounts = await accountsOf(tx, input.cohortId, input.rows);
     const plan = planImport(input.rows, accounts);
+    const places = await schoolMatches(tx, input.rows, 'en');
     const created: NewAccount[] = [];
     const invited: number[] = [];
     for (const row of plan.rows) {
@@ -64,6 +96,9 @@ export async function applyImport(db: Db, input: { cohortId: number; rows: CsvRo
       let userId = row.userId;
       if (row.outcome === 'new') {
         const name = displayName(row);
+        // A school found in the registry: the account belongs to it, named as the registry names it.
+        const place = places.get(row.line);
+        const where = place?.kind === 'one' ? { organisationId: place.id, ...place.typed } : { school: row.school, region: row.region, country: row.country };
         // createUser opens its own transaction: it joins this one as a savepoint (on both engines).
         userId = await createUser(
           tx,
@@ -71,9 +106,7 @@ export async function applyImport(db: Db, input: { cohortId: number; rows: CsvRo
             email: row.email,
             name,
             passwordHash: null,
-            school: row.school,
-            region: row.region,
-            country: row.country,
+            ...where,
             language: row.language ?? 'en',
             createdBy: input.by.id,
           },

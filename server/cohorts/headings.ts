@@ -1,7 +1,7 @@
 // The column headings of an enrolment list. Spreadsheets made by people use many spellings;
 // Russian headings are common in our schools. Headings compare case- and space-insensitively.
 
-export const FIELDS = ['email', 'name', 'family', 'given', 'patronymic', 'school', 'region', 'country', 'language'] as const;
+export const FIELDS = ['email', 'name', 'family', 'given', 'patronymic', 'school', 'schoolCode', 'region', 'country', 'language'] as const;
 export type Field = (typeof FIELDS)[number];
 
 /** Lower case, ё as е, without spaces, dots, hyphens, underscores, asterisks and colons. */
@@ -55,6 +55,7 @@ const SPELLINGS: Record<Field, string[]> = {
     'organisation',
     'organization',
   ],
+  schoolCode: ['school code', 'school_code', 'код школы', 'код оо', 'код организации', 'код образовательной организации'],
   region: ['region', 'регион', 'субъект рф', 'субъект российской федерации', 'субъект', 'область', 'state', 'province'],
   country: ['country', 'страна'],
   language: ['language', 'lang', 'язык', 'язык интерфейса'],

@@ -5,7 +5,7 @@ import { fileStem, sendCsv, sendXlsx } from './export.ts';
 // A list to fill in, for the import form: the headings in the reader's language (the import
 // recognises both) and one example row.
 
-const COLUMNS = ['email', 'family', 'given', 'patronymic', 'school', 'region', 'country', 'language'] as const;
+const COLUMNS = ['email', 'family', 'given', 'patronymic', 'school', 'schoolCode', 'region', 'country', 'language'] as const;
 
 /** ?language=en|ru (not ?lang=, which would switch the interface language too), else the reader's. */
 function templateLanguage(req: Request, res: Response): 'en' | 'ru' {

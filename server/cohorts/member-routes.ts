@@ -113,7 +113,7 @@ export function memberRoutes(deps: Deps): Router {
         mail: mailEnabled(config),
       });
     }
-    const plan = await previewImport(db, cohort.id, parsed.rows);
+    const plan = await previewImport(db, cohort.id, parsed.rows, res.locals.lang);
     // Only administrators may learn which addresses have accounts: a trainer sees one "to add" count.
     return render(req, res, 'cohorts/preview', {
       cohort,

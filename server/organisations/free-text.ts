@@ -64,19 +64,71 @@ async function withAncestors(db: DbOrTx, ids: number[]): Promise<{ entries: Map<
 }
 
 /** The entry and its ancestors, nearest first. */
-function chainOf(entries: Map<number, Entry>, id: number): Entry[] {
+export function chainOf(entries: Map<number, Entry>, id: number): Entry[] {
   const chain: Entry[] = [];
   for (let e = entries.get(id); e && chain.length < 3; e = e.parentId === null ? undefined : entries.get(e.parentId)) chain.push(e);
   return chain;
 }
 
 /** What a linked person's free text becomes: the names of the entry's levels in their language (as setPersonOrganisation does). */
-function typedFor(chain: Entry[], lang: string): Typed {
+export function typedFor(chain: Entry[], lang: string): Typed {
   const named = (kind: OrganisationKind) => {
     const e = chain.find((c) => c.kind === kind);
     return e ? displayName(e, lang) : '';
   };
   return { school: named('school'), region: named('region'), country: named('country') };
+}
+
+export type TypedMatch = { kind: 'one'; id: number } | { kind: 'several' } | { kind: 'none' };
+
+/**
+ * What each typed (school, region, country) names in the registry: its school (else region, else
+ * country) by any name an entry is known by, or by code when one is given, keeping only entries
+ * whose own region and country the typed ones do not contradict. Keyed by typedKey.
+ */
+export async function matchTyped(
+  db: DbOrTx,
+  groups: (Typed & { code?: string })[],
+): Promise<{ matches: Map<string, TypedMatch>; entries: Map<number, Entry> }> {
+  const wanted = new Map<OrganisationKind, Set<string>>(ORGANISATION_KINDS.map((k) => [k, new Set()]));
+  for (const g of groups) {
+    const { kind, text } = level(g);
+    const key = nameKey(text);
+    if (key) wanted.get(kind)!.add(key);
+  }
+  const byName = await entriesByName(db, wanted);
+  const byCode = new Map<string, number>();
+  const codes = [...new Set(groups.map((g) => g.code?.trim() ?? '').filter(Boolean))];
+  for (const part of chunks(codes)) {
+    for (const e of await db
+      .select({ id: organisations.id, code: organisations.code })
+      .from(organisations)
+      .where(and(eq(organisations.kind, 'school'), inArray(organisations.code, part))))
+      byCode.set(e.code!, e.id);
+  }
+  const candidates = new Set<number>(byCode.values());
+  for (const list of byName.values()) for (const e of list) candidates.add(e.id);
+  const { entries, keys } = await withAncestors(db, [...candidates]);
+  const matches = new Map<string, TypedMatch>();
+  for (const g of groups) {
+    const code = g.code?.trim();
+    if (code) {
+      const id = byCode.get(code);
+      matches.set(typedKey(g), id === undefined ? { kind: 'none' } : { kind: 'one', id });
+      continue;
+    }
+    const { kind, text } = level(g);
+    const found = (byName.get(codeKey(kind, nameKey(text))) ?? []).filter((e) => {
+      const chain = chainOf(entries, e.id);
+      const contradicts = (k: OrganisationKind, typed: string) => {
+        const ancestor = chain.find((c) => c.kind === k);
+        return typed !== '' && ancestor !== undefined && !keys.get(ancestor.id)?.has(nameKey(typed));
+      };
+      return !contradicts('region', g.region) && !contradicts('country', g.country);
+    });
+    matches.set(typedKey(g), found.length === 1 ? { kind: 'one', id: found[0]!.id } : found.length ? { kind: 'several' } : { kind: 'none' });
+  }
+  return { matches, entries };
 }
 
 /**
@@ -90,29 +142,9 @@ export async function linkExactMatches(db: Db): Promise<number> {
     .from(users)
     .where(unlinked)
     .groupBy(users.school, users.region, users.country);
-  const wanted = new Map<OrganisationKind, Set<string>>(ORGANISATION_KINDS.map((k) => [k, new Set()]));
-  for (const g of groups) {
-    const { kind, text } = level(g);
-    const key = nameKey(text);
-    if (key) wanted.get(kind)!.add(key);
-  }
-  const byName = await entriesByName(db, wanted);
-  const candidates = new Set<number>();
-  for (const list of byName.values()) for (const e of list) candidates.add(e.id);
-  const { entries, keys } = await withAncestors(db, [...candidates]);
+  const { matches, entries } = await matchTyped(db, groups);
   const targets = new Map<string, number>(); // typed text → the one entry it names
-  for (const g of groups) {
-    const { kind, text } = level(g);
-    const found = (byName.get(codeKey(kind, nameKey(text))) ?? []).filter((e) => {
-      const chain = chainOf(entries, e.id);
-      const contradicts = (k: OrganisationKind, typed: string) => {
-        const ancestor = chain.find((c) => c.kind === k);
-        return typed !== '' && ancestor !== undefined && !keys.get(ancestor.id)?.has(nameKey(typed));
-      };
-      return !contradicts('region', g.region) && !contradicts('country', g.country);
-    });
-    if (found.length === 1) targets.set(typedKey(g), found[0]!.id);
-  }
+  for (const [key, match] of matches) if (match.kind === 'one') targets.set(key, match.id);
   if (!targets.size) return 0;
   return db.transaction(async (tx) => {
     let linked = 0;
@@ -137,7 +169,7 @@ export async function linkExactMatches(db: Db): Promise<number> {
 }
 
 const PAGE = 5000;
-const typedKey = (g: Typed) => JSON.stringify([g.school, g.region, g.country]);
+export const typedKey = (g: Typed & { code?: string }) => JSON.stringify([g.school, g.region, g.country, g.code?.trim() ?? '']);
 
 /**
  * One UPDATE … FROM (VALUES …) per batch, joined on the primary key (plain SQL both engines

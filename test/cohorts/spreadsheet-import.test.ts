@@ -189,9 +189,11 @@ describe('GET /cohorts/:id/import/template.csv and .xlsx', () => {
     expect(ru.status).toBe(200);
     expect(ru.headers['content-type']).toBe('text/csv; charset=utf-8');
     expect(ru.headers['content-disposition']).toContain('import-template-ru.csv');
-    expect(ru.text.split('\r\n')[0]).toBe('\uFEFF"Адрес электронной почты","Фамилия","Имя","Отчество","Образовательная организация","Регион","Страна","Язык"');
+    expect(ru.text.split('\r\n')[0]).toBe(
+      '\uFEFF"Адрес электронной почты","Фамилия","Имя","Отчество","Образовательная организация","Код школы","Регион","Страна","Язык"',
+    );
     const en = await trainer.agent.get(`/cohorts/${cohortId}/import/template.csv?language=en`).buffer(true);
-    expect(en.text.split('\r\n')[0]).toBe('\uFEFF"Email","Last name","First name","Middle name","School","Region","Country","Language"');
+    expect(en.text.split('\r\n')[0]).toBe('\uFEFF"Email","Last name","First name","Middle name","School","School code","Region","Country","Language"');
 
     const xlsx = await trainer.agent.get(`/cohorts/${cohortId}/import/template.xlsx?language=ru`).buffer(true).parse(binaryBody);
     expect(xlsx.status).toBe(200);
