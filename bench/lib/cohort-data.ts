@@ -1,3 +1,4 @@
+import ExcelJS from 'exceljs';
 import type { Db } from '../../server/db/client.ts';
 import { certificates, moduleProgress } from '../../server/db/schema.ts';
 
@@ -21,18 +22,39 @@ export function prng(seed = 42): () => number {
 
 export const SCHOOLS = 40;
 
-/** email,name,school,region,country,language: `rows` teachers spread over 40 schools. */
-export function enrolmentCsv(rows: number): string {
-  const lines = ['email,name,school,region,country,language'];
+const HEADER = ['email', 'name', 'school', 'region', 'country', 'language'];
+
+/** The enrolment rows: `rows` teachers spread over 40 schools, a third of them with Cyrillic names. */
+function enrolmentRows(rows: number): string[][] {
+  const out: string[][] = [];
   for (let i = 0; i < rows; i++) {
     const n = String(i).padStart(5, '0');
     const school = `School ${String(i % SCHOOLS).padStart(2, '0')}`;
     const ru = i % 3 === 0;
-    lines.push(
-      `teacher${n}@schools.example.org,${ru ? 'Учитель' : 'Teacher'} ${n},${school},${ru ? 'Sakha' : 'Nunavut'},${ru ? 'Russia' : 'Canada'},${ru ? 'ru' : 'en'}`,
-    );
+    out.push([
+      `teacher${n}@schools.example.org`,
+      `${ru ? 'Учитель' : 'Teacher'} ${n}`,
+      school,
+      ru ? 'Sakha' : 'Nunavut',
+      ru ? 'Russia' : 'Canada',
+      ru ? 'ru' : 'en',
+    ]);
   }
-  return `${lines.join('\n')}\n`;
+  return out;
+}
+
+/** email,name,school,region,country,language as CSV text. */
+export function enrolmentCsv(rows: number): string {
+  return `${[HEADER, ...enrolmentRows(rows)].map((r) => r.join(',')).join('\n')}\n`;
+}
+
+/** The same rows as enrolmentCsv, as an XLSX workbook (one sheet) built in memory, the way Excel would save it. */
+export async function enrolmentXlsx(rows: number): Promise<Buffer> {
+  const book = new ExcelJS.Workbook();
+  const sheet = book.addWorksheet('Teachers');
+  sheet.addRow(HEADER);
+  for (const row of enrolmentRows(rows)) sheet.addRow(row);
+  return Buffer.from(await book.xlsx.writeBuffer());
 }
 
 /**
