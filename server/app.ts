@@ -7,7 +7,10 @@ import { authRoutes } from './auth/routes.ts';
 import { certificateRoutes } from './certificates/routes.ts';
 import { smtpTransport, type TransportFactory } from './mail/transport.ts';
 import { cohortRoutes } from './cohorts/routes.ts';
+import { reminderRoutes } from './reminders/routes.ts';
 import { reportRoutes } from './reports/routes.ts';
+import { organisationAdminRoutes } from './organisations/admin-routes.ts';
+import { slipRoutes } from './slips/routes.ts';
 import type { Config } from './config.ts';
 import type { Db } from './db/client.ts';
 import { accessLog } from './http/access-log.ts';
@@ -22,6 +25,7 @@ import { viewHelpers } from './http/locals.ts';
 import { configureViews } from './http/render.ts';
 import { sameOriginWrites, securityHeaders } from './http/security.ts';
 import { staticRouter } from './http/static.ts';
+import { organisationRoutes } from './organisations/routes.ts';
 
 export interface AppDeps {
   db: Db;
@@ -59,11 +63,15 @@ export function createApp({ db, config, logger = pino({ level: config.logLevel }
   app.use(healthRoutes(deps));
   app.use(authRoutes(deps));
   app.use(frameworkRoutes(deps));
+  app.use(organisationRoutes(deps));
   app.use(learningRoutes(deps));
   app.use(courseRoutes(deps));
   app.use(certificateRoutes(deps));
   app.use(cohortRoutes(deps));
+  app.use(reminderRoutes(deps));
+  app.use(slipRoutes(deps));
   app.use(reportRoutes(deps));
+  app.use(organisationAdminRoutes(deps));
 
   app.use(notFound);
   app.use(errorHandler(logger, { showStack: config.env === 'development', pageLocals }));

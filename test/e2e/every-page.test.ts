@@ -44,6 +44,12 @@ describe.skipIf(!chromiumAvailable || !javaAvailable)('every page type (browser,
     const { certificatesOfUser } = await import('../../server/certificates/issue.ts');
     const code = (await certificatesOfUser(server.db, accounts.teacher.id))[0]?.code;
     if (!code) throw new Error('the teacher has no certificate');
+    // A registry entry, so the search and the registry pages have something to show, and an
+    // unsubscribe token for the teacher's membership, as the first reminder would set it.
+    const { createOrganisation } = await import('../../server/organisations/queries.ts');
+    await createOrganisation(server.db, { kind: 'country', parentId: null, code: 'RU', nameEn: 'Russia', nameRu: 'Россия' });
+    const { cohortMembers } = await import('../../server/db/schema.ts');
+    await server.db.update(cohortMembers).set({ unsubscribeToken: 'every-page-unsubscribe-token-0001' });
     const first = course.modules[0]!.slug;
     const ru = await courseOf(server, 'arctic-teaching-ict');
     pages = [
@@ -55,13 +61,31 @@ describe.skipIf(!chromiumAvailable || !javaAvailable)('every page type (browser,
         '/framework',
         '/framework/KA.1',
       ].map((p) => ({ role: 'visitor' as const, path: p })),
-      ...['/login', '/signup', '/password-reset', '/certificates', `/certificates/${code}`, '/no-such-page'].map((p) => ({
+      ...['/login', '/signup?schoolQuery=russia', '/password-reset', '/certificates', `/certificates/${code}`, '/no-such-page', '/organisations/search?q=russia', '/reminders/unsubscribe/every-page-unsubscribe-token-0001'].map((p) => ({
         role: 'visitor' as const,
         path: p,
       })),
-      ...['/dashboard', '/profile', `/courses/${course.slug}`, `/courses/${course.slug}/${first}`, '/'].map((p) => ({ role: 'teacher' as const, path: p })),
-      ...['/cohorts', `/cohorts/${cohortId}`, `/cohorts/${cohortId}/members`].map((p) => ({ role: 'trainer' as const, path: p })),
-      ...['/admin/users', '/admin/reports/compliance', '/admin/reports/compliance/teachers', '/admin/records'].map((p) => ({
+      ...['/dashboard', '/profile?schoolQuery=russia', `/courses/${course.slug}`, `/courses/${course.slug}/${first}`, '/'].map((p) => ({ role: 'teacher' as const, path: p })),
+      ...[
+        '/cohorts',
+        `/cohorts/${cohortId}`,
+        `/cohorts/${cohortId}/members`,
+        `/cohorts/${cohortId}/reminders`,
+        `/cohorts/${cohortId}/learners/${accounts.teacher.id}`,
+        `/cohorts/${cohortId}/edit`,
+        `/cohorts/${cohortId}/archive`,
+      ].map((p) => ({ role: 'trainer' as const, path: p })),
+      ...[
+        '/admin/users',
+        '/admin/reports/compliance',
+        '/admin/reports/compliance/teachers',
+        '/admin/reports/compliance/over-time',
+        '/admin/reports/programmes',
+        '/admin/records',
+        '/admin/organisations',
+        '/admin/organisations/import',
+        '/admin/organisations/unmatched',
+      ].map((p) => ({
         role: 'admin' as const,
         path: p,
       })),
