@@ -1,10 +1,9 @@
 import type { Response } from 'express';
 import type { TFunction } from 'i18next';
-import PDFDocument from 'pdfkit';
-import { fonts } from '../certificates/pdf-fonts.ts';
 import { FRAMEWORK } from '../framework/ict-cft.ts';
+import { PAGE, pdfTable, reportDocument } from './pdf-table.ts';
 import type { Coverage, CoverageCell } from './programmes.ts';
-import type { frameworkLabels } from './report.ts';
+import { formatGeneratedAt, type frameworkLabels } from './report.ts';
 
 // The programme comparison as a table (CSV and XLSX) and as a landscape A4 PDF in the
 // certificates' fonts, stating the framework it is measured against and when it was made.
@@ -43,15 +42,8 @@ export function comparisonTable(chosen: Coverage[], labels: Labels, t: TFunction
   return { headers, rows };
 }
 
-const W = 841.89;
-const H = 595.28;
-const M = 36;
-
 export function sendProgrammesPdf(res: Response, chosen: Coverage[], labels: Labels, t: TFunction, lang: string): void {
-  const { regular, bold } = fonts();
-  const doc = new PDFDocument({ size: 'A4', layout: 'landscape', margin: M, info: { Title: t('reports:programmes.title') }, lang });
-  doc.registerFont('r', regular);
-  doc.registerFont('b', bold);
+  const doc = reportDocument(t('reports:programmes.title'), lang);
   res.attachment('ict-cft-programmes.pdf');
   res.type('application/pdf');
   res.setHeader('Cache-Control', 'no-store');
@@ -59,49 +51,27 @@ export function sendProgrammesPdf(res: Response, chosen: Coverage[], labels: Lab
 
   doc.font('b').fontSize(16).text(t('reports:programmes.title'));
   doc.font('r').fontSize(8.5).fillColor('#55606e');
-  const generated = new Intl.DateTimeFormat(lang, { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' }).format(new Date());
-  doc.text(`${t('reports:meta.generatedAt')}: ${generated} UTC`);
+  doc.text(`${t('reports:meta.generatedAt')}: ${formatGeneratedAt(new Date().toISOString(), lang)}`);
   doc.text(`${t('reports:meta.framework')}: ${FRAMEWORK.name}, ${t('reports:meta.version', { version: FRAMEWORK.version })}. ${FRAMEWORK.citation}`);
   doc.moveDown(0.6);
 
   const first = 170;
-  const col = (W - 2 * M - first) / Math.max(1, chosen.length);
-  const row = (cells: string[], opts: { font: string; size: number; fill?: string }) => {
-    const heights = cells.map((text, i) =>
-      doc
-        .font(opts.font)
-        .fontSize(opts.size)
-        .heightOfString(text, { width: (i === 0 ? first : col) - 6 }),
-    );
-    const h = Math.max(...heights) + 6;
-    if (doc.y + h > H - M) doc.addPage();
-    const y = doc.y;
-    if (opts.fill) doc.rect(M, y, W - 2 * M, h).fill(opts.fill);
-    doc.fillColor('#1b2430');
-    cells.forEach((text, i) =>
-      doc
-        .font(opts.font)
-        .fontSize(opts.size)
-        .text(text, M + 3 + (i === 0 ? 0 : first + (i - 1) * col), y + 3, { width: (i === 0 ? first : col) - 6 }),
-    );
-    doc
-      .moveTo(M, y + h)
-      .lineTo(W - M, y + h)
-      .lineWidth(0.5)
-      .strokeColor('#c9d3df')
-      .stroke();
-    doc.x = M;
-    doc.y = y + h;
-  };
-  row(
+  const col = (PAGE.width - 2 * PAGE.margin - first) / Math.max(1, chosen.length);
+  const table = pdfTable(
+    doc,
+    [first, ...chosen.map(() => col)],
     [
-      t('reports:programmes.competency'),
-      ...chosen.map((c) => `${c.name}\n${t('reports:programmes.ofEighteen', { count: c.covered })} · ${t('reports:programmes.hours', { hours: c.hours })}`),
+      {
+        cells: [
+          t('reports:programmes.competency'),
+          ...chosen.map((c) => `${c.name}\n${t('reports:programmes.ofEighteen', { count: c.covered })} · ${t('reports:programmes.hours', { hours: c.hours })}`),
+        ],
+        style: { font: 'b', size: 8.5, fill: '#f3f6f9' },
+      },
     ],
-    { font: 'b', size: 8.5, fill: '#f3f6f9' },
   );
   labels.competencies.forEach((comp, i) => {
-    row([`${comp.code} ${comp.title}`, ...chosen.map((c) => cellText(c.cells[i]!, t))], { font: 'r', size: 8 });
+    table.row([`${comp.code} ${comp.title}`, ...chosen.map((c) => cellText(c.cells[i]!, t))], { font: 'r', size: 8 });
   });
   doc.end();
 }

@@ -175,7 +175,36 @@ export function frameworkLabels(lang: string) {
 /** The 6x3 matrix: for each aspect (rows), the index into COMPETENCIES of each level (columns). */
 export const MATRIX: number[][] = ASPECTS.map((a) => LEVELS.map((l) => COMPETENCIES.findIndex((c) => c.aspect === a.number && c.level === l.code)));
 
-/** Heat-map shade for a percentage: 0 for none, then 1-5 in steps of 20 points (80% and over is 5). */
+/**
+ * The sequential colour scale of the heat map and the group table: one hue, light to dark, and
+ * for each step the text colour that keeps contrast above 4.5:1 (ink 14.6:1 to 6.3:1, white 5.6:1
+ * and 10.8:1). `from`/`to` are the percentages the step covers (one decimal, as shown). The CSS
+ * classes heat-0…heat-5 in static/css/reports.css and the PDF export read these colours.
+ */
+export const HEAT_STEPS = [
+  { level: 0, from: 0, to: 0, background: '#f4f7fb', text: '#1b2430' },
+  { level: 1, from: 0.1, to: 19.9, background: '#dbe7f4', text: '#1b2430' },
+  { level: 2, from: 20, to: 39.9, background: '#b0cbe8', text: '#1b2430' },
+  { level: 3, from: 40, to: 59.9, background: '#7ea8d8', text: '#1b2430' },
+  { level: 4, from: 60, to: 79.9, background: '#2f6aad', text: '#ffffff' },
+  { level: 5, from: 80, to: 100, background: '#0b3d75', text: '#ffffff' },
+] as const;
+
+/** The step of a percentage: 0 for none, then 1-5 in steps of 20 points (80% and over is 5). */
 export function heatLevel(p: number): number {
   return p <= 0 ? 0 : Math.min(5, 1 + Math.floor(p / 20));
+}
+
+const LOCALES: Record<string, string> = { en: 'en-GB', ru: 'ru-RU' };
+const stampFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** When a report was generated, in the reader's language, to the minute, in UTC ("30 November 2026 at 05:09 UTC"). */
+export function formatGeneratedAt(iso: string, lang: string): string {
+  const locale = LOCALES[lang] ?? 'en-GB';
+  let format = stampFormats.get(locale);
+  if (!format) {
+    format = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' });
+    stampFormats.set(locale, format);
+  }
+  return `${format.format(new Date(iso))} UTC`;
 }

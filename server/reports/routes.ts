@@ -8,12 +8,13 @@ import { render } from '../http/render.ts';
 import { type FieldErrors, parseInput } from '../http/validation.ts';
 import { sendGroupedCsv, sendTeachersCsv } from './export-csv.ts';
 import { complianceJson } from './export-json.ts';
+import { sendCompliancePdf } from './export-pdf.ts';
 import { sendXlsx } from './export-xlsx.ts';
 import { findOrganisation } from '../organisations/queries.ts';
 import { overTimeRoutes } from './over-time-routes.ts';
 import { programmeRoutes } from './programme-routes.ts';
 import { countTeachers, excludedStaff, filterOptions, moduleTitles } from './queries.ts';
-import { buildComplianceReport, frameworkLabels, GROUPS_PER_PAGE, heatLevel, MATRIX, pageOf, reportMetadata } from './report.ts';
+import { buildComplianceReport, formatGeneratedAt, frameworkLabels, GROUPS_PER_PAGE, HEAT_STEPS, heatLevel, MATRIX, pageOf, reportMetadata } from './report.ts';
 import { type Filters, filterSchema, type Layout, layoutSchema, reportQuery } from './schemas.ts';
 import { isoDay, teacherPage } from './teachers.ts';
 
@@ -51,6 +52,8 @@ function viewLocals(filters: Filters | undefined, layout: Layout, lang: string) 
     labels: frameworkLabels(lang),
     matrix: MATRIX,
     heatLevel,
+    heatSteps: HEAT_STEPS,
+    generatedAtText: (iso: string) => formatGeneratedAt(iso, lang),
     isoDay,
     groupedHref: grouped,
     sortHref: (key: string) =>
@@ -89,6 +92,8 @@ export function reportRoutes(deps: Deps): Router {
         return sendGroupedCsv(res, report, locals.labels, t);
       case 'xlsx':
         return sendXlsx(res, db, filters, report, locals.labels, await moduleTitles(db), t);
+      case 'pdf':
+        return sendCompliancePdf(res, report, locals.labels, t, lang);
       default: {
         const page = pageOf(report.groups, layout.page, GROUPS_PER_PAGE);
         return render(req, res, 'reports/compliance', { ...locals, report, page }, { fragment: 'reports/_results' });

@@ -58,7 +58,7 @@ export const layoutSchema = z.object({
   sort: z.enum(SORT_KEYS).catch('name').default('name'),
   dir: z.enum(['asc', 'desc']).catch('asc').default('asc'),
   page: z.coerce.number().int().min(1).max(1_000_000).catch(1).default(1),
-  format: z.enum(['html', 'csv', 'xlsx', 'json']).catch('html').default('html'),
+  format: z.enum(['html', 'csv', 'xlsx', 'json', 'pdf']).catch('html').default('html'),
   detail: text,
 });
 

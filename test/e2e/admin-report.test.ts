@@ -51,7 +51,8 @@ describe.skipIf(!chromiumAvailable)('administrator journey (browser)', () => {
       await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Reports' }).click();
       await page.waitForURL('**/admin/reports/compliance');
       const teachersOnPage = async () => Number(await page.locator('#report-results dd[data-teachers]').getAttribute('data-teachers'));
-      const countOnPage = async (code: string) => Number(await page.locator(`#report-results td.heat[data-code="${code}"]`).getAttribute('data-count'));
+      const countOnPage = async (code: string) =>
+        Number(await page.locator(`#report-results .heat-map td.heat[data-code="${code}"]`).getAttribute('data-count'));
       expect(await countOnPage('KA.1')).toBe(3);
 
       // Filter by country: htmx swaps the results and pushes the filters into the address.
