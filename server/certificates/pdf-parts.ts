@@ -267,3 +267,18 @@ export function drawStamp(doc: Doc, parent: Struct, text: string): void {
     doc.restore();
   });
 }
+
+/**
+ * The document's bytes once it ends. Listening starts at once (call it before drawing); a failure
+ * before the caller awaits does not count as an unhandled rejection.
+ */
+export function collectPdf(doc: Doc): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  const done = new Promise<Buffer>((resolve, reject) => {
+    doc.on('data', (chunk: Buffer) => chunks.push(chunk));
+    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.on('error', reject);
+  });
+  done.catch(() => {});
+  return done;
+}

@@ -7,6 +7,7 @@ import {
   COLOR,
   CONTENT,
   centered,
+  collectPdf,
   drawCompetencies,
   drawFrame,
   drawSignature,
@@ -75,12 +76,7 @@ export function renderCertificatePdf(cert: PdfCertificate, options: PdfOptions):
   });
   doc.registerFont(REGULAR, regular);
   doc.registerFont(BOLD, bold);
-  const chunks: Buffer[] = [];
-  const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on('data', (chunk: Buffer) => chunks.push(chunk));
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
-  });
+  const done = collectPdf(doc);
   const root = doc.struct('Document');
   doc.addStructure(root);
   const text = (type: string, value: string, y: number, style: Parameters<typeof centered>[3], options?: PDFKit.Mixins.StructureElementOptions) =>

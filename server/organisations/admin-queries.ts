@@ -1,8 +1,8 @@
 import { aliasedTable, and, asc, count, eq, inArray, ne, sql, type SQL } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db/client.ts';
 import { type OrganisationKind, organisationNames, organisations, USER_LANGUAGES, users } from '../db/schema.ts';
-import { displayName, searchTextOf, searchWords } from './names.ts';
-import type { PlacedOrganisation } from './queries.ts';
+import { displayName, searchTextOf } from './names.ts';
+import { type PlacedOrganisation, wordConditions } from './queries.ts';
 
 // The administrators' reads and writes of the registry beyond queries.ts: the paginated list,
 // the parents an entry may have, descendants, and merging a duplicate into another entry.
@@ -27,7 +27,7 @@ export async function listOrganisations(
   db: DbOrTx,
   opts: { q: string; kind: OrganisationKind | null; parentId: number | null; page: number; perPage: number },
 ): Promise<{ rows: ListedOrganisation[]; total: number }> {
-  const conditions: SQL[] = searchWords(opts.q).map((w) => sql`${organisations.searchText} LIKE ${`% ${w}%`}`);
+  const conditions: SQL[] = wordConditions(opts.q);
   if (opts.kind) conditions.push(eq(organisations.kind, opts.kind));
   if (opts.parentId !== null) conditions.push(eq(organisations.parentId, opts.parentId));
   const where = conditions.length ? and(...conditions) : undefined;

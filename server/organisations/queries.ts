@@ -87,15 +87,19 @@ export function placeLabel(org: PlacedOrganisation, lang: string): string {
 
 export const SEARCH_LIMIT = 20;
 
+/** Every word of the query begins a word of the entry's names or code (see searchTextOf). */
+export function wordConditions(query: string): SQL[] {
+  // Folded words hold only letters and digits, so they need no LIKE escaping.
+  return searchWords(query).map((w) => sql`${organisations.searchText} LIKE ${`% ${w}%`}`);
+}
+
 /**
  * Entries whose names or code have words beginning with every word of the query, schools first,
  * then by name. A scan of the folded search text: at 50,000 schools well under 50 ms (benchmarked).
  */
 export async function searchOrganisations(db: DbOrTx, query: string, opts: { kinds?: OrganisationKind[]; limit?: number } = {}): Promise<PlacedOrganisation[]> {
-  const words = searchWords(query);
-  if (!words.length) return [];
-  // Folded words hold only letters and digits, so they need no LIKE escaping.
-  const conditions = words.map((w) => sql`${organisations.searchText} LIKE ${`% ${w}%`}`);
+  const conditions = wordConditions(query);
+  if (!conditions.length) return [];
   if (opts.kinds?.length) conditions.push(inArray(organisations.kind, opts.kinds));
   const rows = await placedQuery(db, and(...conditions))
     .orderBy(sql`CASE ${organisations.kind} WHEN 'school' THEN 0 WHEN 'region' THEN 1 ELSE 2 END`, asc(organisations.searchText), asc(organisations.id))

@@ -1,5 +1,6 @@
 import { and, count, desc, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
+import { asBoolean } from '../db/dialect.ts';
 import {
   cohortMembers,
   cohorts,
@@ -82,7 +83,7 @@ export async function sendLog(db: Db, cohortId: number, page: number) {
       createdAt: reminderSends.createdAt,
       toName: users.name,
       toEmail: users.email,
-      toTrainer: sql<boolean>`${reminderSends.kind} = 'digest'`.mapWith((v: unknown) => v === true || v === 1 || v === 't'),
+      toTrainer: asBoolean(sql`${reminderSends.kind} = 'digest'`),
       // A scalar subquery, not a second join on users: aliases are engine-specific in drizzle.
       sentBy: sql<string | null>`(SELECT s.name FROM users s WHERE s.id = ${reminderSends.sentBy})`,
     })

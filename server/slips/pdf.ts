@@ -1,7 +1,7 @@
 import PDFDocument from 'pdfkit';
 import QRCode from 'qrcode';
 import { fonts } from '../certificates/pdf-fonts.ts';
-import { artifact, BOLD, COLOR, fitOneLine, REGULAR, tagged } from '../certificates/pdf-parts.ts';
+import { artifact, BOLD, COLOR, collectPdf, fitOneLine, REGULAR, tagged } from '../certificates/pdf-parts.ts';
 import { isLanguage, type Language, translator } from '../http/i18n.ts';
 
 // Printable sign-in slips: A4 portrait, four A6 slips per page (2×2) with dashed cut lines. Each
@@ -171,14 +171,7 @@ export async function renderSlipsPdf(slips: Slip[], options: SlipOptions): Promi
   });
   doc.registerFont(REGULAR, regular);
   doc.registerFont(BOLD, bold);
-  const chunks: Buffer[] = [];
-  const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on('data', (chunk: Buffer) => chunks.push(chunk));
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
-  });
-  // Awaited at the end; until then a failure must not count as an unhandled rejection.
-  done.catch(() => {});
+  const done = collectPdf(doc);
   const root = doc.struct('Document');
   doc.addStructure(root);
   const drawing = { ...options, expiry: { en: expiryIn('en', options.expiresAt), ru: expiryIn('ru', options.expiresAt) } };

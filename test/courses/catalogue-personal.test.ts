@@ -69,7 +69,9 @@ describe('GET / for a signed-in teacher', () => {
     const card = cardOf((await agent.get('/')).text, mil.slug);
     expect(card).toContain('4 of 4 modules (100%)');
     // The same icon, colour and word as a trainer sees on the cohort page.
-    expect(card).toContain('<span class="status status-done"><span class="status-icon" aria-hidden="true">✓</span> <span class="status-text">Done</span></span>');
+    expect(card).toContain(
+      '<span class="status status-done"><span class="status-icon" aria-hidden="true">✓</span> <span class="status-text">Done</span></span>',
+    );
     expect(card).not.toContain('Next step');
   });
 
@@ -97,7 +99,9 @@ describe('GET / for a signed-in teacher', () => {
     const res = await agent.get('/');
     expect(cardOf(res.text, 'arctic-teaching-ict')).toContain('Due 30 June 2099 (Tiksi autumn)');
     expect(cardOf(res.text, 'arctic-teaching-ict')).not.toContain('Overdue');
-    expect(cardOf(res.text, 'ict-primary-education')).toMatch(/<span class="status status-overdue">.*?<span class="status-text">Overdue<\/span><\/span>\s*Due 31 January 2000 \(Old group\)/);
+    expect(cardOf(res.text, 'ict-primary-education')).toMatch(
+      /<span class="status status-overdue">.*?<span class="status-text">Overdue<\/span><\/span>\s*Due 31 January 2000 \(Old group\)/,
+    );
     // An invitation not yet accepted is not a cohort the teacher joined.
     expect(cardOf(res.text, 'media-information-literacy')).not.toContain('Due ');
     expect((await agent.get('/?lang=ru')).text).toContain('Срок — 30 июня 2099 г. (Tiksi autumn)');

@@ -61,11 +61,23 @@ describe.skipIf(!chromiumAvailable || !javaAvailable)('every page type (browser,
         '/framework',
         '/framework/KA.1',
       ].map((p) => ({ role: 'visitor' as const, path: p })),
-      ...['/login', '/signup?schoolQuery=russia', '/password-reset', '/certificates', `/certificates/${code}`, '/no-such-page', '/organisations/search?q=russia', '/reminders/unsubscribe/every-page-unsubscribe-token-0001'].map((p) => ({
+      ...[
+        '/login',
+        '/signup?schoolQuery=russia',
+        '/password-reset',
+        '/certificates',
+        `/certificates/${code}`,
+        '/no-such-page',
+        '/organisations/search?q=russia',
+        '/reminders/unsubscribe/every-page-unsubscribe-token-0001',
+      ].map((p) => ({
         role: 'visitor' as const,
         path: p,
       })),
-      ...['/dashboard', '/profile?schoolQuery=russia', `/courses/${course.slug}`, `/courses/${course.slug}/${first}`, '/'].map((p) => ({ role: 'teacher' as const, path: p })),
+      ...['/dashboard', '/profile?schoolQuery=russia', `/courses/${course.slug}`, `/courses/${course.slug}/${first}`, '/'].map((p) => ({
+        role: 'teacher' as const,
+        path: p,
+      })),
       ...[
         '/cohorts',
         `/cohorts/${cohortId}`,
