@@ -6,19 +6,13 @@ import { formText } from '../http/validation.ts';
 import { dashboardPage } from './dashboard-page.ts';
 import { moveMember } from './enrol.ts';
 import { activeMembersAmong, removeMembers, setExtension } from './learner-queries.ts';
-import { cohortOf, managesCohort } from './middleware.ts';
+import { cohortOf, liveOnly, managesCohort } from './middleware.ts';
 import { findCohort } from './queries.ts';
 import { bulkExtensionSchema, bulkSchema, idParam } from './schemas.ts';
 
 // Actions on learners ticked in the matrix (or the one learner of the per-learner page). Ids that
 // are not active members of this cohort are dropped without a word, so nothing can be probed.
 // Removing and moving first show who will be affected, and act only on the confirmed form.
-
-/** An archived cohort keeps its data as it is. */
-export const liveOnly: RequestHandler = (_req, res, next) => {
-  if (cohortOf(res).archivedAt) return next(new HttpError(409, 'cohorts:archive.readOnly'));
-  next();
-};
 
 export function bulkRoutes(deps: Deps): Router {
   const { db, config } = deps;

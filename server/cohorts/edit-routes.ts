@@ -4,9 +4,8 @@ import { getCatalogue } from '../courses/catalogue.ts';
 import { redirect, render } from '../http/render.ts';
 import { type FieldErrors, parseInput } from '../http/validation.ts';
 import { enrolInCourse } from '../learning/enrolment.ts';
-import { liveOnly } from './bulk-routes.ts';
 import { activeMemberIds, setArchived, updateCohort } from './learner-queries.ts';
-import { cohortOf } from './middleware.ts';
+import { cohortOf, liveOnly } from './middleware.ts';
 import { cohortCourseIds } from './queries.ts';
 import { cohortSchema } from './schemas.ts';
 

@@ -11,7 +11,7 @@ import { sendInvitations } from './invitations.ts';
 import { sendTemplate } from './import-template.ts';
 import { fileStem, sendCsv } from './export.ts';
 import { mailEnabled, sendSignInLinks } from './mail.ts';
-import { cohortOf, managesCohort, uploadCsv, uploadProblem } from './middleware.ts';
+import { cohortOf, liveOnly, managesCohort, uploadCsv, uploadProblem } from './middleware.ts';
 import { PER_PAGE } from './progress.ts';
 import { countNeedingLinks, findCohort, listMembers, memberStatus, movableTargets, removeMember, trainersOf } from './queries.ts';
 import { idParam, importAction, linkBatchSchema, membersQuery, moveSchema } from './schemas.ts';
@@ -88,7 +88,7 @@ export function memberRoutes(deps: Deps): Router {
   router.get('/cohorts/:id/import/template.csv', (req, res) => sendTemplate(req, res, cohortOf(res), 'csv'));
   router.get('/cohorts/:id/import/template.xlsx', (req, res) => sendTemplate(req, res, cohortOf(res), 'xlsx'));
 
-  router.post('/cohorts/:id/members', uploadCsv, async (req, res) => {
+  router.post('/cohorts/:id/members', liveOnly, uploadCsv, async (req, res) => {
     const cohort = cohortOf(res);
     const fail = (error: Problem, status: number) =>
       membersPage(deps, req, res, { importError: error, csv: req.file ? '' : formText(req.body?.csv).slice(0, MAX_UPLOAD_BYTES) }, status);
@@ -153,13 +153,13 @@ export function memberRoutes(deps: Deps): Router {
   };
 
   // Only the membership row goes: enrolments, progress and certificates stay with the teacher.
-  router.post('/cohorts/:id/members/:userId/remove', async (req, res) => {
+  router.post('/cohorts/:id/members/:userId/remove', liveOnly, async (req, res) => {
     const cohort = cohortOf(res);
     await removeMember(db, cohort.id, await memberParam(req, res));
     redirect(req, res, `/cohorts/${cohort.id}/members?notice=removed`);
   });
 
-  router.post('/cohorts/:id/members/:userId/move', async (req, res) => {
+  router.post('/cohorts/:id/members/:userId/move', liveOnly, async (req, res) => {
     const cohort = cohortOf(res);
     const userId = await memberParam(req, res, true);
     const to = moveSchema.safeParse(req.body ?? {});
@@ -178,7 +178,7 @@ export function memberRoutes(deps: Deps): Router {
     return freshSignInLinks(db, { cohortId: cohortOf(res).id, by: importer(res), baseUrl: config.baseUrl, only });
   };
 
-  router.post('/cohorts/:id/links.csv', async (req, res) => {
+  router.post('/cohorts/:id/links.csv', liveOnly, async (req, res) => {
     const links = await linkBatch(req, res);
     res.setHeader('Cache-Control', 'no-store');
     sendCsv(
@@ -189,7 +189,7 @@ export function memberRoutes(deps: Deps): Router {
     );
   });
 
-  router.post('/cohorts/:id/links/send', async (req, res) => {
+  router.post('/cohorts/:id/links/send', liveOnly, async (req, res) => {
     if (!mailEnabled(config)) throw new HttpError(404);
     const cohort = cohortOf(res);
     const links = await linkBatch(req, res);

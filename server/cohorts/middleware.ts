@@ -63,3 +63,9 @@ export const uploadCsv: RequestHandler = (req, res, next) => {
 export function uploadProblem(res: Response): (Problem & { status: number }) | undefined {
   return res.locals.uploadProblem as (Problem & { status: number }) | undefined;
 }
+
+/** An archived cohort keeps its data as it is: every write to it answers 409. */
+export const liveOnly: RequestHandler = (_req, res, next) => {
+  if (cohortOf(res).archivedAt) return next(new HttpError(409, 'cohorts:archive.readOnly'));
+  next();
+};

@@ -1,7 +1,7 @@
 import { type Request, type Response, Router } from 'express';
 import type { Deps } from '../app.ts';
 import { requireRole, signedInUser } from '../auth/guards.ts';
-import { cohortAccess, cohortOf } from '../cohorts/middleware.ts';
+import { cohortAccess, cohortOf, liveOnly } from '../cohorts/middleware.ts';
 import { bulkSchema } from '../cohorts/schemas.ts';
 import { HttpError } from '../http/errors.ts';
 import { redirect, render } from '../http/render.ts';
@@ -72,7 +72,7 @@ export function reminderRoutes(deps: Deps): Router {
     redirect(req, res, `/cohorts/${cohort.id}/reminders?notice=saved`);
   });
 
-  router.post('/cohorts/:id/reminders/send', async (req, res) => {
+  router.post('/cohorts/:id/reminders/send', liveOnly, async (req, res) => {
     const cohort = cohortOf(res);
     if (!mailEnabled(config)) throw new HttpError(409, 'reminders:errors.noMail');
     const selected = bulkSchema.safeParse(req.body ?? {});

@@ -4,7 +4,7 @@ import { hasRole, requireRole, signedInUser } from '../auth/guards.ts';
 import { SIGNIN_LINK_LIFETIME } from '../auth/queries.ts';
 import { freshSignInLinks } from '../cohorts/enrol.ts';
 import { fileStem } from '../cohorts/export.ts';
-import { cohortAccess, cohortOf } from '../cohorts/middleware.ts';
+import { cohortAccess, cohortOf, liveOnly } from '../cohorts/middleware.ts';
 import { linkBatchSchema } from '../cohorts/schemas.ts';
 import { HttpError } from '../http/errors.ts';
 import { isLanguage } from '../http/i18n.ts';
@@ -29,7 +29,7 @@ export function slipRoutes(deps: Deps): Router {
 
   // Fresh one-time links made exactly as links.csv makes them (freshSignInLinks: the same rules on
   // who may get one, each token recorded with its maker), printed instead of listed.
-  router.post('/cohorts/:id/slips.pdf', requireRole('trainer'), cohortAccess(db), async (req, res) => {
+  router.post('/cohorts/:id/slips.pdf', requireRole('trainer'), cohortAccess(db), liveOnly, async (req, res) => {
     const cohort = cohortOf(res);
     const user = signedInUser(res);
     const only = slipSelection(req.body);

@@ -100,6 +100,28 @@ describe('archiving a cohort', () => {
     expect(remove.status).toBe(409);
     expect(await memberStatus(ctx.db, cohortId, member.id)).toBe('active');
     expect((await trainer.agent.post(`/cohorts/${cohortId}/edit`).type('form').send('name=X')).status).toBe(409);
+    // Nor can anyone join it, get a fresh sign-in link or slip, or be reminded from it.
+    const csv = 'email,name\nlate@example.org,Late Comer';
+    expect((await trainer.agent.post(`/cohorts/${cohortId}/members`).type('form').send({ csv, action: 'confirm' })).status).toBe(409);
+    expect((await trainer.agent.post(`/cohorts/${cohortId}/links.csv`)).status).toBe(409);
+    expect(
+      (
+        await trainer.agent
+          .post(`/cohorts/${cohortId}/slips.pdf`)
+          .type('form')
+          .send({ users: String(member.id) })
+      ).status,
+    ).toBe(409);
+    expect(
+      (
+        await trainer.agent
+          .post(`/cohorts/${cohortId}/reminders/send`)
+          .type('form')
+          .send({ users: String(member.id) })
+      ).status,
+    ).toBe(409);
+    expect((await trainer.agent.post(`/cohorts/${cohortId}/members/${member.id}/remove`)).status).toBe(409);
+    expect(await memberStatus(ctx.db, cohortId, member.id)).toBe('active');
 
     const back = await trainer.agent.post(`/cohorts/${cohortId}/unarchive`);
     expect(back.status).toBe(303);
