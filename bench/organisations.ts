@@ -14,7 +14,7 @@ import request from 'supertest';
 // --schools schools (bench/lib/registry-data.ts), in-process against a fresh database with
 // production settings; each query is the median of --runs requests after one warm-up, against
 // GET /healthz on the same app as the baseline. Target: well under 50 ms. Writes the
-// "## Organisation search" section of docs/PERFORMANCE.md unless --dry.
+// "## Organisation search (<engine>)" section of docs/PERFORMANCE.md unless --dry.
 
 const ROOT = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({
@@ -137,6 +137,6 @@ if (!values.dry) {
 ${table}
 
 Every query scans the folded search text of all entries (\`LIKE '% word%'\` per word, schools first, 20 shown); at this size a scan is cheaper than keeping a word index current.`,
-    '## Organisation search',
+    `## Organisation search (${onPostgres ? 'PostgreSQL' : 'SQLite'})`,
   );
 }

@@ -101,10 +101,19 @@ export async function searchOrganisations(db: DbOrTx, query: string, opts: { kin
   const conditions = wordConditions(query);
   if (!conditions.length) return [];
   if (opts.kinds?.length) conditions.push(inArray(organisations.kind, opts.kinds));
-  const rows = await placedQuery(db, and(...conditions))
+  // The few ids first, from the table alone; then their places. Joining the parents before the
+  // limit made PostgreSQL join every match of a common word (73 ms against 19 ms at 50,000 schools).
+  const found = await db
+    .select({ id: organisations.id })
+    .from(organisations)
+    .where(and(...conditions))
     .orderBy(sql`CASE ${organisations.kind} WHEN 'school' THEN 0 WHEN 'region' THEN 1 ELSE 2 END`, asc(organisations.searchText), asc(organisations.id))
     .limit(opts.limit ?? SEARCH_LIMIT);
-  return rows.map((r) => toPlaced(r as PlacedRow));
+  if (!found.length) return [];
+  const ids = found.map((r) => r.id);
+  const placedRows = (await placedQuery(db, inArray(organisations.id, ids))) as PlacedRow[];
+  const rows = new Map(placedRows.map((r) => [r.id, toPlaced(r)]));
+  return ids.map((id) => rows.get(id)).filter((o): o is PlacedOrganisation => o !== undefined);
 }
 
 /** The entries of a kind known by this name (own names, merged duplicates, mapped free text); several mean "give the code". */
