@@ -1,6 +1,5 @@
-import { type Request, type RequestHandler, type Response, Router } from 'express';
+import { type Request, type Response, Router } from 'express';
 import type { Deps } from '../app.ts';
-import { HttpError } from '../http/errors.ts';
 import { redirect, render } from '../http/render.ts';
 import { formText } from '../http/validation.ts';
 import { dashboardPage } from './dashboard-page.ts';
