@@ -31,7 +31,8 @@ export function metadataRows(metadata: ReportMetadata, t: TFunction): CellValue[
 }
 
 export function groupName(g: GroupFigures, t: TFunction): string {
-  return g.name || t('reports:notSet');
+  const name = g.name || t('reports:notSet');
+  return g.typed ? `${name} (${t('reports:places.typed')})` : name;
 }
 
 export function summaryHeader(t: TFunction): string[] {

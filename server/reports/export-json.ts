@@ -25,6 +25,8 @@ export function complianceJson(report: ComplianceReport, labels: Labels) {
     groups: report.groups.map((g) => ({
       key: g.key,
       name: g.name,
+      // The registry entry of a place group ("org:<id>" keys), null for a typed value or a cohort.
+      place: g.place,
       teachers: g.teachers,
       competencies: byCode(g.competencies, COMPETENCIES),
       levels: byCode(g.levels, LEVELS),

@@ -19,6 +19,8 @@ export interface GroupFigures {
   name: string;
   /** The registry entry of a school/region/country group; null for a typed value or a cohort. */
   place: number | null;
+  /** A typed value in a report that also has registry entries: exports say so beside its name (two "Norway" rows otherwise). */
+  typed?: boolean;
   teachers: number;
   competencies: Cell[]; // COMPETENCIES order
   levels: Cell[]; // LEVELS order: teachers holding all six competencies of the level
@@ -134,7 +136,7 @@ async function namePlaces(db: Db, groups: GroupFigures[], lang: string): Promise
   return groups.map((g) => {
     const place = placeOfKey(g.key);
     const org = place === null ? undefined : names.get(place);
-    return { ...g, place, name: org ? displayName(org, lang) : g.key.replace(/^text:/, '') };
+    return { ...g, place, typed: place === null && ids.length > 0, name: org ? displayName(org, lang) : g.key.replace(/^text:/, '') };
   });
 }
 
