@@ -14,6 +14,7 @@ import {
 } from '../../server/db/schema.ts';
 import { smtpTransport } from '../../server/mail/transport.ts';
 import { createTestApp, makeUser, userAgent } from '../helpers.ts';
+import { afterEach } from 'vitest';
 import { startSmtp, type TestSmtp } from '../support/smtp.ts';
 
 export const DAY = 24 * 60 * 60 * 1000;
@@ -85,3 +86,23 @@ export async function memberRow(db: Db, cohortId: number, userId: number) {
 
 /** Gives SMTP a moment: every message the run handed over has been accepted before it returned. */
 export const settle = () => new Promise((r) => setTimeout(r, 50));
+
+/**
+ * reminderSetup for a test file: each test's SMTP server is closed after it. Call at the top of
+ * the file; `setup` starts a test, `smtp()` is its server.
+ */
+export function useReminderSetup(): { setup: typeof reminderSetup; smtp: () => TestSmtp | null } {
+  let current: TestSmtp | null = null;
+  afterEach(async () => {
+    await current?.close();
+    current = null;
+  });
+  return {
+    setup: async (...args) => {
+      const s = await reminderSetup(...args);
+      current = s.smtp;
+      return s;
+    },
+    smtp: () => current,
+  };
+}

@@ -1,23 +1,12 @@
 import { eq } from 'drizzle-orm';
 import request from 'supertest';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { cohortMembers, cohorts, reminderRules, reminderSends } from '../../server/db/schema.ts';
 import { runReminders } from '../../server/reminders/job.ts';
 import { agent, userAgent } from '../helpers.ts';
-import type { TestSmtp } from '../support/smtp.ts';
-import { addLearner, at, complete, enableRules, memberRow, reminderSetup, sendsOf } from './fixtures.ts';
+import { addLearner, at, complete, enableRules, memberRow, sendsOf, useReminderSetup } from './fixtures.ts';
 
-let smtp: TestSmtp | null = null;
-afterEach(async () => {
-  await smtp?.close();
-  smtp = null;
-});
-
-async function setup(...args: Parameters<typeof reminderSetup>) {
-  const s = await reminderSetup(...args);
-  smtp = s.smtp;
-  return s;
-}
+const { setup, smtp } = useReminderSetup();
 
 describe('GET /cohorts/:id/reminders', () => {
   it('shows the rules with their defaults, and says whether mail is on', async () => {
@@ -137,10 +126,10 @@ describe('POST /cohorts/:id/reminders/send (remind now)', () => {
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe(`/cohorts/${cohortId}?notice=reminded&sent=1&skipped=2&failed=0`);
     expect((await sendsOf(ctx.db, cohortId)).map((s) => [s.userId, s.kind, s.sentBy, s.status])).toEqual([[a.id, 'manual', trainer.user.id, 'sent']]);
-    const [mail] = smtp!.to(a.email);
+    const [mail] = smtp()!.to(a.email);
     expect(mail!.subject).toBe('A reminder from your trainer: Spring cohort');
     expect(mail!.text).toContain('Tina Trainer, your trainer in the cohort');
-    expect(smtp!.messages).toHaveLength(1);
+    expect(smtp()!.messages).toHaveLength(1);
     expect(await sendsOf(ctx.db, otherCohort!.id)).toHaveLength(0);
   });
 
@@ -179,7 +168,7 @@ describe('/reminders/unsubscribe/:token', () => {
     await enableRules(ctx.db, cohortId, ['overdue']);
     const a = await addLearner(ctx.db, cohortId);
     await runReminders(deps, at('2026-05-01'));
-    const link = /\/reminders\/unsubscribe\/([A-Za-z0-9_-]+)/.exec(smtp!.to(a.email)[0]!.text)!;
+    const link = /\/reminders\/unsubscribe\/([A-Za-z0-9_-]+)/.exec(smtp()!.to(a.email)[0]!.text)!;
     const token = link[1]!;
     expect(token.length).toBeGreaterThanOrEqual(22);
     expect((await memberRow(ctx.db, cohortId, a.id)).unsubscribeToken).toBe(token);

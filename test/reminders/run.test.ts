@@ -1,24 +1,13 @@
 import { eq } from 'drizzle-orm';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { cohortMembers, cohorts, reminderSends } from '../../server/db/schema.ts';
 import { runReminders } from '../../server/reminders/job.ts';
 import { isoWeek } from '../../server/reminders/rules.ts';
-import type { TestSmtp } from '../support/smtp.ts';
-import { addLearner, at, complete, enableRules, reminderSetup, sendsOf } from './fixtures.ts';
+import { addLearner, at, complete, enableRules, sendsOf, useReminderSetup } from './fixtures.ts';
 
 // The scheduled run against a real SMTP server. The cohort starts 2026-03-01 and is due 2026-04-30.
 
-let smtp: TestSmtp | null = null;
-afterEach(async () => {
-  await smtp?.close();
-  smtp = null;
-});
-
-async function setup(...args: Parameters<typeof reminderSetup>) {
-  const s = await reminderSetup(...args);
-  smtp = s.smtp;
-  return s;
-}
+const { setup, smtp } = useReminderSetup();
 
 describe('runReminders: each rule once per period', () => {
   it('not_started: N days after the start, once, with progress, due date, dashboard and unsubscribe links', async () => {
@@ -31,14 +20,14 @@ describe('runReminders: each rule once per period', () => {
     expect((await runReminders(deps, at('2026-03-05'))).sent).toBe(0); // 4 days: too early
     const first = await runReminders(deps, at('2026-03-06'));
     expect(first.sent).toBe(1);
-    const [mail] = smtp!.to(idle.email);
+    const [mail] = smtp()!.to(idle.email);
     expect(mail!.subject).toContain('Time to start: Spring cohort');
     expect(mail!.text).toContain(`0 of ${modules.length} modules completed`);
     expect(mail!.text).toContain('30 April 2026');
     expect(mail!.text).toContain(`${ctx.config.baseUrl}/dashboard`);
     expect(mail!.text).toMatch(new RegExp(`${ctx.config.baseUrl}/reminders/unsubscribe/[A-Za-z0-9_-]{22}`));
     expect(JSON.stringify(mail!.headers.get('list'))).toContain('/reminders/unsubscribe/');
-    expect(smtp!.to(busy.email)).toHaveLength(0);
+    expect(smtp()!.to(busy.email)).toHaveLength(0);
 
     expect((await runReminders(deps, at('2026-03-06'))).sent).toBe(0);
     expect((await runReminders(deps, at('2026-03-20'))).sent).toBe(0);
@@ -64,7 +53,7 @@ describe('runReminders: each rule once per period', () => {
       [late.id, isoWeek('2026-04-08')],
     ]);
     expect(isoWeek('2026-04-01')).toBe('2026-W14');
-    expect(smtp!.to(onPace.email)).toHaveLength(0);
+    expect(smtp()!.to(onPace.email)).toHaveLength(0);
   });
 
   it('due_soon: 3 days and 1 day before the learner’s own due date (an extension counts)', async () => {
@@ -79,9 +68,9 @@ describe('runReminders: each rule once per period', () => {
     expect((await runReminders(deps, at('2026-04-29'))).sent).toBe(1);
     expect((await runReminders(deps, at('2026-04-29'))).sent).toBe(0);
     expect((await sendsOf(ctx.db, cohortId)).map((s) => s.period)).toEqual(['2026-04-30/3d', '2026-04-30/1d']);
-    expect(smtp!.to(a.email)[0]!.subject).toBe('Spring cohort: due in 3 days');
-    expect(smtp!.to(a.email)[1]!.subject).toBe('Spring cohort: due in 1 day');
-    expect(smtp!.to(extended.email)).toHaveLength(0);
+    expect(smtp()!.to(a.email)[0]!.subject).toBe('Spring cohort: due in 3 days');
+    expect(smtp()!.to(a.email)[1]!.subject).toBe('Spring cohort: due in 1 day');
+    expect(smtp()!.to(extended.email)).toHaveLength(0);
   });
 
   it('overdue: weekly after the due date', async () => {
@@ -93,7 +82,7 @@ describe('runReminders: each rule once per period', () => {
     expect((await runReminders(deps, at('2026-05-07'))).sent).toBe(0);
     expect((await runReminders(deps, at('2026-05-08'))).sent).toBe(1);
     expect((await sendsOf(ctx.db, cohortId, a.id)).map((s) => s.period)).toEqual(['2026-04-30/week-1', '2026-04-30/week-2']);
-    expect(smtp!.to(a.email)[0]!.subject).toBe('Spring cohort: your due date has passed');
+    expect(smtp()!.to(a.email)[0]!.subject).toBe('Spring cohort: your due date has passed');
   });
 });
 
@@ -125,7 +114,7 @@ describe('runReminders: who gets nothing', () => {
     const a = await addLearner(ctx.db, cohortId);
     await ctx.db.insert(reminderSends).values({ cohortId, userId: a.id, kind: 'overdue', period: '2026-04-30/week-1', detail: {}, createdAt: 1 });
     expect((await runReminders(deps, at('2026-05-02'))).sent).toBe(0);
-    expect(smtp!.messages).toHaveLength(0);
+    expect(smtp()!.messages).toHaveLength(0);
     expect((await sendsOf(ctx.db, cohortId))[0]!.status).toBe('pending');
   });
 
@@ -152,7 +141,7 @@ describe('runReminders: catch-up after downtime', () => {
       ['due_soon', '2026-04-30/1d'],
       ['due_soon', '2026-04-30/1d'],
     ]);
-    for (const l of learners) expect(smtp!.to(l.email)).toHaveLength(1);
+    for (const l of learners) expect(smtp()!.to(l.email)).toHaveLength(1);
     // Weeks later: one overdue message each, not one per missed week.
     expect((await runReminders(deps, at('2026-05-27'))).sent).toBe(2);
     expect((await sendsOf(ctx.db, cohortId)).slice(2).map((s) => s.period)).toEqual(['2026-04-30/week-4', '2026-04-30/week-4']);
@@ -165,7 +154,7 @@ describe('runReminders: language and digest', () => {
     await enableRules(ctx.db, cohortId, ['overdue']);
     const ru = await addLearner(ctx.db, cohortId, { name: 'Анна', language: 'ru' });
     await runReminders(deps, at('2026-05-02'));
-    const [mail] = smtp!.to(ru.email);
+    const [mail] = smtp()!.to(ru.email);
     expect(mail!.subject).toBe('Spring cohort: срок прошёл');
     expect(mail!.text).toContain('Здравствуйте, Анна!');
     expect(mail!.text).toContain('30 апреля 2026');
@@ -182,7 +171,7 @@ describe('runReminders: language and digest', () => {
     await complete(ctx.db, done.id, modules);
     const first = await runReminders(deps, at('2026-04-10'));
     expect(first).toMatchObject({ digests: 1, sent: 0 });
-    const [mail] = smtp!.to(trainer.user.email);
+    const [mail] = smtp()!.to(trainer.user.email);
     expect(mail!.subject).toBe('Weekly digest: Spring cohort');
     expect(mail!.text).toMatch(/Not started: 1\n- Nina Notstarted/);
     expect(mail!.text).toMatch(/Behind the pace: 1\n- Boris Behind/);
