@@ -84,6 +84,7 @@ export function learningRoutes(deps: Deps): Router {
     redirect(req, res, `${moduleUrl(course.slug, module.slug)}${result.courseCompleted ? '?done=course' : '?done=module'}#module-result`);
   });
 
+  const QUIZ_CLOSED = new Set(['learning:quiz.waitUntil', 'learning:quiz.noAttemptsLeft']);
   router.post('/courses/:course/:module/quiz', requireUser, async (req, res) => {
     const { course, module } = await moduleOr404(req);
     const user = signedInUser(res);
@@ -91,7 +92,15 @@ export function learningRoutes(deps: Deps): Router {
     if (!answers) throw new HttpError(422, 'learning:quiz.invalidAnswers');
     const startedAt = startedAtField.parse(req.body?.startedAt) ?? null;
     const idempotencyKey = idempotencyKeyField.parse(req.body?.submissionKey) ?? null;
-    const result = await submitQuiz(ctx, { userId: user.id, course, module, answers, startedAt, idempotencyKey });
+    const result = await submitQuiz(ctx, { userId: user.id, course, module, answers, startedAt, idempotencyKey }).catch(async (err: unknown) => {
+      // A form left open while a wait began or the attempts ran out: the module page says which (and
+      // until when) where the form was, instead of an error page.
+      if (!(err instanceof HttpError) || !QUIZ_CLOSED.has(err.messageKey)) throw err;
+      const locals = await modulePageLocals(deps, res, course, module, null);
+      await render(req, res, 'courses/module', locals, { status: 422, fragment: 'learning/quiz-fragment' });
+      return null;
+    });
+    if (!result) return;
     if (isPartialRequest(req)) {
       return render(
         req,

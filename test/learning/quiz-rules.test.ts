@@ -64,6 +64,9 @@ describe('wait_minutes and wait_after_failures', () => {
       .send(formBody({ ...answers(['q1', 'q2', 'q3'], 'right'), submissionKey: 'a-new-key-0123456789' }));
     expect(refused.status).toBe(422);
     expect(refused.text).toMatch(new RegExp(`you can try again at ${until} UTC \\(in 30 minutes\\)\\.`));
+    // Said on the module page itself, where the form was: not an error page.
+    expect(refused.text).toContain('class="alert alert-info quiz-wait"');
+    expect(refused.text).not.toContain('Check what you entered');
     expect(await attemptsOf(user.id)).toHaveLength(1);
     expect(await records()).toBe(recordsBefore);
 
@@ -142,6 +145,8 @@ describe('max_attempts', () => {
       .send(formBody(answers(['q1', 'q2', 'q3'], 'right')));
     expect(refused.status).toBe(422);
     expect(refused.text).toContain('You have used all 2 attempts for this quiz.');
+    expect(refused.text).toContain(`<h1`); // the module page, with its title and text
+    expect(refused.text).not.toContain('Check what you entered');
     expect(await attemptsOf(user.id)).toHaveLength(2);
   });
 });
