@@ -227,3 +227,33 @@ describe('issuerNameFor', () => {
     expect(issuerNameFor(englishOnly, 'ru')).toBe('Arctic Teacher Institute');
   });
 });
+
+describe('certificate PDFs rendered one after another in one process', () => {
+  // A parsed font shared between documents once lost glyphs after a few certificates: a letter of
+  // the verification code (and of its address) went missing, in the PDF itself, not only here.
+  it('print every letter of every code', async () => {
+    const letters = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+    const missing: string[] = [];
+    for (let i = 0; i < 25; i++) {
+      const code = Array.from({ length: 10 }, (_, k) => letters[(i * 7 + k * 13 + k * k * i) % letters.length]).join('');
+      const pdf = await renderCertificatePdf(
+        {
+          code,
+          learnerName: 'Анна Иванова',
+          courseTitle: 'Преподавание в Арктике с ИКТ',
+          courseLanguage: 'ru',
+          hours: 20,
+          competencies: ['KD.2', 'KC.2', 'KD.3', 'KC.3', 'KA.4', 'KD.4', 'KC.4', 'KD.5', 'KD.6', 'KC.6'],
+          issuerName: 'ICT-CFT Teacher Platform',
+          issuedAt: Date.UTC(2025, 2, 5),
+          status: { state: 'valid' } as never,
+        },
+        { baseUrl: 'http://localhost:3000' },
+      );
+      const lines = readPdf(pdf).lines;
+      // The code on a line of its own, and in the address (which may wrap before it).
+      if (!lines.includes(formatCode(code)) || !lines.some((l) => l.endsWith(code))) missing.push(code);
+    }
+    expect(missing).toEqual([]);
+  });
+});
