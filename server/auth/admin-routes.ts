@@ -6,17 +6,8 @@ import { HttpError } from '../http/errors.ts';
 import { redirect, render } from '../http/render.ts';
 import { parseInput } from '../http/validation.ts';
 import { requireRole, signedInUser } from './guards.ts';
-import {
-  ADMIN_RESET_LINK_LIFETIME,
-  createOneTimeToken,
-  createSignInLinkToken,
-  findUserById,
-  grantRole,
-  listUsers,
-  revokeRole,
-  rolesOf,
-  setAlsoTeaches,
-} from './queries.ts';
+import { ADMIN_RESET_LINK_LIFETIME, createOneTimeToken, createSignInLinkToken, findUserById, grantRole, revokeRole, rolesOf } from './queries.ts';
+import { listUsers, setAlsoTeaches } from './admin-queries.ts';
 import { signInLinkUrl } from './link-routes.ts';
 import { resetLinkUrl } from './reset-routes.ts';
 

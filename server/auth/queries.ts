@@ -1,6 +1,6 @@
 import { and, asc, count, eq, gt, inArray, isNotNull, isNull, ne, or, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.ts';
-import { asBoolean, foldCase, joinedValues } from '../db/dialect.ts';
+import { foldCase } from '../db/dialect.ts';
 import { enrolments, oneTimeTokens, sessions, userRoles, users, type Role, type TokenPurpose } from '../db/schema.ts';
 import { generateToken, hashToken } from './tokens.ts';
 
@@ -78,39 +78,9 @@ export async function countAdmins(db: DbOrTx): Promise<number> {
 }
 
 /** The roles of the user in the current row, joined by commas (NULL for none): split with splitRoles. */
-const rolesOfRow = (id: typeof users.id) => sql<string | null>`(SELECT ${joinedValues(sql`role`)} FROM user_roles WHERE user_id = ${id})`;
-
-/** The roles from rolesOfRow, in a fixed order (the joined list comes in any order). */
+/** The roles from rolesOfRow (admin-queries.ts), in a fixed order (the joined list comes in any order). */
 export function splitRoles(joined: string | null): Role[] {
   return (joined ? joined.split(',') : []).sort() as Role[];
-}
-
-export async function listUsers(db: DbOrTx, opts: { q?: string; page: number; perPage: number }) {
-  const where = opts.q ? matchesPerson(opts.q) : undefined;
-  const rows = await db
-    .select({
-      id: users.id,
-      name: users.name,
-      email: users.email,
-      school: users.school,
-      region: users.region,
-      hasPassword: asBoolean(sql`${users.passwordHash} IS NOT NULL`),
-      alsoTeaches: users.alsoTeaches,
-      roles: rolesOfRow(users.id),
-    })
-    .from(users)
-    .where(where)
-    .orderBy(asc(users.name), asc(users.id))
-    .limit(opts.perPage)
-    .offset((opts.page - 1) * opts.perPage);
-  const [total] = await db.select({ n: count() }).from(users).where(where);
-  return { rows: rows.map((r) => ({ ...r, roles: splitRoles(r.roles) })), total: total?.n ?? 0 };
-}
-
-/** Marks a trainer or administrator as also teaching (counted in compliance reports) or not. False when no such account. */
-export async function setAlsoTeaches(db: DbOrTx, userId: number, alsoTeaches: boolean): Promise<boolean> {
-  const changed = await db.update(users).set({ alsoTeaches }).where(eq(users.id, userId)).returning({ id: users.id });
-  return changed.length > 0;
 }
 
 function escapeLike(s: string): string {
