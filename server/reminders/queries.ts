@@ -28,16 +28,21 @@ export interface SentReminder {
   sentBy: string | null;
 }
 
+/** What every view of a sent reminder shows. */
+const SEND_COLUMNS = {
+  id: reminderSends.id,
+  kind: reminderSends.kind,
+  period: reminderSends.period,
+  detail: reminderSends.detail,
+  status: reminderSends.status,
+  createdAt: reminderSends.createdAt,
+};
+
 /** What was sent to one learner from one cohort, newest first (the per-learner page shows it). */
 export async function remindersSentTo(db: Db, cohortId: number, userId: number): Promise<SentReminder[]> {
   const rows = await db
     .select({
-      id: reminderSends.id,
-      kind: reminderSends.kind,
-      period: reminderSends.period,
-      detail: reminderSends.detail,
-      status: reminderSends.status,
-      createdAt: reminderSends.createdAt,
+      ...SEND_COLUMNS,
       sentBy: users.name,
     })
     .from(reminderSends)
@@ -75,16 +80,11 @@ export const LOG_PER_PAGE = 50;
 export async function sendLog(db: Db, cohortId: number, page: number) {
   const rows = await db
     .select({
-      id: reminderSends.id,
-      kind: reminderSends.kind,
-      period: reminderSends.period,
-      detail: reminderSends.detail,
-      status: reminderSends.status,
-      createdAt: reminderSends.createdAt,
+      ...SEND_COLUMNS,
       toName: users.name,
       toEmail: users.email,
       toTrainer: asBoolean(sql`${reminderSends.kind} = 'digest'`),
-      // A scalar subquery, not a second join on users: aliases are engine-specific in drizzle.
+      // The sender by a scalar subquery: users is joined already, as the recipient.
       sentBy: sql<string | null>`(SELECT s.name FROM users s WHERE s.id = ${reminderSends.sentBy})`,
     })
     .from(reminderSends)
