@@ -77,11 +77,6 @@ const statements = preparedPerConnection((db) => ({
       },
     })
     .prepare(),
-  attemptCount: db
-    .select({ n: count() })
-    .from(quizAttempts)
-    .where(and(eq(quizAttempts.userId, p('userId')), eq(quizAttempts.moduleId, p('moduleId'))))
-    .prepare(),
   countCompleted: db
     .select({ n: count() })
     .from(moduleProgress)
@@ -176,11 +171,6 @@ export async function attemptByKey(db: DbOrTx, userId: number, key: string) {
     .where(and(eq(quizAttempts.userId, userId), eq(quizAttempts.idempotencyKey, key)))
     .limit(1);
   return row;
-}
-
-export async function attemptCount(db: DbOrTx, userId: number, moduleId: number): Promise<number> {
-  const [row] = await statements(db).attemptCount.execute({ userId, moduleId });
-  return row?.n ?? 0;
 }
 
 // A module's evidence rows in one statement: one prepared insert per number of competencies
