@@ -1,6 +1,6 @@
 import { asc, eq, sql } from 'drizzle-orm';
 import { type Db, type DbOrTx, preparedPerConnection } from '../db/client.ts';
-import { courses, moduleCompetencies, modules, type Quiz, versions } from '../db/schema.ts';
+import { type Assignment, courses, moduleCompetencies, modules, type Quiz, versions } from '../db/schema.ts';
 import { COMPETENCIES } from '../framework/ict-cft.ts';
 
 export interface CatalogueModule {
@@ -12,6 +12,8 @@ export interface CatalogueModule {
   minutes: number;
   bodyHtml: string;
   quiz: Quiz | null;
+  /** The artefact the module asks for, judged by a trainer against its rubric. */
+  assignment: Assignment | null;
   competencies: string[];
 }
 
@@ -132,6 +134,7 @@ async function buildCatalogue(db: Db): Promise<Catalogue> {
         minutes: m.minutes,
         bodyHtml: m.bodyHtml,
         quiz: m.quiz ?? null,
+        assignment: m.assignment ?? null,
         competencies: (codesByModule.get(m.id) ?? []).sort(byFrameworkOrder),
       }));
     const competencies = [...new Set(mods.flatMap((m) => m.competencies))].sort(byFrameworkOrder);

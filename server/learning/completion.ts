@@ -46,7 +46,15 @@ export async function completeModuleInTx(
 ): Promise<CompletionResult> {
   const { userId, course, module, now } = input;
   if (!(await markCompleted(tx, userId, module.id, now))) return { newlyCompleted: false, courseCompleted: false, certificateCode: null };
-  await addEvidence(tx, { userId, moduleId: module.id, courseId: course.id, competencies: module.competencies, now });
+  await addEvidence(tx, {
+    userId,
+    competencies: module.competencies,
+    kind: 'quiz',
+    source: `module:${module.id}`,
+    moduleId: module.id,
+    courseId: course.id,
+    now,
+  });
   await recordStatement(tx, { baseUrl: ctx.baseUrl, userId, verb: 'completed', course, module, result: { completion: true }, now });
 
   const courseCompleted =

@@ -19,7 +19,7 @@ export async function evidenceOfUser(db: Db, userId: number): Promise<EvidenceBy
   const [rows, catalogue] = await Promise.all([evidenceRows(db).execute({ userId }), getCatalogue(db)]);
   const out: EvidenceByCode = new Map();
   for (const row of rows) {
-    const found = catalogue.moduleById(row.moduleId);
+    const found = row.moduleId != null ? catalogue.moduleById(row.moduleId) : undefined;
     const list = out.get(row.competency) ?? [];
     list.push({
       moduleTitle: found?.module.title ?? '—',

@@ -1,7 +1,7 @@
 import { and, count, desc, eq, type SQLWrapper, sql } from 'drizzle-orm';
 import { type DbOrTx, preparedPerConnection } from '../db/client.ts';
 import { greater, inJsonIds } from '../db/dialect.ts';
-import { competencyEvidence, enrolments, moduleProgress, quizAttempts } from '../db/schema.ts';
+import { competencyEvidence, enrolments, type EvidenceKind, moduleProgress, quizAttempts } from '../db/schema.ts';
 
 export type ProgressRow = typeof moduleProgress.$inferSelect;
 
@@ -173,8 +173,8 @@ export async function attemptByKey(db: DbOrTx, userId: number, key: string) {
   return row;
 }
 
-// A module's evidence rows in one statement: one prepared insert per number of competencies
-// (a module has a handful), built on first use.
+// Evidence rows in one statement: one prepared insert per number of competencies (a module
+// has a handful), built on first use. Module completion writes through it on every pass.
 const evidenceInserts = preparedPerConnection((db) => {
   const byCount = new Map<number, ReturnType<typeof buildEvidenceInsert>>();
   function buildEvidenceInsert(n: number) {
@@ -184,8 +184,11 @@ const evidenceInserts = preparedPerConnection((db) => {
         Array.from({ length: n }, (_, i) => ({
           userId: p('userId'),
           competency: p(`c${i}`),
+          kind: p('kind'),
           moduleId: p('moduleId'),
           courseId: p('courseId'),
+          source: p('source'),
+          assessorId: p('assessorId'),
           createdAt: p('now'),
         })),
       )
@@ -203,17 +206,33 @@ const evidenceInserts = preparedPerConnection((db) => {
   };
 });
 
-/** Evidence rows for each competency of the module; the unique index makes repeats no-ops. */
-export async function addEvidence(
-  db: DbOrTx,
-  input: { userId: number; moduleId: number; courseId: number; competencies: string[]; now: number },
-): Promise<number> {
+export interface EvidenceInput {
+  userId: number;
+  competencies: readonly string[];
+  kind: EvidenceKind;
+  /** What gave it, unique per teacher and competency: 'module:<id>', 'assignment:<module id>', 'session:<id>', 'recognition:<id>'. */
+  source: string;
+  moduleId?: number | null;
+  courseId?: number | null;
+  assessorId?: number | null;
+  now: number;
+}
+
+/**
+ * The only way evidence is written: one row per competency, inside the caller's transaction
+ * (the event that earns it and its evidence commit together). The unique index on
+ * (user, competency, source) makes repeats no-ops; returns how many rows were new.
+ */
+export async function addEvidence(db: DbOrTx, input: EvidenceInput): Promise<number> {
   if (input.competencies.length === 0) return 0;
   const codes = Object.fromEntries(input.competencies.map((code, i) => [`c${i}`, code]));
   const rows = await evidenceInserts(db)(input.competencies.length).execute({
     userId: input.userId,
-    moduleId: input.moduleId,
-    courseId: input.courseId,
+    kind: input.kind,
+    moduleId: input.moduleId ?? null,
+    courseId: input.courseId ?? null,
+    source: input.source,
+    assessorId: input.assessorId ?? null,
     now: input.now,
     ...codes,
   });

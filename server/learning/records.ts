@@ -12,6 +12,13 @@ export const VERBS = {
   passed: 'http://adlnet.gov/expapi/verbs/passed',
   failed: 'http://adlnet.gov/expapi/verbs/failed',
   exited: 'http://adlnet.gov/expapi/verbs/exited',
+  // Evidence events (recordEvidenceEvent). The ADL vocabulary has no verb for handing work in:
+  // "submit" is the Activity Streams verb the xAPI registry lists for it. "satisfied" is ADL's verb
+  // for an authority finding that the actor fulfilled an activity's criteria: a recognition.
+  submitted: 'http://activitystrea.ms/schema/1.0/submit',
+  scored: 'http://adlnet.gov/expapi/verbs/scored',
+  attended: 'http://adlnet.gov/expapi/verbs/attended',
+  recognised: 'http://adlnet.gov/expapi/verbs/satisfied',
 } as const;
 export type Verb = keyof typeof VERBS;
 
@@ -19,6 +26,9 @@ const ACTIVITY_TYPES = {
   course: 'http://adlnet.gov/expapi/activities/course',
   module: 'http://adlnet.gov/expapi/activities/module',
   assessment: 'http://adlnet.gov/expapi/activities/assessment',
+  meeting: 'http://adlnet.gov/expapi/activities/meeting',
+  performance: 'http://adlnet.gov/expapi/activities/performance',
+  external: 'http://adlnet.gov/expapi/activities/course',
 } as const;
 
 export interface RecordInput {
@@ -85,6 +95,67 @@ export async function recordStatement(db: DbOrTx, input: RecordInput): Promise<s
     verb: VERBS[input.verb],
     courseId: input.course.id,
     moduleId: input.module?.id ?? null,
+    statement,
+    timestamp: input.now,
+  });
+  return id;
+}
+
+export interface EvidenceEventInput {
+  baseUrl: string;
+  userId: number;
+  verb: 'submitted' | 'scored' | 'attended' | 'recognised';
+  /** The activity: its path on this site (made absolute), name and type (an assignment is a performance). */
+  activity: { path: string; name: string; type: 'performance' | 'meeting' | 'external' };
+  /** The course the activity belongs to, if any (context parent, and the record's course column). */
+  course?: { id: number; slug: string } | null;
+  moduleId?: number | null;
+  /** The trainer who scored, recorded or approved (context instructor). */
+  instructorId?: number | null;
+  result?: { score?: { raw: number; min: number; max: number }; success?: boolean; completion?: boolean; response?: string };
+  now: number;
+}
+
+/**
+ * An xAPI 1.0.3 statement for an evidence event (an artefact submitted or scored, a session
+ * attended, outside learning recognised), stored like the others: called inside the transaction
+ * that writes the event.
+ */
+export async function recordEvidenceEvent(db: DbOrTx, input: EvidenceEventInput): Promise<string> {
+  const id = crypto.randomUUID();
+  const agent = (userId: number) => ({ objectType: 'Agent', account: { homePage: input.baseUrl, name: String(userId) } });
+  const r = input.result;
+  const context: Record<string, unknown> = {};
+  if (input.course) context.contextActivities = { parent: [{ objectType: 'Activity', id: `${input.baseUrl}/courses/${input.course.slug}` }] };
+  if (input.instructorId != null) context.instructor = agent(input.instructorId);
+  const statement: Record<string, unknown> = {
+    id,
+    actor: agent(input.userId),
+    verb: { id: VERBS[input.verb], display: { 'en-US': input.verb } },
+    object: {
+      objectType: 'Activity',
+      id: `${input.baseUrl}${input.activity.path}`,
+      definition: { name: { und: input.activity.name }, type: ACTIVITY_TYPES[input.activity.type] },
+    },
+    ...(r
+      ? {
+          result: {
+            ...(r.score ? { score: { ...r.score, scaled: r.score.max > r.score.min ? (r.score.raw - r.score.min) / (r.score.max - r.score.min) : 1 } } : {}),
+            ...(r.success !== undefined ? { success: r.success } : {}),
+            ...(r.completion !== undefined ? { completion: r.completion } : {}),
+            ...(r.response !== undefined ? { response: r.response } : {}),
+          },
+        }
+      : {}),
+    ...(Object.keys(context).length ? { context } : {}),
+    timestamp: new Date(input.now).toISOString(),
+  };
+  await insertRecord(db).execute({
+    id,
+    userId: input.userId,
+    verb: VERBS[input.verb],
+    courseId: input.course?.id ?? null,
+    moduleId: input.moduleId ?? null,
     statement,
     timestamp: input.now,
   });

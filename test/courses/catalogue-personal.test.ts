@@ -23,7 +23,9 @@ async function evidenceFor(userId: number, slug: string): Promise<void> {
   const c = course(slug);
   for (const code of c.competencies) {
     const module = c.modules.find((m) => m.competencies.includes(code))!;
-    await ctx.db.insert(competencyEvidence).values({ userId, competency: code, moduleId: module.id, courseId: c.id, createdAt: Date.now() });
+    await ctx.db
+      .insert(competencyEvidence)
+      .values({ userId, competency: code, moduleId: module.id, courseId: c.id, source: `module:${module.id}`, createdAt: Date.now() });
   }
 }
 

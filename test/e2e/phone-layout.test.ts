@@ -61,7 +61,7 @@ describe.skipIf(!chromiumAvailable)('phone layout at 390 x 844 (browser)', () =>
       for (const code of module.competencies) {
         await server.db
           .insert(competencyEvidence)
-          .values({ userId: account.id, competency: code, moduleId: module.id, courseId: mil.id, createdAt: Date.now() })
+          .values({ userId: account.id, competency: code, moduleId: module.id, courseId: mil.id, source: `module:${module.id}`, createdAt: Date.now() })
           .onConflictDoNothing();
       }
     }

@@ -38,7 +38,14 @@ describe('GET /framework', () => {
     const mod = (await getCatalogue(ctx.db)).byCompetency('KD.3')[0]!;
     await ctx.db
       .insert(competencyEvidence)
-      .values({ userId: user.id, competency: 'KD.3', moduleId: mod.module.id, courseId: mod.course.id, createdAt: Date.UTC(2026, 0, 5) });
+      .values({
+        userId: user.id,
+        competency: 'KD.3',
+        moduleId: mod.module.id,
+        courseId: mod.course.id,
+        source: `module:${mod.module.id}`,
+        createdAt: Date.UTC(2026, 0, 5),
+      });
     const res = await agent.get('/framework');
     expect(res.text).toContain('You have evidence for 1 of the 18 competencies.');
     expect(res.text.match(/class="evidenced"/g)).toHaveLength(1);

@@ -74,7 +74,14 @@ describe('GET /dashboard for a teacher with courses', () => {
     const mil = course('media-information-literacy');
     await ctx.db
       .insert(competencyEvidence)
-      .values({ userId: user.id, competency: 'KA.1', moduleId: mil.modules[0]!.id, courseId: mil.id, createdAt: Date.now() });
+      .values({
+        userId: user.id,
+        competency: 'KA.1',
+        moduleId: mil.modules[0]!.id,
+        courseId: mil.id,
+        source: `module:${mil.modules[0]!.id}`,
+        createdAt: Date.now(),
+      });
     const res = await agent.get('/dashboard');
     expect(res.text).toContain('You have evidence for 1 of the 18 competencies.');
     expect(res.text).toMatch(/<details class="matrix-details" open>/);

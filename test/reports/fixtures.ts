@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { getCatalogue } from '../../server/courses/catalogue.ts';
 import type { Db } from '../../server/db/client.ts';
-import { cohortMembers, cohorts, competencyEvidence, enrolments, userRoles } from '../../server/db/schema.ts';
+import { cohortMembers, cohorts, competencyEvidence, enrolments, type EvidenceKind, userRoles } from '../../server/db/schema.ts';
 import { COMPETENCIES } from '../../server/framework/ict-cft.ts';
 import { createTestApp, makeUser, type TestContext, userAgent } from '../helpers.ts';
 
@@ -42,9 +42,14 @@ async function moduleFor(db: Db, code: string, slug?: string) {
   return found;
 }
 
-export async function addEvidence(db: Db, userId: number, code: string, when: string, slug?: string): Promise<void> {
+/**
+ * One evidence row. Assessed by default, which demonstrates a competency at every level, so a
+ * figure here is a teacher counted; pass kind 'quiz' for knowledge checked only.
+ */
+export async function addEvidence(db: Db, userId: number, code: string, when: string, slug?: string, kind: EvidenceKind = 'assessed'): Promise<void> {
   const { course, module } = await moduleFor(db, code, slug);
-  await db.insert(competencyEvidence).values({ userId, competency: code, moduleId: module.id, courseId: course.id, createdAt: Date.parse(when) });
+  const source = kind === 'quiz' ? `module:${module.id}` : `assignment:${module.id}`;
+  await db.insert(competencyEvidence).values({ userId, competency: code, kind, moduleId: module.id, courseId: course.id, source, createdAt: Date.parse(when) });
 }
 
 async function dropTeacherRole(db: Db, userId: number): Promise<void> {

@@ -1,5 +1,5 @@
 import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
-import type { Quiz } from './values.ts';
+import type { Assignment, Quiz } from './values.ts';
 import { users } from './auth.ts';
 
 export const courses = sqliteTable(
@@ -34,6 +34,7 @@ export const modules = sqliteTable(
     minutes: integer('minutes').notNull(),
     bodyHtml: text('body_html').notNull(), // rendered and sanitised once, at load
     quiz: text('quiz', { mode: 'json' }).$type<Quiz>(),
+    assignment: text('assignment', { mode: 'json' }).$type<Assignment>(),
     archived: integer('archived', { mode: 'boolean' }).notNull().default(false),
     updatedAt: integer('updated_at').notNull(),
   },

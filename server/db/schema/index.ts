@@ -5,6 +5,7 @@ export * from './certificates.ts';
 export * from './cohorts.ts';
 export * from './coordination.ts';
 export * from './courses.ts';
+export * from './evidence.ts';
 export * from './learning.ts';
 export * from './organisations.ts';
 export * from './values.ts';

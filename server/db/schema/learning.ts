@@ -1,7 +1,7 @@
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { users } from './auth.ts';
 import { courses, modules } from './courses.ts';
-import { ENROLMENT_STATUSES, PROGRESS_STATUSES } from './values.ts';
+import { ENROLMENT_STATUSES, EVIDENCE_KINDS, PROGRESS_STATUSES } from './values.ts';
 
 export const enrolments = sqliteTable(
   'enrolments',
@@ -63,7 +63,11 @@ export const quizAttempts = sqliteTable(
   (t) => [index('quiz_attempts_user_module_idx').on(t.userId, t.moduleId), uniqueIndex('quiz_attempts_user_key_idx').on(t.userId, t.idempotencyKey)],
 );
 
-/** One row per (teacher, competency, module that evidenced it): completing twice cannot double count. */
+/**
+ * One row per (teacher, competency, source): the source says what gave it ('module:<id>' for a
+ * passed module, 'assignment:<module id>' for its assessed artefact, 'session:<id>',
+ * 'recognition:<id>'), so completing twice or passing a resubmission cannot double count.
+ */
 export const competencyEvidence = sqliteTable(
   'competency_evidence',
   {
@@ -72,17 +76,16 @@ export const competencyEvidence = sqliteTable(
       .notNull()
       .references(() => users.id),
     competency: text('competency').notNull(),
-    moduleId: integer('module_id')
-      .notNull()
-      .references(() => modules.id),
-    courseId: integer('course_id')
-      .notNull()
-      .references(() => courses.id),
-    source: text('source').notNull().default('module'),
+    kind: text('kind', { enum: EVIDENCE_KINDS }).notNull().default('quiz'),
+    // The module and course behind quiz and assessed evidence; null for sessions and recognitions.
+    moduleId: integer('module_id').references(() => modules.id),
+    courseId: integer('course_id').references(() => courses.id),
+    source: text('source').notNull(),
+    assessorId: integer('assessor_id').references(() => users.id),
     createdAt: integer('created_at').notNull(),
   },
   (t) => [
-    uniqueIndex('competency_evidence_unique').on(t.userId, t.competency, t.moduleId),
+    uniqueIndex('competency_evidence_source_unique').on(t.userId, t.competency, t.source),
     index('competency_evidence_competency_idx').on(t.competency, t.userId, t.createdAt),
     // Covers the per-teacher compliance export, which reads each teacher's evidence in order.
     index('competency_evidence_user_idx').on(t.userId, t.competency, t.createdAt, t.moduleId),

@@ -67,3 +67,48 @@ export interface Quiz {
   explanations: 'after_pass' | 'always' | 'never';
   questions: QuizQuestion[];
 }
+
+/**
+ * What a competency_evidence row shows: knowledge checked by a quiz, an artefact a trainer judged
+ * against a rubric, a live session a trainer recorded as attended, or outside learning a trainer
+ * approved. Which kinds demonstrate a competency at each level is decided in one place
+ * (server/evidence/rule.ts).
+ */
+export const EVIDENCE_KINDS = ['quiz', 'assessed', 'participation', 'recognised'] as const;
+export type EvidenceKind = (typeof EVIDENCE_KINDS)[number];
+
+/** How a teacher may hand in an assignment's artefact. */
+export const ARTEFACT_KINDS = ['text', 'file', 'link'] as const;
+export type ArtefactKind = (typeof ARTEFACT_KINDS)[number];
+
+export interface RubricLevel {
+  points: number;
+  label: string;
+  description: string;
+}
+export interface RubricCriterion {
+  id: string;
+  title: string;
+  /** From fewest points to most. */
+  levels: RubricLevel[];
+}
+/** A module's assignment as stored (modules.assignment, JSON), defaults filled in by the package reader. */
+export interface Assignment {
+  title: string;
+  /** Rendered and sanitised Markdown. */
+  briefHtml: string;
+  accepts: ArtefactKind[];
+  /** The competencies a passing assessment evidences (kind 'assessed'). */
+  competencies: string[];
+  rubric: { threshold: number; criteria: RubricCriterion[] };
+}
+
+/** waiting: for a trainer; passed: assessed at or above the threshold; needs_work: assessed below it. */
+export const SUBMISSION_STATUSES = ['waiting', 'passed', 'needs_work'] as const;
+export type SubmissionStatus = (typeof SUBMISSION_STATUSES)[number];
+
+export const LIVE_SESSION_KINDS = ['webinar', 'seminar', 'workshop'] as const;
+export type LiveSessionKind = (typeof LIVE_SESSION_KINDS)[number];
+
+export const RECOGNITION_STATUSES = ['waiting', 'approved', 'rejected'] as const;
+export type RecognitionStatus = (typeof RECOGNITION_STATUSES)[number];

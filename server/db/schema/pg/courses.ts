@@ -1,5 +1,5 @@
 import { bigint, boolean, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
-import type { Quiz } from '../values.ts';
+import type { Assignment, Quiz } from '../values.ts';
 import { users } from './auth.ts';
 
 // PostgreSQL mirror of ../courses.ts.
@@ -36,6 +36,7 @@ export const modules = pgTable(
     minutes: integer('minutes').notNull(),
     bodyHtml: text('body_html').notNull(),
     quiz: jsonb('quiz').$type<Quiz>(),
+    assignment: jsonb('assignment').$type<Assignment>(),
     archived: boolean('archived').notNull().default(false),
     updatedAt: bigint('updated_at', { mode: 'number' }).notNull(),
   },

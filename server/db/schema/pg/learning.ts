@@ -1,5 +1,5 @@
 import { bigint, boolean, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
-import { ENROLMENT_STATUSES, PROGRESS_STATUSES } from '../values.ts';
+import { ENROLMENT_STATUSES, EVIDENCE_KINDS, PROGRESS_STATUSES } from '../values.ts';
 import { users } from './auth.ts';
 import { courses, modules } from './courses.ts';
 
@@ -71,17 +71,15 @@ export const competencyEvidence = pgTable(
       .notNull()
       .references(() => users.id),
     competency: text('competency').notNull(),
-    moduleId: integer('module_id')
-      .notNull()
-      .references(() => modules.id),
-    courseId: integer('course_id')
-      .notNull()
-      .references(() => courses.id),
-    source: text('source').notNull().default('module'),
+    kind: text('kind', { enum: EVIDENCE_KINDS }).notNull().default('quiz'),
+    moduleId: integer('module_id').references(() => modules.id),
+    courseId: integer('course_id').references(() => courses.id),
+    source: text('source').notNull(),
+    assessorId: integer('assessor_id').references(() => users.id),
     createdAt: bigint('created_at', { mode: 'number' }).notNull(),
   },
   (t) => [
-    uniqueIndex('competency_evidence_unique').on(t.userId, t.competency, t.moduleId),
+    uniqueIndex('competency_evidence_source_unique').on(t.userId, t.competency, t.source),
     index('competency_evidence_competency_idx').on(t.competency, t.userId, t.createdAt),
     index('competency_evidence_user_idx').on(t.userId, t.competency, t.createdAt, t.moduleId),
   ],
