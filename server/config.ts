@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
+import { parseEvidenceRule } from './evidence/rule.ts';
 
 // The only module that reads process.env: everything else receives a Config.
 const envSchema = z.object({
@@ -16,6 +17,20 @@ const envSchema = z.object({
   ISSUER_NAME: z.string().min(1).max(200).default('ICT-CFT Teacher Platform'),
   ISSUER_NAME_RU: z.string().min(1).max(200).optional(),
   COURSES_PATH: z.string().min(1).default('courses'),
+  UPLOADS_PATH: z.string().min(1).default('data/uploads'),
+  MAX_UPLOAD_MB: z.coerce.number().int().min(1).max(200).default(20),
+  // Read by server/evidence/rule.ts (once per process, like DATABASE_URL); checked here so a
+  // mistake stops the start with a readable message.
+  EVIDENCE_RULE: z
+    .string()
+    .superRefine((value, ctx) => {
+      try {
+        parseEvidenceRule(value);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+      }
+    })
+    .optional(),
   SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
   MAIL_FROM: z.string().min(3).optional(),
   LOOKUP_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(60),
@@ -80,6 +95,9 @@ export interface Config {
   /** The issuer's name on certificates of Russian courses (ISSUER_NAME when not set). */
   issuerNameRu: string;
   coursesPath: string;
+  /** Where uploaded files are kept (outside the web root). */
+  uploadsPath: string;
+  maxUploadBytes: number;
   smtpUrl?: string;
   mailFrom: string;
   /** Certificate look-ups per minute per address (against enumeration of codes). */
@@ -128,6 +146,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     issuerName: e.ISSUER_NAME,
     issuerNameRu: e.ISSUER_NAME_RU ?? e.ISSUER_NAME,
     coursesPath: path.resolve(e.COURSES_PATH),
+    uploadsPath: path.resolve(e.UPLOADS_PATH),
+    maxUploadBytes: e.MAX_UPLOAD_MB * 1024 * 1024,
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM ?? `no-reply@${new URL(baseUrl).hostname}`,
     lookupRateLimit: e.LOOKUP_RATE_LIMIT,

@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pino, { type Logger } from 'pino';
@@ -18,8 +20,17 @@ export const ROOT = path.join(path.dirname(fileURLToPath(import.meta.url)), '..'
 export const ORIGIN = 'http://localhost:3000';
 export const PASSWORD = 'correct horse battery staple';
 
+/** Each test app keeps its uploads in a folder of its own under the system's temporary folder. */
 export function testConfig(env: Record<string, string> = {}): Config {
-  return loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', BASE_URL: ORIGIN, DATABASE_PATH: ':memory:', COURSES_PATH: path.join(ROOT, 'courses'), ...env });
+  return loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    BASE_URL: ORIGIN,
+    DATABASE_PATH: ':memory:',
+    COURSES_PATH: path.join(ROOT, 'courses'),
+    UPLOADS_PATH: env.UPLOADS_PATH ?? fs.mkdtempSync(path.join(os.tmpdir(), 'uploads-')),
+    ...env,
+  });
 }
 
 export interface TestContext {
