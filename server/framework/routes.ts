@@ -6,6 +6,7 @@ import { HttpError } from '../http/errors.ts';
 import { sharedWhenSignedOut } from '../http/page-cache.ts';
 import { render } from '../http/render.ts';
 import { evidenceOfUser } from '../learning/evidence.ts';
+import { demonstratingKinds, standingOf } from '../evidence/rule.ts';
 import { casePackage } from './case-package.ts';
 import { caseApiRoutes } from './case-routes.ts';
 import { frameworkJson, moodleCsv } from './exports.ts';
@@ -66,6 +67,11 @@ export function frameworkRoutes({ db, config }: Deps): Router {
       aspect: { number: aspect.number, title: lang === 'ru' ? aspect.titleRu : aspect.title },
       modules,
       evidence,
+      standing: standingOf(
+        code,
+        evidence.map((e) => e.kind),
+      ),
+      demonstratingKinds: demonstratingKinds(code.slice(0, 2)),
       signedIn: !!user,
       attribution: localized(FRAMEWORK.attribution, lang),
       framework: FRAMEWORK,

@@ -33,23 +33,27 @@ describe('GET /framework', () => {
     expect(res.text).toContain('Освоение знаний');
   });
 
-  it('marks the competencies a signed-in teacher has evidence for', async () => {
+  it('shows quiz evidence at Knowledge Deepening as knowledge checked, and assessed work as demonstrated', async () => {
     const { user, agent } = await userAgent(ctx);
     const mod = (await getCatalogue(ctx.db)).byCompetency('KD.3')[0]!;
-    await ctx.db
-      .insert(competencyEvidence)
-      .values({
-        userId: user.id,
-        competency: 'KD.3',
-        moduleId: mod.module.id,
-        courseId: mod.course.id,
-        source: `module:${mod.module.id}`,
-        createdAt: Date.UTC(2026, 0, 5),
-      });
-    const res = await agent.get('/framework');
-    expect(res.text).toContain('You have evidence for 1 of the 18 competencies.');
-    expect(res.text.match(/class="evidenced"/g)).toHaveLength(1);
-    expect(res.text).toContain(mod.module.title);
+    const evidence = { userId: user.id, competency: 'KD.3', moduleId: mod.module.id, courseId: mod.course.id, createdAt: Date.UTC(2026, 0, 5) };
+    await ctx.db.insert(competencyEvidence).values({ ...evidence, kind: 'quiz', source: `module:${mod.module.id}` });
+    let res = await agent.get('/framework');
+    expect(res.text).toContain('You have demonstrated 0 of the 18 competencies. Knowledge checked for 1 more.');
+    expect(res.text.match(/class="standing-checked"/g)).toHaveLength(1);
+    expect(res.text).toContain(`Quiz: <a href="/courses/${mod.course.slug}/${mod.module.slug}">${mod.module.title}</a>`);
+    res = await agent.get('/framework/KD.3');
+    expect(res.text).toContain('◐ Knowledge checked.');
+    expect(res.text).toContain('to demonstrate this competency it takes work a trainer assessed against a rubric');
+
+    await ctx.db.insert(competencyEvidence).values({ ...evidence, kind: 'assessed', source: `assignment:${mod.module.id}`, createdAt: Date.UTC(2026, 0, 9) });
+    res = await agent.get('/framework');
+    expect(res.text).toContain('You have demonstrated 1 of the 18 competencies.');
+    expect(res.text).not.toContain('Knowledge checked for');
+    expect(res.text.match(/class="standing-demonstrated"/g)).toHaveLength(1);
+    expect(res.text).toContain(`Assessed work: <a href="/courses/${mod.course.slug}/${mod.module.slug}#assignment">`);
+    res = await agent.get('/framework/KD.3');
+    expect(res.text).toContain('✓ Demonstrated.');
   });
 });
 

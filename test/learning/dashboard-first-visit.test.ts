@@ -33,7 +33,7 @@ describe('GET /dashboard for a new teacher', () => {
     const { agent } = await userAgent(ctx);
     const res = await agent.get('/dashboard');
     expect(res.text).toContain('The UNESCO ICT Competency Framework for Teachers describes 18 competencies');
-    expect(res.text).toContain('You have evidence for 0 of the 18 competencies.');
+    expect(res.text).toContain('You have demonstrated 0 of the 18 competencies.');
     expect(res.text).toMatch(/<details class="matrix-details">\s*<summary>Show the 18 competencies and your evidence<\/summary>/);
   });
 
@@ -72,18 +72,16 @@ describe('GET /dashboard for a teacher with courses', () => {
   it('opens the matrix once the teacher has evidence', async () => {
     const { user, agent } = await userAgent(ctx);
     const mil = course('media-information-literacy');
-    await ctx.db
-      .insert(competencyEvidence)
-      .values({
-        userId: user.id,
-        competency: 'KA.1',
-        moduleId: mil.modules[0]!.id,
-        courseId: mil.id,
-        source: `module:${mil.modules[0]!.id}`,
-        createdAt: Date.now(),
-      });
+    await ctx.db.insert(competencyEvidence).values({
+      userId: user.id,
+      competency: 'KA.1',
+      moduleId: mil.modules[0]!.id,
+      courseId: mil.id,
+      source: `module:${mil.modules[0]!.id}`,
+      createdAt: Date.now(),
+    });
     const res = await agent.get('/dashboard');
-    expect(res.text).toContain('You have evidence for 1 of the 18 competencies.');
+    expect(res.text).toContain('You have demonstrated 1 of the 18 competencies.');
     expect(res.text).toMatch(/<details class="matrix-details" open>/);
   });
 });
