@@ -36,11 +36,19 @@ export function groupName(g: GroupFigures, t: TFunction): string {
 }
 
 export function summaryHeader(t: TFunction): string[] {
-  return [t('reports:columns.code'), t('reports:columns.competency'), t('reports:columns.teachersWithEvidence'), t('reports:columns.percent')];
+  return [
+    t('reports:columns.code'),
+    t('reports:columns.competency'),
+    t('reports:columns.teachersWithEvidence'),
+    t('reports:columns.percent'),
+    t('reports:columns.teachersChecked'),
+    t('reports:columns.percent'),
+  ];
 }
 
 export function summaryRows(report: ComplianceReport, titles: { code: string; title: string }[]): CellValue[][] {
-  return COMPETENCIES.map((c, i) => [c.code, titles[i]!.title, report.total.competencies[i]!.count, report.total.competencies[i]!.percent]);
+  const { competencies, checked } = report.total;
+  return COMPETENCIES.map((c, i) => [c.code, titles[i]!.title, competencies[i]!.count, competencies[i]!.percent, checked[i]!.count, checked[i]!.percent]);
 }
 
 export function levelHeader(t: TFunction): string[] {
@@ -57,11 +65,18 @@ export function groupHeader(metadata: ReportMetadata, t: TFunction): string[] {
     t('reports:columns.teachers'),
     ...COMPETENCIES.flatMap((c) => [t('reports:columns.codeCount', { code: c.code }), t('reports:columns.codePercent', { code: c.code })]),
     ...LEVELS.flatMap((l) => [t('reports:columns.levelCount', { code: l.code }), t('reports:columns.levelPercent', { code: l.code })]),
+    ...COMPETENCIES.flatMap((c) => [t('reports:columns.checkedCount', { code: c.code }), t('reports:columns.checkedPercent', { code: c.code })]),
   ];
 }
 
 export function groupRow(g: GroupFigures, t: TFunction): CellValue[] {
-  return [groupName(g, t), g.teachers, ...g.competencies.flatMap((c) => [c.count, c.percent]), ...g.levels.flatMap((c) => [c.count, c.percent])];
+  return [
+    groupName(g, t),
+    g.teachers,
+    ...g.competencies.flatMap((c) => [c.count, c.percent]),
+    ...g.levels.flatMap((c) => [c.count, c.percent]),
+    ...g.checked.flatMap((c) => [c.count, c.percent]),
+  ];
 }
 
 export function teacherHeader(t: TFunction): string[] {
@@ -73,11 +88,23 @@ export function teacherHeader(t: TFunction): string[] {
     t('reports:columns.country'),
     ...COMPETENCIES.map((c) => t('reports:columns.firstEvidence', { code: c.code })),
     ...COMPETENCIES.map((c) => t('reports:columns.source', { code: c.code })),
+    ...COMPETENCIES.map((c) => t('reports:columns.standing', { code: c.code })),
   ];
 }
 
+/** The words of a per-teacher standing cell, looked up once per export. */
+export interface StandingWords {
+  demonstrated: string;
+  checked: string;
+  /** The source of evidence that has no module (a live session or a recognition). */
+  otherSource: string;
+}
+export function standingWords(t: TFunction): StandingWords {
+  return { demonstrated: t('reports:standing.demonstrated'), checked: t('reports:standing.checked'), otherSource: t('reports:teachers.otherSource') };
+}
+
 /** The cells of a teacher's row, in column order, to `cell` (no array: the CSV export encodes them directly). */
-export function eachTeacherCell(d: TeacherDetail, modules: Map<number, string>, cell: (value: CellValue) => void): void {
+export function eachTeacherCell(d: TeacherDetail, modules: Map<number, string>, words: StandingWords, cell: (value: CellValue) => void): void {
   cell(d.name);
   cell(d.email);
   cell(d.school);
@@ -85,13 +112,16 @@ export function eachTeacherCell(d: TeacherDetail, modules: Map<number, string>, 
   cell(d.country);
   for (const at of d.firstAt) cell(Number.isNaN(at) ? '' : isoDay(at));
   d.firstModule.forEach((id, i) => {
-    cell(Number.isNaN(d.firstAt[i]!) ? '' : (modules.get(id) ?? String(id)));
+    cell(Number.isNaN(d.firstAt[i]!) ? '' : id === 0 ? words.otherSource : (modules.get(id) ?? String(id)));
+  });
+  d.demonstrated.forEach((shows, i) => {
+    cell(Number.isNaN(d.firstAt[i]!) ? '' : shows ? words.demonstrated : words.checked);
   });
 }
 
-export function teacherRow(d: TeacherDetail, modules: Map<number, string>): CellValue[] {
+export function teacherRow(d: TeacherDetail, modules: Map<number, string>, words: StandingWords): CellValue[] {
   const row: CellValue[] = [];
-  eachTeacherCell(d, modules, (value) => row.push(value));
+  eachTeacherCell(d, modules, words, (value) => row.push(value));
   return row;
 }
 

@@ -8,6 +8,7 @@ import {
   downloadHeaders,
   drained,
   eachTeacherCell,
+  standingWords,
   groupHeader,
   groupRow,
   levelHeader,
@@ -136,7 +137,7 @@ export async function sendGroupedCsv(res: Response, report: ComplianceReport, la
 }
 
 /**
- * One row per teacher (18 first-evidence dates, then 18 source modules), streamed chunk by
+ * One row per teacher (18 first-evidence dates, 18 source modules, 18 standings), streamed chunk by
  * chunk from the database: memory holds one chunk, never the whole population.
  */
 export async function sendTeachersCsv(res: Response, db: Db, filters: Filters, metadata: ReportMetadata, modules: Map<number, string>, t: TFunction) {
@@ -146,10 +147,11 @@ export async function sendTeachersCsv(res: Response, db: Db, filters: Filters, m
     await write(csvLines([...metadataRows(metadata, t), [], teacherHeader(t)], sep));
     const csv = new CsvEncoder(sep);
     const encode = (value: CellValue) => csv.cell(value);
+    const words = standingWords(t);
     for await (const chunk of teacherChunks(db, filters)) {
       if (res.destroyed) return;
       for (const teacher of chunk) {
-        eachTeacherCell(teacher, modules, encode);
+        eachTeacherCell(teacher, modules, words, encode);
         csv.endRow();
         if (csv.length >= 200 * 1024) await write(csv.take());
       }

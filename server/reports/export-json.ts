@@ -13,8 +13,10 @@ export function complianceJson(report: ComplianceReport, labels: Labels) {
       level: c.level,
       aspect: c.aspect,
       title: labels.competencies[i]!.title,
+      // teachers who demonstrated it; checked: teachers with knowledge checked but not demonstrated
       teachers: report.total.competencies[i]!.count,
       percent: report.total.competencies[i]!.percent,
+      checked: report.total.checked[i],
     })),
     levels: LEVELS.map((l, i) => ({
       code: l.code,
@@ -30,6 +32,7 @@ export function complianceJson(report: ComplianceReport, labels: Labels) {
       teachers: g.teachers,
       competencies: byCode(g.competencies, COMPETENCIES),
       levels: byCode(g.levels, LEVELS),
+      checked: byCode(g.checked, COMPETENCIES),
     })),
   };
 }

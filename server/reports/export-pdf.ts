@@ -61,9 +61,11 @@ export function sendCompliancePdf(res: Response, report: ComplianceReport, label
         ...row.map((i) => {
           const c = labels.competencies[i]!;
           const cell = total.competencies[i]!;
+          const checked = total.checked[i]!;
+          const checkedNote = checked.count ? ` · ${t('reports:checkedCell', { percent: pct(checked.percent) })}` : '';
           return heatCell(cell, pct, num, {
             text: `${c.code} ${c.title}: ${pct(cell.percent)}`,
-            sub: t('reports:cell', { count: num(cell.count), teachers: num(total.teachers) }),
+            sub: t('reports:cell', { count: num(cell.count), teachers: num(total.teachers) }) + checkedNote,
             align: 'left',
           });
         }),

@@ -15,6 +15,7 @@ import {
   summaryHeader,
   summaryRows,
   teacherHeader,
+  standingWords,
   teacherRow,
 } from './export-common.ts';
 import { neutraliseFormula, sheetNamer } from '../http/spreadsheet.ts';
@@ -93,17 +94,18 @@ export async function sendXlsx(res: Response, db: Db, filters: Filters, report: 
   ]);
   summary.commit();
 
-  const groups = sheet(workbook, name(t('reports:xlsx.groups')), [32, 10, ...Array(42).fill(9)]);
+  const groups = sheet(workbook, name(t('reports:xlsx.groups')), [32, 10, ...Array(78).fill(9)]);
   addRows(groups, [groupHeader(report.metadata, t)], true);
   for (const group of report.groups) addRows(groups, [groupRow(group, t)]);
   groups.commit();
 
-  const teachers = sheet(workbook, name(t('reports:xlsx.teachers')), [24, 30, 24, 20, 14, ...Array(18).fill(12), ...Array(18).fill(24)]);
+  const teachers = sheet(workbook, name(t('reports:xlsx.teachers')), [24, 30, 24, 20, 14, ...Array(18).fill(12), ...Array(18).fill(24), ...Array(18).fill(14)]);
   addRows(teachers, [teacherHeader(t)], true);
+  const words = standingWords(t);
   for await (const chunk of teacherChunks(db, filters)) {
     if (res.destroyed) return; // the client went away: nothing more to send
     for (let i = 0; i < chunk.length; i++) {
-      teachers.addRow(safe(teacherRow(chunk[i]!, modules))).commit();
+      teachers.addRow(safe(teacherRow(chunk[i]!, modules, words))).commit();
       if (i % 500 === 499) await caughtUp(teachers, res);
     }
     await caughtUp(teachers, res);

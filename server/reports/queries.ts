@@ -3,6 +3,7 @@ import { asc, eq, ne, type SQL, sql } from 'drizzle-orm';
 import { type Db, databaseEngine, rawRows } from '../db/client.ts';
 import { inJsonIds } from '../db/dialect.ts';
 import { cohorts, courses, modules, users } from '../db/schema.ts';
+import { demonstratesSql } from '../evidence/rule.ts';
 import { COMPETENCIES, LEVELS } from '../framework/ict-cft.ts';
 import { type EvidenceWindow, evidenceWindow, type Filters, type Grouping } from './schemas.ts';
 
@@ -65,14 +66,30 @@ function windowConditions(alias: string, w: EvidenceWindow): SQL {
 // and it works in SQLite and PostgreSQL alike, unlike bit_or().
 const MASK_CASE = sql.raw(`CASE e.competency ${COMPETENCIES.map((c, i) => `WHEN '${c.code}' THEN ${COMPETENCY_BITS[i]}`).join(' ')} END`);
 
+/**
+ * A teacher's evidence folds into one number: a demonstrating row sets its competency's bit
+ * shifted by CHECKED_SHIFT, any other row its plain bit. Each value is a single bit, so
+ * SUM(DISTINCT) is still an OR, and one pass gives both "demonstrated" (the high 18 bits) and
+ * "knowledge checked only" (low bits whose high bit is clear). Which rows demonstrate is the
+ * deployment's rule (server/evidence/rule.ts).
+ */
+const CHECKED_SHIFT = 2 ** COMPETENCIES.length;
+const STANDING_CASE = sql`CASE WHEN ${demonstratesSql('e')} THEN ${sql.raw(
+  `CASE e.competency ${COMPETENCIES.map((c, i) => `WHEN '${c.code}' THEN ${COMPETENCY_BITS[i]! * CHECKED_SHIFT}`).join(' ')} END`,
+)} ELSE ${MASK_CASE} END`;
+/** per_user's columns from the folded value v (a BIGINT): the demonstrated mask and the checked-only mask. */
+const SPLIT_MASKS = sql.raw(`CAST(v / ${CHECKED_SHIFT} AS INTEGER) AS mask, CAST((v % ${CHECKED_SHIFT}) & ~(v / ${CHECKED_SHIFT}) AS INTEGER) AS checked`);
+
 const COMPETENCY_INDEX_CASE = sql.raw(`CASE e.competency ${COMPETENCIES.map((c, i) => `WHEN '${c.code}' THEN ${i}`).join(' ')} END`);
 
-// Columns of every aggregate row: teachers, then one count per competency, then one per level.
+// Columns of every aggregate row: teachers, then one count per competency (demonstrated), one
+// per level (all six demonstrated), then one per competency with knowledge checked only.
 const AGGREGATES = sql.raw(
   [
     'COUNT(*)',
     ...COMPETENCY_BITS.map((_, i) => `COALESCE(SUM((p.mask >> ${i}) & 1), 0)`),
     ...LEVEL_MASKS.map((m) => `COALESCE(SUM(CASE WHEN (p.mask & ${m}) = ${m} THEN 1 ELSE 0 END), 0)`),
+    ...COMPETENCY_BITS.map((_, i) => `COALESCE(SUM((p.checked >> ${i}) & 1), 0)`),
   ].join(', '),
 );
 
@@ -101,8 +118,9 @@ export interface CountsRow {
   key: string;
   name: string;
   teachers: number;
-  competencies: number[]; // COMPETENCIES order
-  levels: number[]; // LEVELS order: teachers holding all six of that level
+  competencies: number[]; // COMPETENCIES order: teachers who demonstrated it
+  levels: number[]; // LEVELS order: teachers who demonstrated all six of that level
+  checked: number[]; // COMPETENCIES order: teachers with knowledge checked but not demonstrated
 }
 
 function toCounts(row: unknown[]): CountsRow {
@@ -113,6 +131,7 @@ function toCounts(row: unknown[]): CountsRow {
     teachers: Number(row[3]),
     competencies: row.slice(4, 4 + n).map(Number),
     levels: row.slice(4 + n, 4 + n + LEVELS.length).map(Number),
+    checked: row.slice(4 + n + LEVELS.length, 4 + 2 * n + LEVELS.length).map(Number),
   };
 }
 
@@ -148,14 +167,20 @@ export async function complianceCounts(
   );
   const masks = scan
     ? sql`masks AS (
-        SELECT e.user_id AS user_id, SUM(DISTINCT ${MASK_CASE}) AS mask FROM competency_evidence e
+        SELECT e.user_id AS user_id, SUM(DISTINCT ${STANDING_CASE}) AS v FROM competency_evidence e
         WHERE e.competency IN (${codes})${windowConditions('e', window)} GROUP BY e.user_id
       ),
-      per_user AS MATERIALIZED (SELECT sel.id AS id, sel.g AS g, CAST(COALESCE(m.mask, 0) AS INTEGER) AS mask FROM sel LEFT JOIN masks m ON m.user_id = sel.id)`
+      per_user AS MATERIALIZED (
+        SELECT id, g, ${SPLIT_MASKS}
+        FROM (SELECT sel.id AS id, sel.g AS g, CAST(COALESCE(m.v, 0) AS BIGINT) AS v FROM sel LEFT JOIN masks m ON m.user_id = sel.id) folded
+      )`
     : sql`per_user AS MATERIALIZED (
-        SELECT sel.id AS id, sel.g AS g,
-          CAST(COALESCE((SELECT SUM(DISTINCT ${MASK_CASE}) FROM competency_evidence e WHERE e.user_id = sel.id${windowConditions('e', window)}), 0) AS INTEGER) AS mask
-        FROM sel
+        SELECT id, g, ${SPLIT_MASKS}
+        FROM (
+          SELECT sel.id AS id, sel.g AS g,
+            CAST(COALESCE((SELECT SUM(DISTINCT ${STANDING_CASE}) FROM competency_evidence e WHERE e.user_id = sel.id${windowConditions('e', window)}), 0) AS BIGINT) AS v
+          FROM sel
+        ) folded
       )`;
   const joins = group === 'cohort' ? sql`` : sql`${PLACE_JOINS} `;
   const perUser = sql`WITH sel AS (SELECT u.id AS id, ${groupColumn} AS g FROM users u ${joins}WHERE ${teacherConditions(filters)}), ${masks}`;
@@ -189,8 +214,12 @@ export async function countTeachers(db: Db, filters: Filters): Promise<number> {
 
 /** A selected teacher as the per-teacher view lists them. */
 export type TeacherRow = [id: number, name: string, email: string, school: string, region: string, country: string];
-/** One piece of evidence of a listed teacher; the competency as its index in COMPETENCIES (null if unknown). */
-export type EvidenceRow = [userId: number, competency: number | null, createdAt: number, moduleId: number];
+/**
+ * One piece of evidence of a listed teacher; the competency as its index in COMPETENCIES (null if
+ * unknown); the module 0 for a live session or a recognition; demonstrates 1 when its kind
+ * demonstrates the competency under the deployment's rule, else 0.
+ */
+export type EvidenceRow = [userId: number, competency: number | null, createdAt: number, moduleId: number, demonstrates: number];
 
 type TeacherSlice = { afterId: number; limit: number } | { offset: number; limit: number };
 
@@ -220,7 +249,7 @@ export async function evidenceOf(db: Db, filters: Filters, userIds: number[]): P
   const window = evidenceWindow(filters);
   return rawRows<EvidenceRow>(
     db,
-    sql`SELECT e.user_id, ${COMPETENCY_INDEX_CASE}, e.created_at, e.module_id FROM competency_evidence e
+    sql`SELECT e.user_id, ${COMPETENCY_INDEX_CASE}, e.created_at, COALESCE(e.module_id, 0), CASE WHEN ${demonstratesSql('e')} THEN 1 ELSE 0 END FROM competency_evidence e
       WHERE ${inJsonIds(sql`e.user_id`, sql`${JSON.stringify(userIds)}`)}${windowConditions('e', window)}`,
   );
 }

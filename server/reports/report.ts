@@ -1,5 +1,6 @@
 import type { TFunction } from 'i18next';
 import type { Db } from '../db/client.ts';
+import { demonstratingKinds } from '../evidence/rule.ts';
 import { ASPECTS, COMPETENCIES, FRAMEWORK, LEVELS, localized } from '../framework/ict-cft.ts';
 import { displayName } from '../organisations/names.ts';
 import { organisationNamesById, placeLabel } from '../organisations/queries.ts';
@@ -22,8 +23,9 @@ export interface GroupFigures {
   /** A typed value in a report that also has registry entries: exports say so beside its name (two "Norway" rows otherwise). */
   typed?: boolean;
   teachers: number;
-  competencies: Cell[]; // COMPETENCIES order
-  levels: Cell[]; // LEVELS order: teachers holding all six competencies of the level
+  competencies: Cell[]; // COMPETENCIES order: teachers who demonstrated it
+  levels: Cell[]; // LEVELS order: teachers who demonstrated all six competencies of the level
+  checked: Cell[]; // COMPETENCIES order: teachers with knowledge checked but not demonstrated
 }
 
 export interface AppliedFilter {
@@ -57,7 +59,15 @@ export function percent(count: number, of: number): number {
 
 function figures(row: CountsRow): GroupFigures {
   const cell = (count: number) => ({ count, percent: percent(count, row.teachers) });
-  return { key: row.key, name: row.name, place: null, teachers: row.teachers, competencies: row.competencies.map(cell), levels: row.levels.map(cell) };
+  return {
+    key: row.key,
+    name: row.name,
+    place: null,
+    teachers: row.teachers,
+    competencies: row.competencies.map(cell),
+    levels: row.levels.map(cell),
+    checked: row.checked.map(cell),
+  };
 }
 
 const COMPETENCY_INDEX = new Map(COMPETENCIES.map((c, i) => [c.code as string, i]));
@@ -96,6 +106,17 @@ export function describeFilters(filters: Filters, options: FilterOptions, t: TFu
   return out;
 }
 
+/** The deployment's rule in words, for the report's notes: "Knowledge Acquisition: a passed quiz, …; Knowledge Deepening: …". */
+export function describeRule(t: TFunction, lang: string): string {
+  const ru = lang.toLowerCase().startsWith('ru');
+  return LEVELS.map(
+    (l) =>
+      `${ru ? l.titleRu : l.title}: ${demonstratingKinds(l.code)
+        .map((k) => t(`framework:kindsExplained.${k}`))
+        .join(t('framework:rule.or'))}`,
+  ).join('; ');
+}
+
 export function reportMetadata(
   filters: Filters,
   group: Grouping,
@@ -105,7 +126,7 @@ export function reportMetadata(
   lang: string,
   now = new Date(),
 ) {
-  const notes = [t('reports:notes.counting')];
+  const notes = [t('reports:notes.counting'), t('reports:notes.rule', { rule: describeRule(t, lang) })];
   if (filters.course !== undefined) notes.push(t('reports:notes.course'));
   if (filters.from || filters.to) notes.push(t('reports:notes.window'));
   if (filters.asOf) notes.push(t('reports:notes.asOf', { date: filters.asOf }));

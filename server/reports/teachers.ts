@@ -21,32 +21,40 @@ const N = COMPETENCIES.length;
 export interface TeacherDetail extends PersonSummary {
   /** COMPETENCIES order: when the earliest evidence in the window was recorded (ms), NaN if none. */
   firstAt: Float64Array;
-  /** COMPETENCIES order: the module of that evidence (0 if none). */
+  /** COMPETENCIES order: the module of that evidence (0 if none, or a live session or recognition). */
   firstModule: Int32Array;
+  /** COMPETENCIES order: 1 when that evidence demonstrates the competency, 0 when it shows knowledge checked only. */
+  demonstrated: Uint8Array;
 }
 
 /**
- * The teachers with, for each competency, their earliest evidence (ties: the lower module
- * id, so the result never depends on row order).
+ * The teachers with, for each competency, their earliest demonstrating evidence, or failing that
+ * their earliest evidence (knowledge checked); ties: the lower module id, so the result never
+ * depends on row order.
  * The dates and modules of a whole chunk live in two typed arrays, not in a million small
  * objects: an export then allocates little, and the server's memory stays flat.
  */
 export function withFirstEvidence(teachers: TeacherRow[], evidence: Iterable<EvidenceRow>): TeacherDetail[] {
   const at = new Float64Array(teachers.length * N).fill(Number.NaN);
   const modules = new Int32Array(teachers.length * N);
+  const shows = new Uint8Array(teachers.length * N);
   const slot = new Map<number, number>();
   const out = teachers.map(([id, name, email, school, region, country], t): TeacherDetail => {
     slot.set(id, t * N);
-    return { id, name, email, school, region, country, firstAt: at.subarray(t * N, t * N + N), firstModule: modules.subarray(t * N, t * N + N) };
+    const part = <A extends Float64Array | Int32Array | Uint8Array>(a: A) => a.subarray(t * N, t * N + N) as A;
+    return { id, name, email, school, region, country, firstAt: part(at), firstModule: part(modules), demonstrated: part(shows) };
   });
-  for (const [userId, i, createdAt, moduleId] of evidence) {
+  for (const [userId, i, createdAt, moduleId, demonstrates] of evidence) {
     const base = slot.get(userId);
     if (base === undefined || i === null) continue;
-    const seen = at[base + i]!;
-    // NaN compares false: the first evidence seen for a competency always wins the slot.
-    if (!(createdAt >= seen) || (createdAt === seen && moduleId < modules[base + i]!)) {
-      at[base + i] = createdAt;
-      modules[base + i] = moduleId;
+    const k = base + i;
+    const seen = at[k]!;
+    const better = Number(demonstrates) - shows[k]!;
+    // NaN compares false: the first evidence seen for a competency always wins an empty slot.
+    if (better > 0 || (better === 0 && (!(createdAt >= seen) || (createdAt === seen && moduleId < modules[k]!)))) {
+      at[k] = createdAt;
+      modules[k] = moduleId;
+      shows[k] = Number(demonstrates);
     }
   }
   return out;

@@ -1,12 +1,14 @@
 import { sql } from 'drizzle-orm';
 import { type Db, rawRows } from '../db/client.ts';
+import { demonstratesSql } from '../evidence/rule.ts';
 import { COMPETENCIES, LEVELS } from '../framework/ict-cft.ts';
 import { teacherConditions } from './queries.ts';
 import { percent } from './report.ts';
 import type { Filters } from './schemas.ts';
 
 // Compliance over time: for each quarter, the share of the selected teachers (those who had
-// joined by its end) holding all six competencies of each level. One statement: each teacher's
+// joined by its end) who had demonstrated all six competencies of each level (evidence of the kinds
+// the deployment's rule asks for). One statement: each teacher's
 // first evidence of each competency, the day they completed each level, counted by day; the
 // quarters are summed up here. The report's date filters do not apply: this is the time axis.
 
@@ -45,7 +47,7 @@ export async function quarterlyTrend(db: Db, filters: Filters, now = Date.now())
     sql`WITH sel AS (SELECT u.id AS id, u.created_at AS joined FROM users u WHERE ${teacherConditions(population)}),
       firsts AS (
         SELECT e.user_id AS user_id, substr(e.competency, 1, 2) AS lvl, MIN(e.created_at) AS t FROM competency_evidence e
-        WHERE e.user_id IN (SELECT id FROM sel) AND e.competency IN (${codes}) GROUP BY e.user_id, e.competency
+        WHERE e.user_id IN (SELECT id FROM sel) AND e.competency IN (${codes}) AND ${demonstratesSql('e')} GROUP BY e.user_id, e.competency
       ),
       done AS (SELECT user_id, lvl, MAX(t) AS t FROM firsts GROUP BY user_id, lvl HAVING COUNT(*) = 6)
       SELECT 'level', lvl, t / ${day}, COUNT(*) FROM done GROUP BY lvl, t / ${day}

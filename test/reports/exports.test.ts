@@ -77,7 +77,7 @@ describe('GET /admin/reports/compliance?format=csv|xlsx|json', () => {
     // Teachers: header + Anna, Boris, Clara, Dmitri, Erik (id order), 5 + 18 + 18 columns.
     const teachers = sheetRows(workbook.getWorksheet('Teachers')!);
     expect(teachers).toHaveLength(6);
-    expect(teachers[0]).toHaveLength(41);
+    expect(teachers[0]).toHaveLength(59);
     expect(teachers[1]!.slice(0, 2)).toEqual(['Anna', 'anna@example.org']);
     expect(teachers[1]![5]).toBe('2024-02-01'); // KA.1: the earlier of her two pieces of evidence
     expect(teachers[1]![5 + 18]).toBe('Why media and information literacy matters');

@@ -48,7 +48,7 @@ async function moduleFor(db: Db, code: string, slug?: string) {
  */
 export async function addEvidence(db: Db, userId: number, code: string, when: string, slug?: string, kind: EvidenceKind = 'assessed'): Promise<void> {
   const { course, module } = await moduleFor(db, code, slug);
-  const source = kind === 'quiz' ? `module:${module.id}` : `assignment:${module.id}`;
+  const source = kind === 'quiz' ? `module:${module.id}` : kind === 'assessed' ? `assignment:${module.id}` : `${kind}:${module.id}`;
   await db.insert(competencyEvidence).values({ userId, competency: code, kind, moduleId: module.id, courseId: course.id, source, createdAt: Date.parse(when) });
 }
 

@@ -17,6 +17,9 @@ import { addEvidence, adminAgent, type Figures, pageGroups, pageSummary } from '
 
 const DAY = 86_400_000;
 const CODES = COMPETENCIES.map((c) => c.code as string);
+const KINDS = ['quiz', 'assessed', 'participation', 'recognised'] as const;
+// The default rule, restated: a quiz demonstrates Knowledge Acquisition only.
+const demonstrates = (code: string, kind: string) => kind !== 'quiz' || code.startsWith('KA');
 
 function prng(seed: number) {
   let s = seed;
@@ -32,6 +35,8 @@ interface Expected {
   /** By the page's key (registry "org:<id>", a typed value as typed, a cohort's id) and by name (exports). */
   byKey: Map<string, { teachers: number; figures: Figures }>;
   byName: Map<string, { teachers: number; figures: Figures }>;
+  /** Teachers with knowledge checked but the competency not demonstrated, by code (all teachers counted). */
+  checked: Record<string, number>;
 }
 
 function figuresOf(masks: Set<string>[]): { teachers: number; figures: Figures } {
@@ -74,7 +79,13 @@ async function recount(db: Db, group: 'school' | 'region' | 'country' | 'cohort'
     return r.has('teacher') && (!staff || p.alsoTeaches) && p.createdAt < end && inPlace;
   });
   const mask = new Map(counted.map((p) => [p.id, new Set<string>()]));
-  for (const e of evidence) if (e.createdAt < end && CODES.includes(e.competency)) mask.get(e.userId)?.add(e.competency);
+  const any = new Map(counted.map((p) => [p.id, new Set<string>()]));
+  for (const e of evidence) {
+    if (e.createdAt >= end || !CODES.includes(e.competency)) continue;
+    any.get(e.userId)?.add(e.competency);
+    if (demonstrates(e.competency, e.kind)) mask.get(e.userId)?.add(e.competency);
+  }
+  const checked = Object.fromEntries(CODES.map((c) => [c, counted.filter((p) => any.get(p.id)!.has(c) && !mask.get(p.id)!.has(c)).length]));
   const groups = new Map<string, { name: string; masks: Set<string>[] }>();
   const add = (key: string, name: string, m: Set<string>) => {
     const g = groups.get(key) ?? { name, masks: [] };
@@ -100,7 +111,7 @@ async function recount(db: Db, group: 'school' | 'region' | 'country' | 'cohort'
     return group !== 'cohort' && mixed && !key.startsWith('org:') ? `${shown} (typed by teachers, not in the registry)` : shown;
   };
   const byName = new Map([...groups].map(([k, g]) => [exportName(k, g.name), figuresOf(g.masks)]));
-  return { ...total, byKey, byName };
+  return { ...total, byKey, byName, checked };
 }
 
 describe('compliance figures recomputed from the database', () => {
@@ -150,8 +161,13 @@ describe('compliance figures recomputed from the database', () => {
         .where(eq(users.id, id));
       if (i % 3 !== 2) await setPersonOrganisation(db, id, (await findOrganisation(db, schools[i % schools.length]!))!, language);
       for (const code of CODES) {
-        if (random() < (code.startsWith('KA') ? 0.75 : code.startsWith('KD') ? 0.45 : 0.2)) {
-          await addEvidence(db, id, code, new Date(Date.parse('2024-01-01T00:00:00Z') + Math.floor(random() * 500) * DAY).toISOString());
+        // Some competencies get one piece of evidence, of any kind, some a quiz and later another kind.
+        const pieces = random() < (code.startsWith('KA') ? 0.75 : code.startsWith('KD') ? 0.55 : 0.35) ? (random() < 0.25 ? 2 : 1) : 0;
+        const first = random() < 0.5 ? 0 : 1 + Math.floor(random() * 3);
+        for (let n = 0; n < pieces; n++) {
+          const kind = KINDS[n === 0 ? first : 1 + (first % 3)]!; // a second piece: another kind, never a quiz
+          const when = new Date(Date.parse('2024-01-01T00:00:00Z') + Math.floor(random() * 500) * DAY).toISOString();
+          await addEvidence(db, id, code, when, undefined, kind);
         }
       }
       if (i % 2 === 0) await db.insert(cohortMembers).values({ cohortId: spring!.id, userId: id, addedAt: 0 });
@@ -174,6 +190,12 @@ describe('compliance figures recomputed from the database', () => {
         // JSON keys its groups as the page does ("org:<id>", "text:<typed>", a cohort's id).
         const json = fromJson({ ...jsonBody, groups: jsonBody.groups.map((g: { key: string }) => ({ ...g, name: g.key.replace(/^text:/, '') })) });
         expect({ teachers: json.teachers, figures: json.figures }).toEqual({ teachers: expected.teachers, figures: expected.figures });
+        // Knowledge checked only: the JSON summary and the heat map's cells.
+        const checkedJson = Object.fromEntries(jsonBody.summary.map((c: { code: string; checked: { count: number } }) => [c.code, c.checked.count]));
+        expect(checkedJson).toEqual(expected.checked);
+        const checkedPage = Object.fromEntries([...page.text.matchAll(/data-code="([A-Z]{2}\.\d)" data-count="\d+" data-percent="[\d.]+" data-checked="(\d+)"/g)].map((m) => [m[1], Number(m[2])]));
+        expect(checkedPage).toEqual(expected.checked);
+        expect(Object.values(expected.checked).some((n) => n > 0)).toBe(true);
         expect(new Map([...json.groups].sort())).toEqual(new Map([...expected.byKey].sort()));
         const xlsx = fromXlsx(await readWorkbook((await admin.get(`/admin/reports/compliance?${query}&format=xlsx`).responseType('blob')).body));
         for (const report of [csv, xlsx]) {

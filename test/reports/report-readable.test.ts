@@ -135,12 +135,12 @@ describe('GET /admin/reports/compliance/teachers (readable)', () => {
     const held = (name: string) => new RegExp(`class="sticky-col">${name}</th>\\s*<td class="num" data-held="(\\d+)">([^<]+)</td>`).exec(html)?.slice(1);
     expect(held('Anna')).toEqual(['7', '7 of 18']);
     expect(held('Clara')).toEqual(['18', '18 of 18']);
-    expect(html).toContain('<th scope="col" class="num">Held</th>');
+    expect(html).toContain('<th scope="col" class="num">Demonstrated</th>');
   });
 
   it("writes each date in the reader's language and the module behind it in text, not in a tooltip", async () => {
     const ru = (await (await adminAgent(f.ctx)).get('/admin/reports/compliance/teachers?region=Yakutia&lang=ru')).text;
-    expect(ru).toMatch(/data-code="KA.1"><time datetime="2024-02-01">1 февраля 2024 г.<\/time> <span class="evidence-module">[^<]+<\/span>/);
+    expect(ru).toMatch(/data-code="KA.1" data-standing="demonstrated"><time datetime="2024-02-01">1 февраля 2024 г.<\/time> <span class="evidence-module">[^<]+<\/span>/);
     expect(ru).toContain('7 из 18');
     expect(ru).not.toMatch(/class="evidence-date"[^>]*title=/);
     expect(ru).not.toMatch(/>\d{4}-\d{2}-\d{2}</);

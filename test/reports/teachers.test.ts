@@ -22,7 +22,7 @@ describe('GET /admin/reports/compliance/teachers', () => {
     expect(rows).toEqual(['Anna', 'Boris', 'Clara']);
     // Anna's KA.1: 1 Feb 2024 from "Why media…" beats 1 Mar 2024 from "ICT across the curriculum";
     // the date in the reader's language, the module in text (not a tooltip).
-    expect(res.text).toContain(`data-code="KA.1"><time datetime="2024-02-01">1 February 2024</time> <span class="evidence-module">${WHY_MIL}</span>`);
+    expect(res.text).toContain(`data-code="KA.1" data-standing="demonstrated"><time datetime="2024-02-01">1 February 2024</time> <span class="evidence-module">${WHY_MIL}</span>`);
     expect(res.text).toContain('anna@example.org');
     expect(res.text).toContain('Teachers counted</dt><dd data-teachers="3">3</dd>');
     expect(res.text).toContain('Region: Yakutia');
@@ -32,7 +32,7 @@ describe('GET /admin/reports/compliance/teachers', () => {
   it('applies the date range to the first evidence shown', async () => {
     const res = await f.admin.get('/admin/reports/compliance/teachers?region=Yakutia&from=2024-03-01');
     // From 1 March, Anna's first KA.1 is the 1 March evidence, from the other module.
-    expect(res.text).toContain(`data-code="KA.1"><time datetime="2024-03-01">1 March 2024</time> <span class="evidence-module">${ACROSS}</span>`);
+    expect(res.text).toContain(`data-code="KA.1" data-standing="demonstrated"><time datetime="2024-03-01">1 March 2024</time> <span class="evidence-module">${ACROSS}</span>`);
   });
 
   it('sends the table fragment to htmx', async () => {
@@ -55,7 +55,7 @@ describe('GET /admin/reports/compliance?format=csv&detail=teachers', () => {
     f = await buildFixture();
   });
 
-  it('has one row per teacher: 18 first-evidence dates, then 18 source modules', async () => {
+  it('has one row per teacher: 18 first-evidence dates, 18 source modules, then 18 standings', async () => {
     const res = await f.admin.get('/admin/reports/compliance?format=csv&detail=teachers');
     expect(res.headers['content-disposition']).toMatch(/filename="ict-cft-compliance-teachers-\d{4}-\d{2}-\d{2}\.csv"/);
     const rows = parse(res.text, { bom: true, relax_column_count: true }) as string[][];
@@ -63,16 +63,18 @@ describe('GET /admin/reports/compliance?format=csv&detail=teachers', () => {
     expect(rows.find((r) => r[0] === 'Citation')?.[1]).toContain('ISBN 978-92-3-100285-4');
     const headerAt = rows.findIndex((r) => r[0] === 'Name');
     const header = rows[headerAt]!;
-    expect(header).toHaveLength(5 + 18 + 18);
+    expect(header).toHaveLength(5 + 18 + 18 + 18);
     expect(header.slice(0, 6)).toEqual(['Name', 'Email', 'School', 'Region', 'Country', 'KA.1 first evidence']);
     expect(header[5 + 18]).toBe('KA.1 source module');
+    expect(header[5 + 36]).toBe('KA.1 standing');
     const body = rows.slice(headerAt + 1);
     // Every teacher once (not Xenia, not the admin), in id order.
     expect(body.map((r) => r[0])).toEqual(['Anna', 'Boris', 'Clara', 'Dmitri', 'Erik']);
     const col = (code: string) => header.indexOf(`${code} first evidence`);
     const src = (code: string) => header.indexOf(`${code} source module`);
     const anna = body[0]!;
-    expect([anna[col('KA.1')], anna[src('KA.1')]]).toEqual(['2024-02-01', WHY_MIL]);
+    expect([anna[col('KA.1')], anna[src('KA.1')], anna[header.indexOf('KA.1 standing')]]).toEqual(['2024-02-01', WHY_MIL, 'demonstrated']);
+    expect(anna[header.indexOf('KC.1 standing')]).toBe('');
     expect(anna[col('KA.2')]).toBe('2024-03-31');
     expect(anna[col('KD.1')]).toBe('2024-06-15');
     expect(anna[col('KC.1')]).toBe('');
