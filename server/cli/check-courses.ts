@@ -5,7 +5,10 @@ import { CoursePackageError, readCoursePackages } from '../courses/package-reade
 const root = path.resolve(process.argv[2] ?? 'courses');
 try {
   const packages = readCoursePackages(root);
-  for (const p of packages) console.log(`ok  ${p.slug}: ${p.modules.length} modules, ${p.modules.filter((m) => m.quiz).length} quizzes`);
+  for (const p of packages)
+    console.log(
+      `ok  ${p.slug}: ${p.modules.length} modules, ${p.modules.filter((m) => m.quiz).length} quizzes, ${p.modules.filter((m) => m.assignment).length} assignments`,
+    );
   console.log(`${packages.length} course package(s) valid.`);
 } catch (err) {
   if (err instanceof CoursePackageError) {

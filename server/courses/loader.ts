@@ -3,7 +3,8 @@ import type { Db } from '../db/client.ts';
 import { courses, moduleCompetencies, modules } from '../db/schema.ts';
 import { bumpCatalogueVersion, invalidateCatalogue } from './catalogue.ts';
 import { renderMarkdown } from './markdown.ts';
-import { readCoursePackages, type CoursePackage } from './package-reader.ts';
+import { type AssignmentPackage, readCoursePackages, type CoursePackage } from './package-reader.ts';
+import type { Assignment } from '../db/schema.ts';
 
 export { CoursePackageError } from './package-reader.ts';
 
@@ -50,6 +51,7 @@ export async function syncCourses(db: Db, packages: CoursePackage[], now = Date.
           minutes: mod.minutes,
           bodyHtml: renderMarkdown(mod.markdown, assetBase),
           quiz: mod.quiz,
+          assignment: storedAssignment(mod.assignment, assetBase),
           archived: false,
           updatedAt: now,
         };
@@ -96,6 +98,13 @@ export async function syncCourses(db: Db, packages: CoursePackage[], now = Date.
   });
   invalidateCatalogue(db);
   return report;
+}
+
+/** The brief rendered and sanitised by the same renderer as the module body (its images too). */
+function storedAssignment(assignment: AssignmentPackage | null, assetBase: string): Assignment | null {
+  if (!assignment) return null;
+  const { brief, ...rest } = assignment;
+  return { ...rest, briefHtml: renderMarkdown(brief, assetBase) };
 }
 
 /** Reads, validates and syncs the packages under `root`. Throws CoursePackageError on any problem. */

@@ -2,8 +2,22 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
-import type { Quiz } from '../db/schema.ts';
-import { MODULE_FILE, SLUG, authorErrorMap, courseSchema, issuePath, moduleFrontMatterSchema, QUIZ_DEFAULTS, type CourseYaml } from './package-schema.ts';
+import type { Assignment, Quiz } from '../db/schema.ts';
+import {
+  ASSIGNMENT_DEFAULT_ACCEPTS,
+  MODULE_FILE,
+  SLUG,
+  authorErrorMap,
+  courseSchema,
+  issuePath,
+  moduleFrontMatterSchema,
+  QUIZ_DEFAULTS,
+  type CourseYaml,
+  type ModuleFrontMatter,
+} from './package-schema.ts';
+
+/** An assignment as read: the brief is still Markdown (the loader renders it like the module body). */
+export type AssignmentPackage = Omit<Assignment, 'briefHtml'> & { brief: string };
 
 export interface ModulePackage {
   slug: string;
@@ -13,6 +27,7 @@ export interface ModulePackage {
   minutes: number;
   competencies: string[];
   quiz: Quiz | null;
+  assignment: AssignmentPackage | null;
   markdown: string;
 }
 
@@ -85,7 +100,29 @@ function readModule(file: string, position: number, slug: string, problems: stri
         questions: fm.quiz.questions.map((q) => ({ ...q, options: q.options.map((o) => ({ ...o })) })),
       }
     : null;
-  return { slug, position, file, title: fm.title, minutes: fm.minutes, competencies: [...new Set(fm.competencies)], quiz, markdown: split.body };
+  const competencies = [...new Set<string>(fm.competencies)];
+  return { slug, position, file, title: fm.title, minutes: fm.minutes, competencies, quiz, assignment: readAssignment(fm, competencies), markdown: split.body };
+}
+
+/**
+ * Fills an assignment's defaults in: every kind of artefact, and the module's deeper competencies
+ * (KD and KC: the levels that need assessed work to count as demonstrated), or all of them when
+ * the module claims none.
+ */
+function readAssignment(fm: ModuleFrontMatter, moduleCompetencies: string[]): AssignmentPackage | null {
+  const a = fm.assignment;
+  if (!a) return null;
+  const deeper = moduleCompetencies.filter((c) => !c.startsWith('KA.'));
+  return {
+    title: a.title,
+    brief: a.brief,
+    accepts: [...new Set(a.accepts ?? ASSIGNMENT_DEFAULT_ACCEPTS)],
+    competencies: a.competencies ? [...new Set(a.competencies)] : deeper.length > 0 ? deeper : moduleCompetencies,
+    rubric: {
+      threshold: a.rubric.threshold,
+      criteria: a.rubric.criteria.map((c) => ({ id: c.id, title: c.title, levels: c.levels.map((l) => ({ ...l })) })),
+    },
+  };
 }
 
 function readCourse(dir: string, slug: string, problems: string[]): CoursePackage | undefined {

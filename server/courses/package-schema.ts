@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ARTEFACT_KINDS } from '../db/schema/values.ts';
 import { isCompetencyCode } from '../framework/ict-cft.ts';
 
 export const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
@@ -95,18 +96,106 @@ const quizSchema = z
     }
   });
 
-export const moduleFrontMatterSchema = z.strictObject({
-  title: z.string().trim().min(1).max(200),
-  competencies: z
+const SHORT_ID = /^[a-z0-9_-]{1,20}$/;
+
+const rubricLevelSchema = z.strictObject({
+  points: z.number().int('expected a whole number of points').min(0, 'expected 0 or more points'),
+  label: z.string().trim().min(1).max(60),
+  description: z.string().trim().min(1).max(1000),
+});
+
+const rubricCriterionSchema = z
+  .strictObject({
+    id: z.string().regex(SHORT_ID, 'expected a short id of lowercase letters or digits'),
+    title: z.string().trim().min(1).max(200),
+    levels: z.array(rubricLevelSchema).min(2, 'expected at least 2 levels').max(6, 'expected at most 6 levels'),
+  })
+  .superRefine((criterion, ctx) => {
+    // Levels run from fewest points to most: the review form lists them so, and a trainer's
+    // choice of a higher level must never score less.
+    criterion.levels.forEach((level, i) => {
+      const before = criterion.levels[i - 1];
+      if (before && level.points <= before.points) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['levels', i, 'points'],
+          message: `${level.points} is not more than the ${before.points} points of the level before (expected points to increase from level to level)`,
+        });
+      }
+    });
+  });
+
+/** The points a rubric can give at most: each criterion's highest level. */
+export function rubricMaximum(criteria: readonly { levels: readonly { points: number }[] }[]): number {
+  return criteria.reduce((sum, c) => sum + Math.max(0, ...c.levels.map((l) => l.points)), 0);
+}
+
+const rubricSchema = z
+  .strictObject({
+    threshold: z.number().int('expected a whole number of points').min(1, 'expected at least 1 point to pass'),
+    criteria: z.array(rubricCriterionSchema).min(1, 'expected at least 1 criterion').max(10, 'expected at most 10 criteria'),
+  })
+  .superRefine((rubric, ctx) => {
+    const ids = new Set<string>();
+    rubric.criteria.forEach((c, i) => {
+      if (ids.has(c.id)) ctx.addIssue({ code: 'custom', path: ['criteria', i, 'id'], message: `duplicate criterion id "${c.id}"` });
+      ids.add(c.id);
+    });
+    const max = rubricMaximum(rubric.criteria);
+    if (rubric.threshold > max) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['threshold'],
+        message: `threshold ${rubric.threshold} is more than the ${max} points the rubric can give (expected 1 to ${max})`,
+      });
+    }
+  });
+
+/** What a teacher hands in when the author says nothing: any of them. */
+export const ASSIGNMENT_DEFAULT_ACCEPTS = ARTEFACT_KINDS;
+
+const assignmentSchema = z.strictObject({
+  title: z.string().trim().min(3).max(200),
+  brief: z.string().trim().min(1).max(10000),
+  accepts: z
     .array(
-      z.string().refine(isCompetencyCode, {
-        error: (issue) => `unknown ICT-CFT competency ${JSON.stringify(issue.input)} (expected LEVEL.ASPECT such as KD.3)`,
+      z.enum(ARTEFACT_KINDS, {
+        error: (issue) => `unknown kind ${JSON.stringify(issue.input)} (expected ${ARTEFACT_KINDS.join(', ')})`,
       }),
     )
-    .min(1, 'expected at least one ICT-CFT competency code'),
-  minutes: z.number().int().positive().max(10000),
-  quiz: quizSchema.optional(),
+    .min(1, `expected at least one of ${ARTEFACT_KINDS.join(', ')} (leave it out for all)`)
+    .optional(),
+  competencies: z.array(z.string()).min(1, "expected at least one of the module's competencies (leave it out for its KD and KC ones)").optional(),
+  rubric: rubricSchema,
 });
+
+export const moduleFrontMatterSchema = z
+  .strictObject({
+    title: z.string().trim().min(1).max(200),
+    competencies: z
+      .array(
+        z.string().refine(isCompetencyCode, {
+          error: (issue) => `unknown ICT-CFT competency ${JSON.stringify(issue.input)} (expected LEVEL.ASPECT such as KD.3)`,
+        }),
+      )
+      .min(1, 'expected at least one ICT-CFT competency code'),
+    minutes: z.number().int().positive().max(10000),
+    quiz: quizSchema.optional(),
+    assignment: assignmentSchema.optional(),
+  })
+  .superRefine((fm, ctx) => {
+    // An assignment evidences only what its module claims: the catalogue, the profile and the
+    // report read a module's competencies, and assessed evidence for another one would be invisible there.
+    fm.assignment?.competencies?.forEach((code, i) => {
+      if (!(fm.competencies as readonly string[]).includes(code)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['assignment', 'competencies', i],
+          message: `${JSON.stringify(code)} is not among the module's competencies (expected one of ${fm.competencies.join(', ')})`,
+        });
+      }
+    });
+  });
 
 export type CourseYaml = z.output<typeof courseSchema>;
 export type ModuleFrontMatter = z.output<typeof moduleFrontMatterSchema>;
