@@ -5,7 +5,7 @@ import type { RequestHandler, Response } from 'express';
  * export) or a person's whole record: neither a shared proxy nor the browser's disk may keep them.
  * Mounted in app.ts before any route, so error pages there get it too; sendHtml keeps a header already set.
  */
-export const NOT_STORED_PATHS = ['/cohorts', '/admin', '/dashboard/records.json'];
+export const NOT_STORED_PATHS = ['/cohorts', '/admin', '/dashboard/records.json', '/files'];
 
 export const noStore: RequestHandler = (_req, res, next) => {
   res.setHeader('Cache-Control', 'no-store');
