@@ -7,17 +7,18 @@ import { COMPETENCIES } from '../framework/ict-cft.ts';
 // evidence. Built from the catalogue alone: it describes programmes, not people.
 
 /**
- * How a module's competencies are evidenced: a quiz checks knowledge; a module without one is
- * completed by the teacher's own say-so. (Assessed work joins this list with assignments.)
+ * How a module's competencies are evidenced: work a trainer assesses against a rubric (the
+ * module's assignment, for the competencies it names), a quiz that checks knowledge, or, in a
+ * module with neither, the teacher's own say-so.
  */
-export const EVIDENCE_KINDS = ['quiz', 'completion'] as const;
+export const EVIDENCE_KINDS = ['assessed', 'quiz', 'completion'] as const;
 export type EvidenceKind = (typeof EVIDENCE_KINDS)[number];
 
 export interface CoveringModule {
   course: string;
   module: string;
   minutes: number;
-  evidence: EvidenceKind;
+  evidence: EvidenceKind[];
 }
 
 export interface CoverageCell {
@@ -46,8 +47,12 @@ export function coverageOf(key: string, name: string, courses: CatalogueCourse[]
   for (const course of courses) {
     for (const m of course.modules) {
       minutes += m.minutes;
-      const evidence: EvidenceKind = m.quiz ? 'quiz' : 'completion';
-      for (const code of m.competencies) byCode.get(code)?.push({ course: course.title, module: m.title, minutes: m.minutes, evidence });
+      for (const code of m.competencies) {
+        const evidence: EvidenceKind[] = [];
+        if (m.assignment?.competencies.includes(code)) evidence.push('assessed');
+        evidence.push(m.quiz ? 'quiz' : 'completion');
+        byCode.get(code)?.push({ course: course.title, module: m.title, minutes: m.minutes, evidence });
+      }
     }
   }
   const cells = COMPETENCIES.map((c) => {
@@ -56,7 +61,7 @@ export function coverageOf(key: string, name: string, courses: CatalogueCourse[]
       code: c.code,
       modules,
       hours: hours(modules.reduce((sum, m) => sum + m.minutes, 0)),
-      evidence: EVIDENCE_KINDS.filter((k) => modules.some((m) => m.evidence === k)),
+      evidence: EVIDENCE_KINDS.filter((k) => modules.some((m) => m.evidence.includes(k))),
     };
   });
   return { key, name, courses: courses.map((c) => c.title), cells, covered: cells.filter((c) => c.modules.length > 0).length, hours: hours(minutes) };

@@ -58,6 +58,8 @@ describe('/admin/reports/programmes', () => {
     expect(res.text).toContain(`${18 - gaps} of 18 competencies`);
     expect(res.text).toContain('✕ </span>Gap');
     expect(res.text).toContain('quiz');
+    // The journal module's assignment is assessed work for its KD/KC competencies; its KA ones only a quiz.
+    expect(res.text).toMatch(/Your personal course journal \(\d+ min, assessed work, quiz\)/);
     expect(res.text).toContain('<th scope="colgroup" colspan="3">KA · Knowledge Acquisition</th>');
   });
 
