@@ -3,6 +3,7 @@ import { translator } from '../http/i18n.ts';
 import { OB_V3, VC_V2 } from './contexts.ts';
 import { issuerDid } from './did.ts';
 import { issuerId, signingKey } from './keys.ts';
+import { type CredentialEvidence, credentialEvidence, evidenceFingerprint } from './credential-evidence.ts';
 import { keptResults } from './kept-results.ts';
 import type { JsonObject } from './legacy-jcs-proof.ts';
 import { certificateStatus, certificateUrl, competencyList, formatHoursIn, isoDate, labelLanguage } from './present.ts';
@@ -27,11 +28,27 @@ function legacyStatusUrl(baseUrl: string, code: string): string {
   return `${certificateUrl(baseUrl, code)}/status`;
 }
 
-/** The unsigned credential: only facts frozen on the certificate row, so it reads the same every time. */
-export function buildCredential(cert: CertificateRow, courseSlug: string, { baseUrl }: Settings): JsonObject {
+/**
+ * The unsigned credential: the facts frozen on the certificate row, and (when given) the standing of
+ * each competency and the assessed work the teacher shares, from credentialEvidence. Each competency
+ * has a result description (its alignment, and the two standings, low to high) and, in the subject,
+ * a result saying which standing the teacher reached; shared work is the credential's evidence.
+ */
+export function buildCredential(cert: CertificateRow, courseSlug: string, { baseUrl }: Settings, evidence?: CredentialEvidence): JsonObject {
   const lang = labelLanguage(cert.courseLanguage);
   const t = translator(lang);
   const hours = formatHoursIn(lang, cert.hours);
+  const achievementId = `${baseUrl}/courses/${courseSlug}`;
+  const competencies = competencyList(cert.competencies, lang);
+  const alignment = (c: { code: string; title: string }) => ({
+    type: ['Alignment'],
+    targetName: c.title,
+    targetCode: c.code,
+    targetFramework: FRAMEWORK_NAME,
+    targetUrl: `${baseUrl}/framework/${c.code}`,
+  });
+  const standingWord = (standing: string) => t(`certificates:credential.standing.${standing}`);
+  const results = (evidence?.standings ?? []).filter((s) => s.standing !== 'none');
   return {
     '@context': CONTEXTS,
     id: certificateUrl(baseUrl, cert.code),
@@ -51,15 +68,42 @@ export function buildCredential(cert: CertificateRow, courseSlug: string, { base
         description: t('certificates:credential.description', { course: cert.courseTitle, hours: t('certificates:hours', { count: cert.hours, hours }) }),
         criteria: { narrative: t('certificates:credential.criteria') },
         inLanguage: cert.courseLanguage,
-        alignment: competencyList(cert.competencies, lang).map((c) => ({
-          type: ['Alignment'],
-          targetName: c.title,
-          targetCode: c.code,
-          targetFramework: FRAMEWORK_NAME,
-          targetUrl: `${baseUrl}/framework/${c.code}`,
-        })),
+        alignment: competencies.map(alignment),
+        ...(evidence
+          ? {
+              resultDescription: competencies.map((c) => ({
+                id: `${achievementId}#standing-${c.code}`,
+                type: ['ResultDescription'],
+                name: t('certificates:credential.standingName', { code: c.code, title: c.title }),
+                resultType: 'PerformanceLevel',
+                allowedValue: [standingWord('checked'), standingWord('demonstrated')],
+                alignment: [alignment(c)],
+              })),
+            }
+          : {}),
       },
+      ...(results.length
+        ? { result: results.map((s) => ({ type: ['Result'], resultDescription: `${achievementId}#standing-${s.code}`, value: standingWord(s.standing) })) }
+        : {}),
     },
+    ...(evidence?.shared.length
+      ? {
+          evidence: evidence.shared.map((w) => ({
+            id: `${certificateUrl(baseUrl, cert.code)}/evidence/${w.submissionId}`,
+            type: ['Evidence'],
+            name: w.assignmentTitle,
+            description: w.moduleTitle,
+            genre: t('certificates:credential.assessedGenre'),
+            narrative: t('certificates:credential.assessedNarrative', {
+              total: w.total,
+              max: w.max,
+              threshold: w.threshold,
+              assessor: w.assessorName,
+              date: isoDate(w.assessedAt).slice(0, 10),
+            }),
+          })),
+        }
+      : {}),
     credentialStatus: statusEntry(baseUrl, cert.id),
   };
 }
@@ -74,10 +118,10 @@ const signed = keptResults<JsonObject>(1000);
  */
 export async function signedCredential(db: Db, cert: CertificateRow, settings: Settings): Promise<JsonObject> {
   // The key is read from the database, so an entry kept here never outlives a rotation on any instance.
-  const key = await signingKey(db);
-  const credential = await signed(db, `${cert.code}|${key.id}|${settings.baseUrl}`, async () => {
+  const [key, evidence] = await Promise.all([signingKey(db), credentialEvidence(db, cert)]);
+  const credential = await signed(db, `${cert.code}|${key.id}|${settings.baseUrl}|${evidenceFingerprint(evidence)}`, async () => {
     const courseSlug = (await findCourseSlug(db, cert.courseId)) ?? String(cert.courseId);
-    return signCredential(db, settings.baseUrl, buildCredential(cert, courseSlug, settings), isoDate(cert.issuedAt), key);
+    return signCredential(db, settings.baseUrl, buildCredential(cert, courseSlug, settings, evidence), isoDate(cert.issuedAt), key);
   });
   return structuredClone(credential);
 }

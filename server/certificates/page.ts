@@ -9,6 +9,7 @@ import { render } from '../http/render.ts';
 import type { FieldErrors } from '../http/validation.ts';
 import { formatCode, normaliseCode } from './code.ts';
 import { signedCredential } from './credential.ts';
+import { credentialEvidence } from './credential-evidence.ts';
 import { certificateStatus, competencyList } from './present.ts';
 import { type CertificateRow, findCertificate, findUserName } from './queries.ts';
 import { keptResults } from './kept-results.ts';
@@ -66,6 +67,7 @@ export async function renderCertificatePage(
     replacedByCode: cert.replacedByCode,
     replacedByDisplay: cert.replacedByCode ? formatCode(cert.replacedByCode) : null,
     competencies: competencyList(cert.competencies, lang),
+    evidence: await credentialEvidence(db, cert),
   };
   // Administrators see the private side (reason, names) and the actions; nobody else does.
   const admin = isAdmin

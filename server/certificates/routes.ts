@@ -9,6 +9,7 @@ import { type FieldErrors, parseInput } from '../http/validation.ts';
 import { certificateAdminRoutes } from './admin-routes.ts';
 import { normaliseCode } from './code.ts';
 import { revocationList, signedCredential } from './credential.ts';
+import { credentialEvidence } from './credential-evidence.ts';
 import { issuerRoutes } from './issuer-routes.ts';
 import { canDownloadPdf, certificateOr404, credentialChecks, noticeFrom, renderCertificatePage } from './page.ts';
 import { renderCertificatePdf } from './pdf.ts';
@@ -96,6 +97,21 @@ export function certificateRoutes(deps: Deps): Router {
     const cert = await certificateOr404(db, req.params.code);
     const { checks } = await credentialChecks(db, cert, config.baseUrl);
     return render(req, res, 'certificates/checks', { code: cert.code, checks }, { fragment: 'certificates/_checks' });
+  });
+
+  // Assessed work the holder chose to share: public like the certificate, 404 once no longer shared.
+  router.get('/certificates/:code/evidence/:submission', lookups, async (req, res) => {
+    const cert = await certificateOr404(db, req.params.code);
+    const id = Number(req.params.submission);
+    const [work] = Number.isSafeInteger(id) && id > 0 ? (await credentialEvidence(db, cert, id)).shared : [];
+    if (!work) throw new HttpError(404);
+    return render(req, res, 'certificates/evidence', {
+      code: cert.code,
+      work,
+      learnerName: cert.learnerName,
+      courseTitle: cert.courseTitle,
+      courseLanguage: cert.courseLanguage,
+    });
   });
 
   router.get('/certificates/:code', lookups, async (req, res) => {

@@ -4,7 +4,9 @@ import request from 'supertest';
 import { issueCertificate } from '../../server/certificates/issue.ts';
 import { publicKeyMultibase, rawPublicKey } from '../../server/certificates/keys.ts';
 import { getCatalogue } from '../../server/courses/catalogue.ts';
-import { certificates, cohortMembers, cohorts, cohortTrainers, enrolments, issuerKeys } from '../../server/db/schema.ts';
+import { assessments, certificates, cohortMembers, cohorts, cohortTrainers, enrolments, issuerKeys, submissions } from '../../server/db/schema.ts';
+import { addEvidence } from '../../server/learning/queries.ts';
+import { makeUser } from '../helpers.ts';
 import { ORIGIN, PASSWORD, type TestContext } from '../helpers.ts';
 
 export const EN_COURSE = 'ict-primary-education';
@@ -71,4 +73,48 @@ export async function addIssuerKey(ctx: TestContext, createdAt: number): Promise
     createdAt,
   });
   return id;
+}
+
+/**
+ * The evidence of a course taken in full: quiz evidence from every module, and for the first module
+ * with an assignment a passed submission (shared in credentials when `shared`), its assessment by a
+ * trainer, and the assessed evidence it wrote. Returns the submission's id.
+ */
+export async function courseEvidence(ctx: TestContext, userId: number, slug = EN_COURSE, { shared = true, now = Date.UTC(2025, 2, 4) } = {}) {
+  const course = await sampleCourse(ctx, slug);
+  for (const m of course.modules) {
+    await addEvidence(ctx.db, { userId, competencies: m.competencies, kind: 'quiz', source: `module:${m.id}`, moduleId: m.id, courseId: course.id, now });
+  }
+  const module = course.modules.find((m) => m.assignment)!;
+  const assignment = module.assignment!;
+  const trainer = await makeUser(ctx.db, { name: 'Trainer Tove', roles: ['trainer'] });
+  const [submission] = await ctx.db
+    .insert(submissions)
+    .values({
+      userId,
+      moduleId: module.id,
+      courseId: course.id,
+      version: 1,
+      text: 'My lesson plan\n<b>for a day offline</b>',
+      status: 'passed',
+      shared,
+      submittedAt: now,
+    })
+    .returning({ id: submissions.id });
+  const scores = Object.fromEntries(assignment.rubric.criteria.map((c) => [c.id, Math.max(...c.levels.map((l) => l.points))]));
+  const total = Object.values(scores).reduce((a, b) => a + b, 0);
+  await ctx.db
+    .insert(assessments)
+    .values({ submissionId: submission!.id, assessorId: trainer.id, scores, total, passed: true, feedback: 'Private feedback', createdAt: now + 3600_000 });
+  await addEvidence(ctx.db, {
+    userId,
+    competencies: assignment.competencies,
+    kind: 'assessed',
+    source: `assignment:${module.id}`,
+    moduleId: module.id,
+    courseId: course.id,
+    assessorId: trainer.id,
+    now: now + 3600_000,
+  });
+  return { submissionId: submission!.id, module, assignment, total };
 }

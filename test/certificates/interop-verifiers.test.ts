@@ -10,7 +10,7 @@ import { revokeCertificate } from '../../server/certificates/issue.ts';
 import { verifyingSuite } from '../../server/certificates/signing.ts';
 import { hasAchievementCredentialShape } from '../../server/certificates/credential-shape.ts';
 import { createTestApp, makeUser, type TestContext } from '../helpers.ts';
-import { certify, EN_COURSE, RU_COURSE } from './fixtures.ts';
+import { certify, courseEvidence, EN_COURSE, RU_COURSE } from './fixtures.ts';
 import { ACHIEVEMENT_CREDENTIAL_SCHEMA, readInteropFile, skipWithoutInterop } from './interop-schemas.ts';
 import { routeVerifierNetwork, type VerifierNetwork } from './verifier-network.ts';
 
@@ -35,8 +35,12 @@ afterAll(() => network.close());
 async function issued(slug = EN_COURSE): Promise<{ code: string; credential: Json }> {
   const learner = await makeUser(ctx.db, { name: 'Máret Ánte Sárá' });
   const code = await certify(ctx, learner.id, slug, Date.UTC(2025, 2, 5, 10));
+  // With the standing of each competency (results) and shared assessed work (evidence), so the
+  // verifiers see every part a credential can have.
+  await courseEvidence(ctx, learner.id, slug);
   const res = await request(ctx.app).get(`/certificates/${code}.json`);
   expect(res.status).toBe(200);
+  expect(res.body.evidence).toHaveLength(1);
   return { code, credential: res.body };
 }
 
