@@ -158,11 +158,17 @@ export async function generateReportData(db: Db, options: { teachers?: number; s
   if (databaseEngine(db) === 'postgres') await rawRows(db, sql`SELECT setval(pg_get_serial_sequence('users', 'id'), (SELECT MAX(id) FROM users))`);
 
   const order = new Uint32Array(evidence).map((_, i) => i).sort((a, b) => evTime[a]! - evTime[b]!);
+  const kindDraw = random((options.seed ?? 20240601) + 1);
   await db.transaction(async (tx) => {
-    const columns = ['userId', 'competency', 'moduleId', 'courseId', 'source', 'createdAt'];
+    // Kinds as a deployment with assessed work would have them: most evidence from quizzes, a fifth
+    // assessed, the rest live sessions and recognised learning (which have no module).
+    const columns = ['userId', 'competency', 'kind', 'moduleId', 'courseId', 'source', 'createdAt'];
     await insertRows(tx, competencyEvidence, columns, order.length, (k) => {
       const i = order[k]!;
-      return [evUser[i], COMPETENCIES[evComp[i]!]!.code, evModule[i], evCourse[i], 'module', evTime[i]];
+      const r = kindDraw();
+      const [kind, prefix] = r < 0.7 ? ['quiz', 'module'] : r < 0.9 ? ['assessed', 'assignment'] : r < 0.95 ? ['participation', 'session'] : ['recognised', 'recognition'];
+      const modular = kind === 'quiz' || kind === 'assessed';
+      return [evUser[i], COMPETENCIES[evComp[i]!]!.code, kind, modular ? evModule[i] : null, modular ? evCourse[i] : null, `${prefix}:${evModule[i]}`, evTime[i]];
     });
   });
 

@@ -229,7 +229,7 @@ export async function seedDatabase(options: { teachers: number; seed?: number; d
               submittedAt: at,
             });
           for (const code of m.competencies)
-            plan.evidence.push({ teacher: i, competency: code, moduleId: m.id, courseId: course.id, source: 'module', createdAt: at });
+            plan.evidence.push({ teacher: i, competency: code, moduleId: m.id, courseId: course.id, kind: 'quiz', source: `module:${m.id}`, createdAt: at });
           plan.records.push({ teacher: i, verb: 'completed', course, module: m, at });
           withProgress.push({ teacher: i, course, module: m });
         }

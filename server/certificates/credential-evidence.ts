@@ -1,4 +1,5 @@
 import { getCatalogue } from '../courses/catalogue.ts';
+import { rubricMaximum } from '../courses/package-schema.ts';
 import type { Db } from '../db/client.ts';
 import { standingOf } from '../evidence/rule.ts';
 import { type CertificateRow, courseEvidenceKinds, sharedAssessedWork } from './queries.ts';
@@ -48,13 +49,12 @@ export async function credentialEvidence(db: Db, cert: CertificateRow, submissio
   const shared = work.flatMap((w): SharedWork[] => {
     const assignment = catalogue.moduleById(w.moduleId)?.module.assignment;
     if (!assignment) return [];
-    const max = assignment.rubric.criteria.reduce((sum, c) => sum + Math.max(...c.levels.map((l) => l.points)), 0);
     return [
       {
         ...w,
         moduleTitle: catalogue.moduleById(w.moduleId)?.module.title ?? '',
         assignmentTitle: assignment.title,
-        max,
+        max: rubricMaximum(assignment.rubric.criteria),
         threshold: assignment.rubric.threshold,
         criteria: assignment.rubric.criteria,
       },

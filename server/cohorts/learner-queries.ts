@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db/client.ts';
-import { cohortCourses, cohortMembers, cohorts, moduleProgress, quizAttempts, users } from '../db/schema.ts';
+import { cohortCourses, cohortMembers, cohorts, moduleProgress, quizAttempts, submissions, users } from '../db/schema.ts';
 import { activeMember, type Cohort, memberDueDate } from './queries.ts';
 import type { CohortInput } from './schemas.ts';
 
@@ -124,4 +124,15 @@ export async function setArchived(db: Db, cohortId: number, at: number | null): 
     .where(and(eq(cohorts.id, cohortId), at === null ? sql`${cohorts.archivedAt} IS NOT NULL` : isNull(cohorts.archivedAt)))
     .returning({ id: cohorts.id });
   return changed.length === 1;
+}
+
+/** Has the learner work waiting for a trainer in one of these modules (the cohort's)? */
+export async function hasWaitingWork(db: Db, userId: number, moduleIds: number[]): Promise<boolean> {
+  if (moduleIds.length === 0) return false;
+  const [row] = await db
+    .select({ id: submissions.id })
+    .from(submissions)
+    .where(and(eq(submissions.userId, userId), eq(submissions.status, 'waiting'), inArray(submissions.moduleId, moduleIds)))
+    .limit(1);
+  return row !== undefined;
 }

@@ -5,7 +5,7 @@ import { HttpError } from '../http/errors.ts';
 import { redirect, render } from '../http/render.ts';
 import { formText, parseInput } from '../http/validation.ts';
 import { remindersSentTo } from '../reminders/queries.ts';
-import { cohortLearner, learnerProgress, quizSummary, setExtension } from './learner-queries.ts';
+import { cohortLearner, hasWaitingWork, learnerProgress, quizSummary, setExtension } from './learner-queries.ts';
 import { mailEnabled } from './mail.ts';
 import { cohortOf, liveOnly } from './middleware.ts';
 import { noticeOf } from './notices.ts';
@@ -55,7 +55,8 @@ export function learnerRoutes(deps: Deps): Router {
         }),
     }));
     const completed = [...progress.values()].filter((p) => p.status === 'completed').length;
-    const overall = learnerStatusOf({ completed, touched: progress.size > 0, dueDate: learner.dueDate }, moduleIds.length, today);
+    const awaitingReview = await hasWaitingWork(db, learner.id, moduleIds);
+    const overall = learnerStatusOf({ completed, touched: progress.size > 0, dueDate: learner.dueDate, awaitingReview }, moduleIds.length, today);
     return render(
       req,
       res,

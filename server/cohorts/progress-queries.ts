@@ -2,7 +2,7 @@ import type { PersonSummary } from '../db/schema.ts';
 import { and, asc, desc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { caseless } from '../db/dialect.ts';
-import { certificates, cohortMembers, cohorts, moduleProgress, users } from '../db/schema.ts';
+import { certificates, cohortMembers, cohorts, moduleProgress, submissions, users } from '../db/schema.ts';
 import { matchesPerson } from '../auth/queries.ts';
 import { activeMember, memberDueDate } from './queries.ts';
 import type { LearnerStatus } from './statuses.ts';
@@ -44,15 +44,25 @@ function perMember(db: Db, cohortId: number, moduleIds: number[]) {
 export interface MemberRow extends PersonSummary {
   dueDate: string | null; // effective: the extension or the cohort's
   extended: boolean;
+  /** Has work waiting for a trainer in one of the cohort's modules. */
+  awaitingReview: boolean;
+}
+
+/** The member has work waiting for a trainer in one of the cohort's modules (the outer query reads cohort_members). */
+function awaitingReview(moduleIds: number[]): SQL {
+  if (moduleIds.length === 0) return sql`FALSE`;
+  return sql`EXISTS (SELECT 1 FROM ${submissions} WHERE ${submissions.userId} = ${cohortMembers.userId} AND ${submissions.status} = 'waiting' AND ${inArray(submissions.moduleId, moduleIds)})`;
 }
 
 /**
  * Each learner's cohort-level status (statuses.ts) as one SQL CASE, so the summary counts and the
  * status filter can never disagree. Overdue uses the learner's own due date (their extension).
  */
-function learnerStatus(p: ReturnType<typeof perMember>, all: number, today: string) {
+function learnerStatus(p: ReturnType<typeof perMember>, moduleIds: number[], today: string) {
+  const all = moduleIds.length;
   const completed = sql<number>`coalesce(${p.completed}, 0)`;
-  return sql<LearnerStatus>`CASE WHEN ${all} > 0 AND ${completed} >= ${all} THEN 'done'
+  return sql<LearnerStatus>`CASE WHEN ${awaitingReview(moduleIds)} THEN 'awaiting_review'
+    WHEN ${all} > 0 AND ${completed} >= ${all} THEN 'done'
     WHEN ${memberDueDate} IS NOT NULL AND ${memberDueDate} < ${today} THEN 'overdue'
     WHEN ${p.userId} IS NULL THEN 'not_started' ELSE 'in_progress' END`;
 }
@@ -60,7 +70,7 @@ function learnerStatus(p: ReturnType<typeof perMember>, all: number, today: stri
 /** How many active members are in each learner status: one aggregate statement. */
 export async function statusCounts(db: Db, cohortId: number, opts: { moduleIds: number[]; today: string }): Promise<Record<LearnerStatus, number>> {
   const p = perMember(db, cohortId, opts.moduleIds);
-  const status = learnerStatus(p, opts.moduleIds.length, opts.today);
+  const status = learnerStatus(p, opts.moduleIds, opts.today);
   const rows = await db
     .select({ status, n: sql<number>`count(*)`.mapWith(Number) })
     .from(cohortMembers)
@@ -69,7 +79,6 @@ export async function statusCounts(db: Db, cohortId: number, opts: { moduleIds: 
     .where(and(eq(cohortMembers.cohortId, cohortId), activeMember))
     // By position: PostgreSQL would not match the CASE's bound parameters to a repeated expression.
     .groupBy(sql`1`);
-  // awaiting_review stays 0 until submissions exist (see statuses.ts).
   const out: Record<LearnerStatus, number> = { not_started: 0, in_progress: 0, done: 0, overdue: 0, awaiting_review: 0 };
   for (const r of rows) out[r.status] = r.n;
   return out;
@@ -88,14 +97,13 @@ export async function memberRows(
   const p = perMember(db, cohortId, opts.moduleIds);
   const needsTotals = opts.sort.sort !== 'name' || !!opts.filter.status;
   const completed = sql<number>`coalesce(${p.completed}, 0)`;
-  const learner = learnerStatus(p, opts.moduleIds.length, opts.today);
+  const learner = learnerStatus(p, opts.moduleIds, opts.today);
   const status: Record<StatusFilter, SQL> = {
     not_started: sql`${learner} = 'not_started'`,
     in_progress: sql`${learner} = 'in_progress'`,
     done: sql`${learner} = 'done'`,
     overdue: sql`${learner} = 'overdue'`,
-    // No submissions yet, so nobody waits for review (statuses.ts).
-    awaiting_review: sql`FALSE`,
+    awaiting_review: sql`${learner} = 'awaiting_review'`,
     quiz_failed: sql`coalesce(${p.failed}, 0) > 0`,
   };
   const where = and(
@@ -123,6 +131,8 @@ export async function memberRows(
     country: users.country,
     dueDate: memberDueDate,
     extended: sql<boolean>`CASE WHEN ${cohortMembers.dueDate} IS NULL THEN 0 ELSE 1 END`.mapWith((v) => Number(v) === 1),
+    // For the row's status word (statuses.ts: waiting for review comes first).
+    awaitingReview: sql<boolean>`CASE WHEN ${awaitingReview(opts.moduleIds)} THEN 1 ELSE 0 END`.mapWith((v) => Number(v) === 1),
   };
   const from = (selection: Record<string, unknown>) => {
     const q = db

@@ -71,8 +71,13 @@ export function isPastDue(cohort: Pick<Cohort, 'dueDate'>, today: string): boole
   return !!cohort.dueDate && today > cohort.dueDate;
 }
 
-/** The same precedence as the SQL in progress-queries.ts (learnerStatus): done, overdue, not started, in progress. */
-export function learnerStatusOf(l: { completed: number; touched: boolean; dueDate: string | null }, all: number, today: string): LearnerStatus {
+/** The same precedence as the SQL in progress-queries.ts (learnerStatus): awaiting review, done, overdue, not started, in progress. */
+export function learnerStatusOf(
+  l: { completed: number; touched: boolean; dueDate: string | null; awaitingReview: boolean },
+  all: number,
+  today: string,
+): LearnerStatus {
+  if (l.awaitingReview) return 'awaiting_review';
   if (all > 0 && l.completed >= all) return 'done';
   if (l.dueDate && today > l.dueDate) return 'overdue';
   return l.touched ? 'in_progress' : 'not_started';
@@ -128,7 +133,7 @@ async function learnersFrom(
   const learners: Learner[] = rows.map((r) => {
     const touched = progress.get(r.id);
     const p = touched ?? { cells: moduleIds.map((): CellStatus => 'not_started'), completed: 0, lastActivity: null };
-    const status = learnerStatusOf({ completed: p.completed, touched: !!touched, dueDate: r.dueDate }, all, opts.today);
+    const status = learnerStatusOf({ completed: p.completed, touched: !!touched, dueDate: r.dueDate, awaitingReview: r.awaitingReview }, all, opts.today);
     return {
       ...r,
       ...p,

@@ -8,10 +8,13 @@ export type CellStatus = (typeof CELL_STATUSES)[number];
 
 /**
  * A learner's state in the cohort as a whole; exactly one applies, in this order of precedence:
- * done (every module completed), overdue (their own due date, extension included, has passed),
- * not started (no progress at all), in progress (anything else).
- * `awaiting_review` is part of the vocabulary but always 0 for now: submissions do not exist yet,
- * so the summary shows it as 0 and its filter matches nobody until they do.
+ * awaiting review (work handed in for one of the cohort's modules waits for a trainer), done
+ * (every module completed), overdue (their own due date, extension included, has passed), not
+ * started (no progress at all), in progress (anything else).
+ * Waiting for review comes first because the next move is the trainer's: the learner is not
+ * chased as overdue for work they have handed in, and a learner who finished every module with
+ * work still unassessed shows where the trainer is needed. Each learner counts once, so the
+ * summary's counts add up to the members.
  */
 export const LEARNER_STATUSES = ['not_started', 'in_progress', 'done', 'overdue', 'awaiting_review'] as const;
 export type LearnerStatus = (typeof LEARNER_STATUSES)[number];

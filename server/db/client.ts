@@ -143,3 +143,12 @@ function nameStatements(statements: unknown): void {
     if (query.rawQueryConfig) query.rawQueryConfig.name = name;
   }
 }
+
+/**
+ * SQLite's or PostgreSQL's unique violation, raw or wrapped by drizzle (as the cause): how a
+ * repeated submission or a racing second decision learns that the first one won.
+ */
+export function isUniqueViolation(err: unknown): boolean {
+  const codes = [err, (err as { cause?: unknown } | null)?.cause].map((e) => (e as { code?: unknown } | null)?.code);
+  return codes.includes('SQLITE_CONSTRAINT_UNIQUE') || codes.includes('23505');
+}

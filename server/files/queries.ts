@@ -34,12 +34,27 @@ export function cleanFileName(name: string): string {
   return chars.slice(0, MAX_NAME - ext.length).join('') + ext;
 }
 
-/**
- * Stores the bytes, then writes the row, and returns it. The bytes go first so a row never
- * points at nothing. Inside a transaction that is later rolled back (or retried, on PostgreSQL)
- * the bytes of that attempt stay on disk with no row: harmless, but where it is easy call this
- * before the transaction and pass the row's id in.
- */
+/** The stored_files row of bytes already in the store under storageKey. */
+async function insertFileRow(
+  db: DbOrTx,
+  input: { storageKey: string; ownerId: number; name: string; bytes: Buffer; mediaType: string; now: number },
+): Promise<StoredFile> {
+  const [row] = await db
+    .insert(storedFiles)
+    .values({
+      ownerId: input.ownerId,
+      storageKey: input.storageKey,
+      name: cleanFileName(input.name),
+      mediaType: input.mediaType,
+      size: input.bytes.length,
+      sha256: createHash('sha256').update(input.bytes).digest('hex'),
+      createdAt: input.now,
+    })
+    .returning();
+  return row!;
+}
+
+/** Stores the bytes, then their row (outside any larger transaction: tests, tools). */
 export async function saveFile(
   db: DbOrTx,
   store: FileStore,
@@ -48,22 +63,34 @@ export async function saveFile(
   const storageKey = newStorageKey();
   await store.put(storageKey, input.bytes);
   try {
-    const [row] = await db
-      .insert(storedFiles)
-      .values({
-        ownerId: input.ownerId,
-        storageKey,
-        name: cleanFileName(input.name),
-        mediaType: input.mediaType,
-        size: input.bytes.length,
-        sha256: createHash('sha256').update(input.bytes).digest('hex'),
-        createdAt: input.now,
-      })
-      .returning();
-    return row!;
+    return await insertFileRow(db, { ...input, storageKey });
   } catch (error) {
     await store.remove(storageKey);
     throw error;
+  }
+}
+
+/**
+ * For a transaction that records an uploaded file with the rest of a submission: the bytes go to
+ * the store once, before `work`, and `save(tx, now)` writes their row inside it (a retried
+ * PostgreSQL transaction saves the same bytes again, never a second copy). Afterwards, bytes that
+ * no committed row points to (a refusal, a repeated submission, a rolled-back attempt) are removed.
+ */
+export async function withUploadedFile<T>(
+  db: Db,
+  store: FileStore,
+  upload: { name: string; bytes: Buffer; mediaType: string } | null,
+  ownerId: number,
+  work: (save: ((tx: DbOrTx, now: number) => Promise<StoredFile>) | null) => Promise<T>,
+): Promise<T> {
+  if (!upload) return work(null);
+  const storageKey = newStorageKey();
+  await store.put(storageKey, upload.bytes);
+  try {
+    return await work((tx, now) => insertFileRow(tx, { ...upload, storageKey, ownerId, now }));
+  } finally {
+    const [kept] = await db.select({ id: storedFiles.id }).from(storedFiles).where(eq(storedFiles.storageKey, storageKey)).limit(1);
+    if (!kept) await store.remove(storageKey);
   }
 }
 

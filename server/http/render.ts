@@ -39,6 +39,11 @@ export async function render(req: Request, res: Response, view: string, locals: 
   sendHtml(res, await (storeIfShared(res, html, encoding, status) ?? encodeBody(html, encoding)));
 }
 
+/** A view rendered on its own (no layout) with the request's locals: a document inside a download. */
+export function renderStandalone(res: Response, view: string, locals: Record<string, unknown> = {}): string {
+  return renderFile(view, { ...res.locals, ...locals });
+}
+
 /** Redirect after a write: htmx follows HX-Redirect, a plain form follows 303 See Other. */
 export function redirect(req: Request, res: Response, url: string): void {
   if (req.get('HX-Request') === 'true') {

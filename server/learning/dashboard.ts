@@ -1,5 +1,6 @@
 import type { Response } from 'express';
 import type { Deps } from '../app.ts';
+import { assignmentNotices } from '../assignments/notices.ts';
 import { signedInUser } from '../auth/guards.ts';
 import { isVerified } from '../auth/verification.ts';
 import { certificatesOfUser } from '../certificates/issue.ts';
@@ -13,7 +14,7 @@ import { evidenceOfUser } from './evidence.ts';
 import { courseProgress } from './progress.ts';
 import { dashboardEnrolments, progressByModule } from './queries.ts';
 
-/** The dashboard in a handful of queries: enrolments, all progress rows, evidence, certificates, cohorts, due dates. */
+/** The dashboard in a handful of queries: enrolments, all progress rows, evidence, certificates, cohorts, due dates, assessed work. */
 export async function dashboardLocals({ db }: Deps, res: Response) {
   const user = signedInUser(res);
   const [catalogue, enrolments] = await Promise.all([getCatalogue(db), dashboardEnrolments(db, user.id)]);
@@ -22,7 +23,7 @@ export async function dashboardLocals({ db }: Deps, res: Response) {
     return course ? [{ course, enrolment: e }] : [];
   });
   // The rest does not depend on each other: asked at once (on PostgreSQL, on several connections).
-  const [rows, dues, evidence, everEnrolled, certificates, cohorts, invitations] = await Promise.all([
+  const [rows, dues, evidence, everEnrolled, certificates, cohorts, invitations, notices] = await Promise.all([
     progressByModule(
       db,
       user.id,
@@ -36,6 +37,7 @@ export async function dashboardLocals({ db }: Deps, res: Response) {
     // An address not yet proven sees no invitation: a trainer's invitation names the person at that
     // address, who may not be the one who registered it.
     isVerified(user) ? openInvitations(db, user.id) : [],
+    assignmentNotices(db, user.id),
   ]);
   const courses = enrolled.map(({ course, enrolment }) => {
     const progress = courseProgress(course, rows);
@@ -55,5 +57,6 @@ export async function dashboardLocals({ db }: Deps, res: Response) {
     cohorts,
     invitations,
     matrix: buildMatrix(res.locals.lang, evidence),
+    assignmentNotices: notices,
   };
 }

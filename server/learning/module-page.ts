@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import type { Response } from 'express';
 import type { Deps } from '../app.ts';
+import { assignmentSection } from '../assignments/section.ts';
 import { currentUser } from '../auth/guards.ts';
 import type { CatalogueCourse, CatalogueModule } from '../courses/catalogue.ts';
 import type { QuizOption, QuizQuestion } from '../db/schema.ts';
@@ -37,7 +38,7 @@ export function newSubmissionKey(): string {
  * nothing: the page itself reports the first view (recordView, from a POST the page makes).
  */
 export async function modulePageLocals(
-  { db }: Deps,
+  { db, config }: Deps,
   res: Response,
   course: CatalogueCourse,
   module: CatalogueModule,
@@ -68,6 +69,20 @@ export async function modulePageLocals(
   const until = quiz && state.enrolled ? waitUntil(quiz, history, now) : null;
   // The redirect after "mark complete" without JavaScript says so in the query (?done=module|course).
   const done = res.req.query.done;
+  const locked = state.enrolled && moduleState.status === 'locked';
+  // The assignment section (views/assignments/_section.ejs); a hand-in answer passes its own in `extra`.
+  // The redirect after a hand-in without JavaScript names the version (?handedIn=2), which the section confirms.
+  const handedIn = Number(res.req.query.handedIn);
+  const assignmentView =
+    'assignmentView' in extra || locked
+      ? null
+      : await assignmentSection(db, {
+          userId: user?.id,
+          module,
+          enrolled: state.enrolled,
+          maxUploadBytes: config.maxUploadBytes,
+          handedIn: Number.isSafeInteger(handedIn) && handedIn > 0 ? handedIn : undefined,
+        });
   return {
     title: module.title,
     course,
@@ -82,13 +97,14 @@ export async function modulePageLocals(
     completionInResult: !!feedback?.passed && state.progress.complete && state.completedAt === feedback.submittedAt,
     justCompleted: moduleState.status === 'completed' && (done === 'module' || done === 'course'),
     // A locked module shows neither its content nor its quiz, only the way to it.
-    locked: state.enrolled && moduleState.status === 'locked',
+    locked,
     startedAt: now,
     submissionKey: newSubmissionKey(),
     attemptsLeft: quiz ? attemptsLeft(quiz, history) : null,
     // The questions of the attempt the form is for; a reader who cannot answer sees them all, in the author's order.
     asked: quiz ? (user && state.enrolled ? currentDraw(quiz, user.id, module.id, history) : quiz.questions) : [],
     wait: until === null ? null : { until, ...waitParams(until, now) },
+    assignmentView,
     ...extra,
   };
 }

@@ -1,4 +1,5 @@
 import type { Quiz, QuizQuestion } from '../db/schema.ts';
+import { isUniqueViolation } from '../db/client.ts';
 import type { CatalogueCourse, CatalogueModule } from '../courses/catalogue.ts';
 import { HttpError } from '../http/errors.ts';
 import { assertCanLearn, completeModuleInTx, type CompletionResult, type LearningContext } from './completion.ts';
@@ -137,10 +138,4 @@ function repeatOf(quiz: Quiz, module: CatalogueModule, earlier: NonNullable<Awai
   if (earlier.moduleId !== module.id) throw new HttpError(422, 'learning:quiz.invalidAnswers');
   const graded = gradeRecorded(quiz, earlier.answers);
   return { attemptId: earlier.id, score: earlier.score, passed: earlier.passed, questions: graded?.questions ?? [], completion: null, repeated: true };
-}
-
-/** SQLite's or PostgreSQL's unique violation, raw or wrapped by drizzle (as the cause). */
-function isUniqueViolation(err: unknown): boolean {
-  const codes = [err, (err as { cause?: unknown } | null)?.cause].map((e) => (e as { code?: unknown } | null)?.code);
-  return codes.includes('SQLITE_CONSTRAINT_UNIQUE') || codes.includes('23505');
 }

@@ -1,7 +1,8 @@
 import type { Deps } from '../app.ts';
+import { isUniqueViolation } from '../db/client.ts';
 import { isTrainerOf } from '../cohorts/access.ts';
 import type { SessionUser } from '../auth/sessions.ts';
-import { deleteFile, saveFile } from '../files/queries.ts';
+import { deleteFile, withUploadedFile } from '../files/queries.ts';
 import { fileStore } from '../files/store.ts';
 import type { Upload } from '../files/upload.ts';
 import { competencyTitle } from '../framework/ict-cft.ts';
@@ -39,39 +40,28 @@ export async function submitRecognition(
   const key = input.submissionKey;
   const { hours, url, ...fields } = input.data;
   try {
-    return await db.transaction(async (tx) => {
-      const earlier = key === null ? undefined : await recognitionIdByKey(tx, input.userId, key);
-      if (earlier !== undefined) return earlier;
-      const file = input.file
-        ? await saveFile(tx, fileStore(deps.config), {
-            ownerId: input.userId,
-            name: input.file.name,
-            bytes: input.file.bytes,
-            mediaType: input.file.mediaType,
-            now: input.now,
-          })
-        : null;
-      return insertRecognition(tx, {
-        ...fields,
-        userId: input.userId,
-        minutes: Math.round(hours * 60),
-        url: url || null,
-        fileId: file?.id ?? null,
-        submissionKey: key,
-        now: input.now,
-      });
-    });
+    return await withUploadedFile(db, fileStore(deps.config), input.file, input.userId, (save) =>
+      db.transaction(async (tx) => {
+        const earlier = key === null ? undefined : await recognitionIdByKey(tx, input.userId, key);
+        if (earlier !== undefined) return earlier;
+        const file = save ? await save(tx, input.now) : null;
+        return insertRecognition(tx, {
+          ...fields,
+          userId: input.userId,
+          minutes: Math.round(hours * 60),
+          url: url || null,
+          fileId: file?.id ?? null,
+          submissionKey: key,
+          now: input.now,
+        });
+      }),
+    );
   } catch (err) {
     // Another request with the same key won the insert between our look-up and ours: that one stands.
     const earlier = key !== null && isUniqueViolation(err) ? await recognitionIdByKey(db, input.userId, key) : undefined;
     if (earlier === undefined) throw err;
     return earlier;
   }
-}
-
-function isUniqueViolation(err: unknown): boolean {
-  const codes = [err, (err as { cause?: unknown } | null)?.cause].map((e) => (e as { code?: unknown } | null)?.code);
-  return codes.includes('SQLITE_CONSTRAINT_UNIQUE') || codes.includes('23505');
 }
 
 /** The owner withdraws a waiting request: the row goes, its file becomes a tombstone. False when there was none. */

@@ -178,9 +178,7 @@ describe('SQLite migrations in migrations/sqlite', () => {
       // Every object the old database had is still there as it was, except tables a later migration
       // altered or rebuilt (DROP TABLE and a copy), and their indexes.
       const altered = new Set(
-        after.flatMap((e) =>
-          [...fs.readFileSync(path.join(SQLITE_FOLDER, `${e.tag}.sql`), 'utf8').matchAll(/(?:ALTER|DROP) TABLE `(\w+)`/g)].map((m) => m[1]),
-        ),
+        after.flatMap((e) => [...fs.readFileSync(path.join(SQLITE_FOLDER, `${e.tag}.sql`), 'utf8').matchAll(/(?:ALTER|DROP) TABLE `(\w+)`/g)].map((m) => m[1])),
       );
       const isAltered = (name: string) => [...altered].some((t) => name === t || name.startsWith(`${t}_`));
       const kept = (schema as { name: string }[]).filter((o) => !isAltered(o.name));

@@ -52,6 +52,7 @@ describe.skipIf(!chromiumAvailable || !javaAvailable)('every page type (browser,
     await server.db.update(cohortMembers).set({ unsubscribeToken: 'every-page-unsubscribe-token-0001' });
     const first = course.modules[0]!.slug;
     const ru = await courseOf(server, 'arctic-teaching-ict');
+    const evidence = await seedEvidence(server, course, cohortId, accounts.teacher.id, accounts.trainer.id);
     pages = [
       ...[
         '/',
@@ -67,6 +68,7 @@ describe.skipIf(!chromiumAvailable || !javaAvailable)('every page type (browser,
         '/password-reset',
         '/certificates',
         `/certificates/${code}`,
+        `/certificates/${code}/evidence/${evidence.passed}`,
         '/no-such-page',
         '/organisations/search?q=russia',
         '/reminders/unsubscribe/every-page-unsubscribe-token-0001',
@@ -74,7 +76,18 @@ describe.skipIf(!chromiumAvailable || !javaAvailable)('every page type (browser,
         role: 'visitor' as const,
         path: p,
       })),
-      ...['/dashboard', '/profile?schoolQuery=russia', `/courses/${course.slug}`, `/courses/${course.slug}/${first}`, '/'].map((p) => ({
+      ...[
+        '/dashboard',
+        '/profile?schoolQuery=russia',
+        `/courses/${course.slug}`,
+        `/courses/${course.slug}/${first}`,
+        `/courses/${course.slug}/${evidence.passedModule}`,
+        '/',
+        '/portfolio',
+        '/recognition',
+        `/recognition/${evidence.recognition}`,
+        `/files/${evidence.deletedFile}`,
+      ].map((p) => ({
         role: 'teacher' as const,
         path: p,
       })),
@@ -86,6 +99,12 @@ describe.skipIf(!chromiumAvailable || !javaAvailable)('every page type (browser,
         `/cohorts/${cohortId}/learners/${accounts.teacher.id}`,
         `/cohorts/${cohortId}/edit`,
         `/cohorts/${cohortId}/archive`,
+        `/cohorts/${cohortId}/reviews`,
+        `/reviews/${evidence.waiting}`,
+        `/cohorts/${cohortId}/sessions`,
+        `/cohorts/${cohortId}/sessions/${evidence.session}`,
+        '/recognition/review',
+        `/recognition/${evidence.recognition}`,
       ].map((p) => ({ role: 'trainer' as const, path: p })),
       ...[
         '/admin/users',
@@ -97,6 +116,7 @@ describe.skipIf(!chromiumAvailable || !javaAvailable)('every page type (browser,
         '/admin/organisations',
         '/admin/organisations/import',
         '/admin/organisations/unmatched',
+        '/admin/reviews',
       ].map((p) => ({
         role: 'admin' as const,
         path: p,
@@ -136,3 +156,106 @@ describe.skipIf(!chromiumAvailable || !javaAvailable)('every page type (browser,
     TEST_TIMEOUT * 4,
   );
 });
+
+/**
+ * Evidence of every kind for the teacher, so its pages have something to show: work waiting for
+ * review, work passed and shared (with its assessment and evidence), a live session attended, a
+ * request for recognition, and a deleted file (its tombstone page).
+ */
+async function seedEvidence(server: TestServer, course: Awaited<ReturnType<typeof courseOf>>, cohortId: number, teacherId: number, trainerId: number) {
+  const { assessments, liveSessions, recognitions, sessionAttendance, storedFiles, submissions } = await import('../../server/db/schema.ts');
+  const { addEvidence } = await import('../../server/learning/queries.ts');
+  const [waitingModule, passedModule] = course.modules.filter((m) => m.assignment);
+  if (!waitingModule?.assignment || !passedModule?.assignment) throw new Error('the course needs two modules with assignments');
+  const now = Date.UTC(2026, 10, 2);
+  const [waiting] = await server.db
+    .insert(submissions)
+    .values({
+      userId: teacherId,
+      moduleId: waitingModule.id,
+      courseId: course.id,
+      version: 1,
+      text: 'A plan\nwith two lines',
+      url: 'https://example.org/plan',
+      status: 'waiting',
+      submittedAt: now,
+    })
+    .returning({ id: submissions.id });
+  const [passed] = await server.db
+    .insert(submissions)
+    .values({
+      userId: teacherId,
+      moduleId: passedModule.id,
+      courseId: course.id,
+      version: 1,
+      text: 'My media plan',
+      status: 'passed',
+      shared: true,
+      submittedAt: now,
+    })
+    .returning({ id: submissions.id });
+  const scores = Object.fromEntries(passedModule.assignment.rubric.criteria.map((c) => [c.id, c.levels.at(-1)!.points]));
+  const total = Object.values(scores).reduce((a, b) => a + b, 0);
+  await server.db
+    .insert(assessments)
+    .values({ submissionId: passed!.id, assessorId: trainerId, scores, total, passed: true, feedback: 'Well argued.', createdAt: now });
+  await addEvidence(server.db, {
+    userId: teacherId,
+    competencies: passedModule.assignment.competencies,
+    kind: 'assessed',
+    source: `assignment:${passedModule.id}`,
+    moduleId: passedModule.id,
+    courseId: course.id,
+    assessorId: trainerId,
+    now,
+  });
+  const [session] = await server.db
+    .insert(liveSessions)
+    .values({
+      cohortId,
+      kind: 'webinar',
+      title: 'Checking sources together',
+      startsAt: now,
+      minutes: 60,
+      competencies: ['KD.2'],
+      createdBy: trainerId,
+      createdAt: now,
+    })
+    .returning({ id: liveSessions.id });
+  await server.db.insert(sessionAttendance).values({ sessionId: session!.id, userId: teacherId, recordedBy: trainerId, recordedAt: now });
+  const [recognition] = await server.db
+    .insert(recognitions)
+    .values({
+      userId: teacherId,
+      provider: 'Arctic University',
+      title: 'Media in small schools',
+      minutes: 600,
+      completedOn: '2025-05-20',
+      url: 'https://example.org/cert',
+      competencies: ['KD.4'],
+      submittedAt: now,
+    })
+    .returning({ id: recognitions.id });
+  const [file] = await server.db
+    .insert(storedFiles)
+    .values({
+      ownerId: teacherId,
+      storageKey: 'f'.repeat(32),
+      name: 'old draft.pdf',
+      mediaType: 'application/pdf',
+      size: 1234,
+      sha256: '0'.repeat(64),
+      createdAt: now,
+      deletedAt: now,
+      deletedBy: teacherId,
+    })
+    .returning({ id: storedFiles.id });
+  return {
+    waiting: waiting!.id,
+    passed: passed!.id,
+    passedModule: passedModule.slug,
+    session: session!.id,
+    recognition: recognition!.id,
+    deletedFile: file!.id,
+  };
+}

@@ -193,7 +193,9 @@ describe('compliance figures recomputed from the database', () => {
         // Knowledge checked only: the JSON summary and the heat map's cells.
         const checkedJson = Object.fromEntries(jsonBody.summary.map((c: { code: string; checked: { count: number } }) => [c.code, c.checked.count]));
         expect(checkedJson).toEqual(expected.checked);
-        const checkedPage = Object.fromEntries([...page.text.matchAll(/data-code="([A-Z]{2}\.\d)" data-count="\d+" data-percent="[\d.]+" data-checked="(\d+)"/g)].map((m) => [m[1], Number(m[2])]));
+        const checkedPage = Object.fromEntries(
+          [...page.text.matchAll(/data-code="([A-Z]{2}\.\d)" data-count="\d+" data-percent="[\d.]+" data-checked="(\d+)"/g)].map((m) => [m[1], Number(m[2])]),
+        );
         expect(checkedPage).toEqual(expected.checked);
         expect(Object.values(expected.checked).some((n) => n > 0)).toBe(true);
         expect(new Map([...json.groups].sort())).toEqual(new Map([...expected.byKey].sort()));

@@ -140,7 +140,9 @@ describe('GET /admin/reports/compliance/teachers (readable)', () => {
 
   it("writes each date in the reader's language and the module behind it in text, not in a tooltip", async () => {
     const ru = (await (await adminAgent(f.ctx)).get('/admin/reports/compliance/teachers?region=Yakutia&lang=ru')).text;
-    expect(ru).toMatch(/data-code="KA.1" data-standing="demonstrated"><time datetime="2024-02-01">1 февраля 2024 г.<\/time> <span class="evidence-module">[^<]+<\/span>/);
+    expect(ru).toMatch(
+      /data-code="KA.1" data-standing="demonstrated"><time datetime="2024-02-01">1 февраля 2024 г.<\/time> <span class="evidence-module">[^<]+<\/span>/,
+    );
     expect(ru).toContain('7 из 18');
     expect(ru).not.toMatch(/class="evidence-date"[^>]*title=/);
     expect(ru).not.toMatch(/>\d{4}-\d{2}-\d{2}</);

@@ -22,7 +22,9 @@ describe('GET /admin/reports/compliance/teachers', () => {
     expect(rows).toEqual(['Anna', 'Boris', 'Clara']);
     // Anna's KA.1: 1 Feb 2024 from "Why media…" beats 1 Mar 2024 from "ICT across the curriculum";
     // the date in the reader's language, the module in text (not a tooltip).
-    expect(res.text).toContain(`data-code="KA.1" data-standing="demonstrated"><time datetime="2024-02-01">1 February 2024</time> <span class="evidence-module">${WHY_MIL}</span>`);
+    expect(res.text).toContain(
+      `data-code="KA.1" data-standing="demonstrated"><time datetime="2024-02-01">1 February 2024</time> <span class="evidence-module">${WHY_MIL}</span>`,
+    );
     expect(res.text).toContain('anna@example.org');
     expect(res.text).toContain('Teachers counted</dt><dd data-teachers="3">3</dd>');
     expect(res.text).toContain('Region: Yakutia');
@@ -32,7 +34,9 @@ describe('GET /admin/reports/compliance/teachers', () => {
   it('applies the date range to the first evidence shown', async () => {
     const res = await f.admin.get('/admin/reports/compliance/teachers?region=Yakutia&from=2024-03-01');
     // From 1 March, Anna's first KA.1 is the 1 March evidence, from the other module.
-    expect(res.text).toContain(`data-code="KA.1" data-standing="demonstrated"><time datetime="2024-03-01">1 March 2024</time> <span class="evidence-module">${ACROSS}</span>`);
+    expect(res.text).toContain(
+      `data-code="KA.1" data-standing="demonstrated"><time datetime="2024-03-01">1 March 2024</time> <span class="evidence-module">${ACROSS}</span>`,
+    );
   });
 
   it('sends the table fragment to htmx', async () => {
