@@ -215,6 +215,44 @@ describe('SQLite migrations in migrations/sqlite', () => {
   });
 });
 
+/** A copy of migrations/sqlite with the migrations before `tag` only. */
+function sqliteLayoutBefore(tag: string): string {
+  const folder = path.join(tempDir(), 'migrations');
+  fs.mkdirSync(path.join(folder, 'meta'), { recursive: true });
+  const journal = journalOf(SQLITE_FOLDER);
+  journal.entries = journal.entries.slice(
+    0,
+    journal.entries.findIndex((e) => e.tag === tag),
+  );
+  for (const e of journal.entries) fs.copyFileSync(path.join(SQLITE_FOLDER, `${e.tag}.sql`), path.join(folder, `${e.tag}.sql`));
+  fs.writeFileSync(path.join(folder, 'meta/_journal.json'), JSON.stringify(journal));
+  return folder;
+}
+
+describe('0010 evidence kinds (SQLite)', () => {
+  it.skipIf(onPostgres)('keeps every evidence row, as knowledge checked by a quiz of its module', async () => {
+    const file = path.join(tempDir(), 'evidence.sqlite');
+    const old = new Database(file);
+    migrate(drizzle(old), { migrationsFolder: sqliteLayoutBefore('0010_evidence_kinds') });
+    old.exec(`INSERT INTO users (id, email, name, created_at) VALUES (1, 'teacher@example.org', 'T', 1);
+      INSERT INTO courses (id, slug, title, summary, language, licence, authors, hours, updated_at) VALUES (1, 'c', 'C', 'S', 'en', 'CC', '[]', 1, 1);
+      INSERT INTO modules (id, course_id, slug, position, title, minutes, body_html, updated_at) VALUES (7, 1, 'm', 1, 'M', 10, '', 1);
+      INSERT INTO competency_evidence (user_id, competency, module_id, course_id, created_at) VALUES (1, 'KA.1', 7, 1, 50), (1, 'KD.2', 7, 1, 60);`);
+    old.close();
+    const db = await openMigratedDatabase(file);
+    try {
+      expect(
+        await rowObjects(db, sql`SELECT competency, kind, module_id, course_id, source, assessor_id, created_at FROM competency_evidence ORDER BY id`),
+      ).toEqual([
+        { competency: 'KA.1', kind: 'quiz', module_id: 7, course_id: 1, source: 'module:7', assessor_id: null, created_at: 50 },
+        { competency: 'KD.2', kind: 'quiz', module_id: 7, course_id: 1, source: 'module:7', assessor_id: null, created_at: 60 },
+      ]);
+    } finally {
+      await closeDatabase(db);
+    }
+  });
+});
+
 describe(`a new database (${onPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
   it('gets every migration of its engine, recorded with the hash of its file, and nothing again on a second run', async () => {
     const folder = onPostgres ? POSTGRES_FOLDER : SQLITE_FOLDER;
