@@ -1,4 +1,5 @@
 import type { CatalogueModule } from '../courses/catalogue.ts';
+import { rubricMaximum } from '../courses/package-schema.ts';
 import type { DbOrTx } from '../db/client.ts';
 import type { Assignment, SubmissionStatus } from '../db/schema.ts';
 import { ACCEPT_ATTRIBUTE } from '../files/types.ts';
@@ -28,10 +29,6 @@ export interface AssignmentSection {
   maxUploadBytes: number;
 }
 
-export function maxPoints(assignment: Assignment): number {
-  return assignment.rubric.criteria.reduce((sum, c) => sum + Math.max(0, ...c.levels.map((l) => l.points)), 0);
-}
-
 export interface SectionInput {
   userId: number | undefined;
   module: CatalogueModule;
@@ -52,7 +49,7 @@ export async function assignmentSection(db: DbOrTx, input: SectionInput): Promis
   const status: AssignmentSection['status'] = versions.at(0)?.status ?? 'none';
   return {
     assignment,
-    maxPoints: maxPoints(assignment),
+    maxPoints: rubricMaximum(assignment.rubric.criteria),
     signedIn: input.userId !== undefined,
     enrolled: input.enrolled,
     status,

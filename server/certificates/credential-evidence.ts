@@ -2,7 +2,8 @@ import { getCatalogue } from '../courses/catalogue.ts';
 import { rubricMaximum } from '../courses/package-schema.ts';
 import type { Db } from '../db/client.ts';
 import { standingOf } from '../evidence/rule.ts';
-import { type CertificateRow, courseEvidenceKinds, sharedAssessedWork } from './queries.ts';
+import { type CertificateRow, courseEvidenceKinds } from './queries.ts';
+import { versionsOf } from '../assignments/queries.ts';
 
 // What a certificate's credential says beyond the course: for each of its competencies, whether the
 // course's evidence demonstrated it or checked knowledge only (the deployment's rule decides), and
@@ -34,11 +35,10 @@ export interface CredentialEvidence {
 }
 
 export async function credentialEvidence(db: Db, cert: CertificateRow, submissionId?: number): Promise<CredentialEvidence> {
-  const [kinds, work, catalogue] = await Promise.all([
-    courseEvidenceKinds(db, cert.userId, cert.courseId),
-    sharedAssessedWork(db, cert.userId, cert.courseId, submissionId),
-    getCatalogue(db),
-  ]);
+  const [kinds, versions, catalogue] = await Promise.all([courseEvidenceKinds(db, cert.userId, cert.courseId), versionsOf(db, cert.userId), getCatalogue(db)]);
+  const work = versions.filter(
+    (v) => v.courseId === cert.courseId && v.status === 'passed' && v.shared && v.assessment && (submissionId === undefined || v.id === submissionId),
+  );
   const standings = cert.competencies.map((code) => ({
     code,
     standing: standingOf(
@@ -47,12 +47,22 @@ export async function credentialEvidence(db: Db, cert: CertificateRow, submissio
     ),
   }));
   const shared = work.flatMap((w): SharedWork[] => {
-    const assignment = catalogue.moduleById(w.moduleId)?.module.assignment;
-    if (!assignment) return [];
+    const found = catalogue.moduleById(w.moduleId);
+    const assignment = found?.module.assignment;
+    if (!assignment || !w.assessment) return [];
     return [
       {
-        ...w,
-        moduleTitle: catalogue.moduleById(w.moduleId)?.module.title ?? '',
+        submissionId: w.id,
+        version: w.version,
+        text: w.text,
+        url: w.url,
+        fileId: w.fileId,
+        scores: w.assessment.scores,
+        total: w.assessment.total,
+        feedback: w.assessment.feedback,
+        assessorName: w.assessment.assessorName,
+        assessedAt: w.assessment.createdAt,
+        moduleTitle: found.module.title,
         assignmentTitle: assignment.title,
         max: rubricMaximum(assignment.rubric.criteria),
         threshold: assignment.rubric.threshold,

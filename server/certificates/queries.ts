@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, gte, isNotNull, isNull, lt, sql } from 'drizzle-orm';
 import { type Db, type DbOrTx, preparedPerConnection } from '../db/client.ts';
-import { assessments, certificates, competencyEvidence, courses, issuerKeys, moduleCompetencies, modules, submissions, users } from '../db/schema.ts';
+import { certificates, competencyEvidence, courses, issuerKeys, moduleCompetencies, modules, users } from '../db/schema.ts';
 
 // The only file of the feature that touches drizzle.
 
@@ -158,36 +158,4 @@ export async function courseEvidenceKinds(db: DbOrTx, userId: number, courseId: 
     .selectDistinct({ competency: competencyEvidence.competency, kind: competencyEvidence.kind })
     .from(competencyEvidence)
     .where(and(eq(competencyEvidence.userId, userId), eq(competencyEvidence.courseId, courseId)));
-}
-
-/** A teacher's passed assignments in a course that they chose to share, with their assessment and assessor. */
-export async function sharedAssessedWork(db: DbOrTx, userId: number, courseId: number, submissionId?: number) {
-  return db
-    .select({
-      submissionId: submissions.id,
-      moduleId: submissions.moduleId,
-      version: submissions.version,
-      text: submissions.text,
-      url: submissions.url,
-      fileId: submissions.fileId,
-      submittedAt: submissions.submittedAt,
-      scores: assessments.scores,
-      total: assessments.total,
-      feedback: assessments.feedback,
-      assessedAt: assessments.createdAt,
-      assessorName: users.name,
-    })
-    .from(submissions)
-    .innerJoin(assessments, eq(assessments.submissionId, submissions.id))
-    .innerJoin(users, eq(users.id, assessments.assessorId))
-    .where(
-      and(
-        eq(submissions.userId, userId),
-        eq(submissions.courseId, courseId),
-        eq(submissions.status, 'passed'),
-        eq(submissions.shared, true),
-        submissionId === undefined ? undefined : eq(submissions.id, submissionId),
-      ),
-    )
-    .orderBy(asc(submissions.moduleId), asc(submissions.id));
 }

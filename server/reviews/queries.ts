@@ -1,6 +1,6 @@
 import { and, asc, count, desc, eq, inArray, isNull, type SQL, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db/client.ts';
-import { assessments, cohortCourses, cohortMembers, cohortTrainers, cohorts, courses, modules, storedFiles, submissions, users } from '../db/schema.ts';
+import { assessments, cohortCourses, cohortMembers, cohortTrainers, cohorts, courses, modules, submissions, users } from '../db/schema.ts';
 
 // The review queues and the review page's reads. Writes of an assessment are in assess.ts.
 
@@ -139,28 +139,6 @@ export async function linkingCohorts(db: Db, trainerId: number | null, submissio
       ),
     )
     .orderBy(asc(cohorts.id));
-}
-
-export type Version = Submission & {
-  file: typeof storedFiles.$inferSelect | null;
-  assessment: (typeof assessments.$inferSelect & { assessorName: string }) | null;
-};
-
-/** Every version of one teacher's work for one module, newest first, each with its file and assessment. */
-export async function versionsOf(db: Db, userId: number, moduleId: number): Promise<Version[]> {
-  const rows = await db
-    .select({ submission: submissions, file: storedFiles, assessment: assessments, assessorName: users.name })
-    .from(submissions)
-    .leftJoin(storedFiles, eq(storedFiles.id, submissions.fileId))
-    .leftJoin(assessments, eq(assessments.submissionId, submissions.id))
-    .leftJoin(users, eq(users.id, assessments.assessorId))
-    .where(and(eq(submissions.userId, userId), eq(submissions.moduleId, moduleId)))
-    .orderBy(desc(submissions.version), desc(submissions.id));
-  return rows.map((r) => ({
-    ...r.submission,
-    file: r.file,
-    assessment: r.assessment ? { ...r.assessment, assessorName: r.assessorName ?? '' } : null,
-  }));
 }
 
 /** The person who handed the work in: their name, address and language (for the mail). */
