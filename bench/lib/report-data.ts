@@ -2,6 +2,7 @@ import { getTableColumns, max, sql } from 'drizzle-orm';
 import { getCatalogue } from '../../server/courses/catalogue.ts';
 import { type Db, databaseEngine, rawRows, type Tx } from '../../server/db/client.ts';
 import { cohortMembers, cohorts, competencyEvidence, enrolments, userRoles, users } from '../../server/db/schema.ts';
+import { rebuildStandings } from '../../server/evidence/standings.ts';
 import { COMPETENCIES } from '../../server/framework/ict-cft.ts';
 
 // A synthetic population for the compliance report benchmark: 100,000 teachers in 1,000
@@ -166,11 +167,22 @@ export async function generateReportData(db: Db, options: { teachers?: number; s
     await insertRows(tx, competencyEvidence, columns, order.length, (k) => {
       const i = order[k]!;
       const r = kindDraw();
-      const [kind, prefix] = r < 0.7 ? ['quiz', 'module'] : r < 0.9 ? ['assessed', 'assignment'] : r < 0.95 ? ['participation', 'session'] : ['recognised', 'recognition'];
+      const [kind, prefix] =
+        r < 0.7 ? ['quiz', 'module'] : r < 0.9 ? ['assessed', 'assignment'] : r < 0.95 ? ['participation', 'session'] : ['recognised', 'recognition'];
       const modular = kind === 'quiz' || kind === 'assessed';
-      return [evUser[i], COMPETENCIES[evComp[i]!]!.code, kind, modular ? evModule[i] : null, modular ? evCourse[i] : null, `${prefix}:${evModule[i]}`, evTime[i]];
+      return [
+        evUser[i],
+        COMPETENCIES[evComp[i]!]!.code,
+        kind,
+        modular ? evModule[i] : null,
+        modular ? evCourse[i] : null,
+        `${prefix}:${evModule[i]}`,
+        evTime[i],
+      ];
     });
   });
+  // Written directly, so the roll-up the app keeps with each evidence write is built once here.
+  await db.transaction((tx) => rebuildStandings(tx));
 
   // Members drawn at random repeat: each cohort keeps a teacher once.
   const memberLists = Array.from({ length: 20 }, () => {

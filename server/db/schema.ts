@@ -41,6 +41,7 @@ export const moduleProgress = pick(sqlite.moduleProgress, pg.moduleProgress);
 export const quizAttempts = pick(sqlite.quizAttempts, pg.quizAttempts);
 export const competencyEvidence = pick(sqlite.competencyEvidence, pg.competencyEvidence);
 export const learningRecords = pick(sqlite.learningRecords, pg.learningRecords);
+export const competencyStandings = pick(sqlite.competencyStandings, pg.competencyStandings);
 export const storedFiles = pick(sqlite.storedFiles, pg.storedFiles);
 export const submissions = pick(sqlite.submissions, pg.submissions);
 export const assessments = pick(sqlite.assessments, pg.assessments);

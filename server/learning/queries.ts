@@ -1,5 +1,6 @@
 import { and, count, desc, eq, type SQLWrapper, sql } from 'drizzle-orm';
 import { type DbOrTx, preparedPerConnection } from '../db/client.ts';
+import { refreshStanding } from '../evidence/standings.ts';
 import { greater, inJsonIds } from '../db/dialect.ts';
 import { competencyEvidence, enrolments, type EvidenceKind, moduleProgress, quizAttempts } from '../db/schema.ts';
 
@@ -220,8 +221,9 @@ export interface EvidenceInput {
 
 /**
  * The only way evidence is written: one row per competency, inside the caller's transaction
- * (the event that earns it and its evidence commit together). The unique index on
- * (user, competency, source) makes repeats no-ops; returns how many rows were new.
+ * (the event that earns it and its evidence commit together), with the teacher's
+ * competency_standings row. The unique index on (user, competency, source) makes repeats no-ops;
+ * returns how many rows were new.
  */
 export async function addEvidence(db: DbOrTx, input: EvidenceInput): Promise<number> {
   if (input.competencies.length === 0) return 0;
@@ -236,6 +238,8 @@ export async function addEvidence(db: DbOrTx, input: EvidenceInput): Promise<num
     now: input.now,
     ...codes,
   });
+  // The teacher's roll-up follows in the same transaction (repeats that added nothing leave it be).
+  if (rows.length > 0) await refreshStanding(db, input.userId);
   return rows.length;
 }
 

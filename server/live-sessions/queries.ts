@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import { refreshStanding } from '../evidence/standings.ts';
 import type { Db, DbOrTx } from '../db/client.ts';
 import { cohortMembers, cohorts, competencyEvidence, liveSessions, sessionAttendance, users } from '../db/schema.ts';
 import type { SessionInput } from './schemas.ts';
@@ -129,6 +130,7 @@ export async function insertAttendance(tx: DbOrTx, sessionId: number, userId: nu
 export async function removeAttendance(tx: DbOrTx, sessionId: number, userId: number): Promise<void> {
   await tx.delete(sessionAttendance).where(and(eq(sessionAttendance.sessionId, sessionId), eq(sessionAttendance.userId, userId)));
   await tx.delete(competencyEvidence).where(and(eq(competencyEvidence.userId, userId), eq(competencyEvidence.source, sessionSource(sessionId))));
+  await refreshStanding(tx, userId);
 }
 
 /** A teacher's attended sessions, newest first, for the portfolio. */

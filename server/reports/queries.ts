@@ -4,6 +4,7 @@ import { type Db, databaseEngine, rawRows } from '../db/client.ts';
 import { inJsonIds } from '../db/dialect.ts';
 import { cohorts, courses, modules, users } from '../db/schema.ts';
 import { demonstratesSql } from '../evidence/rule.ts';
+import { COMPETENCY_BITS, demonstratedMask, evidencedMask } from '../evidence/standings.ts';
 import { COMPETENCIES, LEVELS } from '../framework/ict-cft.ts';
 import { type EvidenceWindow, evidenceWindow, type Filters, type Grouping } from './schemas.ts';
 
@@ -16,8 +17,6 @@ import { type EvidenceWindow, evidenceWindow, type Filters, type Grouping } from
 // and bigint (a SUM over bigint would be numeric). Rows come back as arrays (rawRows),
 // because building 1,000,000 row objects is the slow part of an export.
 
-/** Bit i of a teacher's mask is set when they hold COMPETENCIES[i]. */
-export const COMPETENCY_BITS: readonly number[] = COMPETENCIES.map((_, i) => 2 ** i);
 /** For each level (LEVELS order), the mask of its six competencies. */
 export const LEVEL_MASKS: readonly number[] = LEVELS.map((level) => COMPETENCIES.reduce((mask, c, i) => (c.level === level.code ? mask | (2 ** i) : mask), 0));
 
@@ -82,17 +81,6 @@ const SPLIT_MASKS = sql.raw(`CAST(v / ${CHECKED_SHIFT} AS INTEGER) AS mask, CAST
 
 const COMPETENCY_INDEX_CASE = sql.raw(`CASE e.competency ${COMPETENCIES.map((c, i) => `WHEN '${c.code}' THEN ${i}`).join(' ')} END`);
 
-// Columns of every aggregate row: teachers, then one count per competency (demonstrated), one
-// per level (all six demonstrated), then one per competency with knowledge checked only.
-const AGGREGATES = sql.raw(
-  [
-    'COUNT(*)',
-    ...COMPETENCY_BITS.map((_, i) => `COALESCE(SUM((p.mask >> ${i}) & 1), 0)`),
-    ...LEVEL_MASKS.map((m) => `COALESCE(SUM(CASE WHEN (p.mask & ${m}) = ${m} THEN 1 ELSE 0 END), 0)`),
-    ...COMPETENCY_BITS.map((_, i) => `COALESCE(SUM((p.checked >> ${i}) & 1), 0)`),
-  ].join(', '),
-);
-
 // A teacher's school, region and country: the registry entry at that level when they belong to
 // one (so "Russia" and "Россия" are one group), else the text they typed. Keys say which:
 // "org:<id>" or "text:<typed>". The joins walk up from the person's entry (at most three levels).
@@ -123,16 +111,20 @@ export interface CountsRow {
   checked: number[]; // COMPETENCIES order: teachers with knowledge checked but not demonstrated
 }
 
-function toCounts(row: unknown[]): CountsRow {
-  const n = COMPETENCIES.length;
-  return {
-    key: String(row[1] ?? ''),
-    name: String(row[2] ?? ''),
-    teachers: Number(row[3]),
-    competencies: row.slice(4, 4 + n).map(Number),
-    levels: row.slice(4 + n, 4 + n + LEVELS.length).map(Number),
-    checked: row.slice(4 + n + LEVELS.length, 4 + 2 * n + LEVELS.length).map(Number),
-  };
+function emptyCounts(key: string, name: string): CountsRow {
+  return { key, name, teachers: 0, competencies: COMPETENCIES.map(() => 0), levels: LEVELS.map(() => 0), checked: COMPETENCIES.map(() => 0) };
+}
+
+/** Adds `n` teachers whose demonstrated and checked-only masks are these to a group's counts. */
+function addTeachers(counts: CountsRow, mask: number, checked: number, n: number): void {
+  counts.teachers += n;
+  for (let i = 0; i < COMPETENCY_BITS.length; i++) {
+    if (mask & COMPETENCY_BITS[i]!) counts.competencies[i]! += n;
+    if (checked & COMPETENCY_BITS[i]!) counts.checked[i]! += n;
+  }
+  LEVEL_MASKS.forEach((m, l) => {
+    if ((mask & m) === m) counts.levels[l]! += n;
+  });
 }
 
 // Above this many selected teachers, a date window is cheaper to apply by reading the whole
@@ -145,10 +137,12 @@ function toCounts(row: unknown[]): CountsRow {
 const SCAN_THRESHOLD = 20_000;
 
 /**
- * One statement for the whole grouped report: a mask of held competencies per selected
- * teacher, then the overall totals and the per-group totals over those masks. per_user is
- * MATERIALIZED because it is read twice (totals and groups) and, if inlined, its
- * subquery would run once per aggregate column.
+ * The report's counts in two steps: SQL gives, per group, how many selected teachers share each
+ * (demonstrated, checked-only) pair of masks; the per-competency and per-level sums are added up
+ * here over those pairs, far fewer than the teachers. Without a date window the masks come from
+ * competency_standings (one row per teacher, kept with the evidence), so a million teachers cost a
+ * million small rows, not ten million evidence rows; a window (from, to, as of) needs the dates of
+ * the evidence itself, read per teacher or in one pass (see SCAN_THRESHOLD).
  */
 export async function complianceCounts(
   db: Db,
@@ -159,50 +153,71 @@ export async function complianceCounts(
   const window = evidenceWindow(filters);
   const groupColumn = sql.raw(group === 'cohort' ? "''" : GROUP_KEY[group]);
   const hasWindow = window.fromMs !== undefined || window.toMs !== undefined;
-  const scanPays = hasWindow || databaseEngine(db) === 'postgres';
-  const scan = strategy === 'scan' || (strategy === 'auto' && scanPays && (await countTeachers(db, filters)) > SCAN_THRESHOLD);
-  const codes = sql.join(
-    COMPETENCIES.map((c) => sql`${c.code}`),
-    sql`, `,
-  );
-  const masks = scan
-    ? sql`masks AS (
-        SELECT e.user_id AS user_id, SUM(DISTINCT ${STANDING_CASE}) AS v FROM competency_evidence e
-        WHERE e.competency IN (${codes})${windowConditions('e', window)} GROUP BY e.user_id
-      ),
-      per_user AS MATERIALIZED (
-        SELECT id, g, ${SPLIT_MASKS}
-        FROM (SELECT sel.id AS id, sel.g AS g, CAST(COALESCE(m.v, 0) AS BIGINT) AS v FROM sel LEFT JOIN masks m ON m.user_id = sel.id) folded
-      )`
-    : sql`per_user AS MATERIALIZED (
-        SELECT id, g, ${SPLIT_MASKS}
-        FROM (
+  const joins = group === 'cohort' ? sql`` : sql`${PLACE_JOINS} `;
+  let perUser: SQL;
+  if (!hasWindow && strategy === 'auto') {
+    const demonstrated = demonstratedMask('s');
+    perUser = sql`per_user AS (
+      SELECT u.id AS id, ${groupColumn} AS g, ${demonstrated} AS mask, ${evidencedMask('s')} & ~${demonstrated} AS checked
+      FROM users u LEFT JOIN competency_standings s ON s.user_id = u.id ${joins}WHERE ${teacherConditions(filters)}
+    )`;
+  } else {
+    const scan = strategy === 'scan' || (strategy === 'auto' && (await countTeachers(db, filters)) > SCAN_THRESHOLD);
+    const codes = sql.join(
+      COMPETENCIES.map((c) => sql`${c.code}`),
+      sql`, `,
+    );
+    const folded = scan
+      ? sql`masks AS (
+          SELECT e.user_id AS user_id, SUM(DISTINCT ${STANDING_CASE}) AS v FROM competency_evidence e
+          WHERE e.competency IN (${codes})${windowConditions('e', window)} GROUP BY e.user_id
+        ),
+        folded AS (SELECT sel.id AS id, sel.g AS g, CAST(COALESCE(m.v, 0) AS BIGINT) AS v FROM sel LEFT JOIN masks m ON m.user_id = sel.id)`
+      : sql`folded AS (
           SELECT sel.id AS id, sel.g AS g,
             CAST(COALESCE((SELECT SUM(DISTINCT ${STANDING_CASE}) FROM competency_evidence e WHERE e.user_id = sel.id${windowConditions('e', window)}), 0) AS BIGINT) AS v
           FROM sel
-        ) folded
-      )`;
-  const joins = group === 'cohort' ? sql`` : sql`${PLACE_JOINS} `;
-  const perUser = sql`WITH sel AS (SELECT u.id AS id, ${groupColumn} AS g FROM users u ${joins}WHERE ${teacherConditions(filters)}), ${masks}`;
+        )`;
+    perUser = sql`sel AS (SELECT u.id AS id, ${groupColumn} AS g FROM users u ${joins}WHERE ${teacherConditions(filters)}), ${folded},
+      per_user AS (SELECT id, g, ${SPLIT_MASKS} FROM folded)`;
+  }
   const grouped =
     group === 'cohort'
-      ? sql`SELECT 0, CAST(c.id AS TEXT), c.name, ${AGGREGATES}
+      ? sql`SELECT CAST(c.id AS TEXT), c.name, p.mask, p.checked, COUNT(*)
           FROM per_user p JOIN cohort_members cm ON cm.user_id = p.id AND cm.status = 'active' JOIN cohorts c ON c.id = cm.cohort_id
           ${filters.cohort !== undefined ? sql`WHERE c.id = ${filters.cohort}` : sql``}
-          GROUP BY c.id, c.name`
-      : sql`SELECT 0, p.g, p.g, ${AGGREGATES} FROM per_user p GROUP BY p.g`;
-  const query = sql`${perUser} SELECT 1, '', '', ${AGGREGATES} FROM per_user p UNION ALL ${grouped}`;
-  const rows = await rawRows(db, query);
-  const totalRow = rows.find((r) => Number(r[0]) === 1);
-  return { total: toCounts(totalRow ?? [1, '', '', 0]), groups: rows.filter((r) => Number(r[0]) === 0).map(toCounts) };
+          GROUP BY c.id, c.name, p.mask, p.checked`
+      : sql`SELECT p.g, p.g, p.mask, p.checked, COUNT(*) FROM per_user p GROUP BY p.g, p.mask, p.checked`;
+  // A teacher is in one place but may be in several cohorts: the cohort report's total is counted apart.
+  const [rows, totalRows] = await Promise.all([
+    rawRows<[string, string, number, number, number]>(db, sql`WITH ${perUser} ${grouped}`),
+    group === 'cohort'
+      ? rawRows<[number, number, number]>(db, sql`WITH ${perUser} SELECT p.mask, p.checked, COUNT(*) FROM per_user p GROUP BY p.mask, p.checked`)
+      : null,
+  ]);
+  const groups = new Map<string, CountsRow>();
+  const total = emptyCounts('', '');
+  for (const [key, name, mask, checked, n] of rows) {
+    const k = String(key ?? '');
+    let counts = groups.get(k);
+    if (!counts) groups.set(k, (counts = emptyCounts(k, String(name ?? ''))));
+    addTeachers(counts, Number(mask), Number(checked), Number(n));
+    if (!totalRows) addTeachers(total, Number(mask), Number(checked), Number(n));
+  }
+  for (const [mask, checked, n] of totalRows ?? []) addTeachers(total, Number(mask), Number(checked), Number(n));
+  return { total, groups: [...groups.values()] };
 }
 
 /** Staff (trainers, administrators) with the teacher role whom the filters would select but the population leaves out. */
 export async function excludedStaff(db: Db, filters: Filters): Promise<number> {
-  // The complement of TEACHER_POPULATION among teacher-role holders, spelt out so each part is a semi-join.
-  const staff = sql`NOT u.also_teaches AND EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.role = 'teacher')
-    AND EXISTS (SELECT 1 FROM user_roles s WHERE s.user_id = u.id AND s.role IN ('trainer', 'admin'))`;
-  const [row] = await rawRows<[number]>(db, sql`SELECT COUNT(*) FROM users u WHERE ${sql.join([staff, ...filterConditions(filters)], sql` AND `)}`);
+  // The complement of TEACHER_POPULATION among teacher-role holders, read from the staff's role rows
+  // (a few hundred) rather than from every account (a million, nationally).
+  const staff = sql`NOT u.also_teaches AND EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.role = 'teacher')`;
+  const [row] = await rawRows<[number]>(
+    db,
+    sql`SELECT COUNT(DISTINCT u.id) FROM user_roles s JOIN users u ON u.id = s.user_id
+      WHERE s.role IN ('trainer', 'admin') AND ${sql.join([staff, ...filterConditions(filters)], sql` AND `)}`,
+  );
   return Number(row?.[0] ?? 0);
 }
 

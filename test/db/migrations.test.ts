@@ -229,7 +229,7 @@ function sqliteLayoutBefore(tag: string): string {
   return folder;
 }
 
-describe('0010 evidence kinds (SQLite)', () => {
+describe('0010 evidence kinds and 0011 standings (SQLite)', () => {
   it.skipIf(onPostgres)('keeps every evidence row, as knowledge checked by a quiz of its module', async () => {
     const file = path.join(tempDir(), 'evidence.sqlite');
     const old = new Database(file);
@@ -246,6 +246,10 @@ describe('0010 evidence kinds (SQLite)', () => {
       ).toEqual([
         { competency: 'KA.1', kind: 'quiz', module_id: 7, course_id: 1, source: 'module:7', assessor_id: null, created_at: 50 },
         { competency: 'KD.2', kind: 'quiz', module_id: 7, course_id: 1, source: 'module:7', assessor_id: null, created_at: 60 },
+      ]);
+      // 0011 rolls them up: bit 0 is KA.1, bit 4 KD.2 (COMPETENCIES order).
+      expect(await rowObjects(db, sql`SELECT user_id, quiz, assessed, participation, recognised FROM competency_standings`)).toEqual([
+        { user_id: 1, quiz: 17, assessed: 0, participation: 0, recognised: 0 },
       ]);
     } finally {
       await closeDatabase(db);

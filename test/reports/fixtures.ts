@@ -1,7 +1,8 @@
 import { and, eq } from 'drizzle-orm';
 import { getCatalogue } from '../../server/courses/catalogue.ts';
 import type { Db } from '../../server/db/client.ts';
-import { cohortMembers, cohorts, competencyEvidence, enrolments, type EvidenceKind, userRoles } from '../../server/db/schema.ts';
+import { cohortMembers, cohorts, enrolments, type EvidenceKind, userRoles } from '../../server/db/schema.ts';
+import { addEvidence as writeEvidence } from '../../server/learning/queries.ts';
 import { COMPETENCIES } from '../../server/framework/ict-cft.ts';
 import { createTestApp, makeUser, type TestContext, userAgent } from '../helpers.ts';
 
@@ -49,7 +50,16 @@ async function moduleFor(db: Db, code: string, slug?: string) {
 export async function addEvidence(db: Db, userId: number, code: string, when: string, slug?: string, kind: EvidenceKind = 'assessed'): Promise<void> {
   const { course, module } = await moduleFor(db, code, slug);
   const source = kind === 'quiz' ? `module:${module.id}` : kind === 'assessed' ? `assignment:${module.id}` : `${kind}:${module.id}`;
-  await db.insert(competencyEvidence).values({ userId, competency: code, kind, moduleId: module.id, courseId: course.id, source, createdAt: Date.parse(when) });
+  const modular = kind === 'quiz' || kind === 'assessed';
+  await writeEvidence(db, {
+    userId,
+    competencies: [code],
+    kind,
+    source,
+    moduleId: modular ? module.id : null,
+    courseId: modular ? course.id : null,
+    now: Date.parse(when),
+  });
 }
 
 async function dropTeacherRole(db: Db, userId: number): Promise<void> {

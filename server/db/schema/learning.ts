@@ -92,6 +92,27 @@ export const competencyEvidence = sqliteTable(
   ],
 );
 
+/**
+ * A roll-up of competency_evidence, one row per teacher, kept in the transaction that writes or
+ * removes their evidence (server/evidence/standings.ts): for each kind, bit i set when they hold
+ * evidence of that kind for COMPETENCIES[i]. Reports at national scale read it instead of
+ * millions of evidence rows; the level rule applies at query time, so a changed EVIDENCE_RULE
+ * needs no rebuild.
+ */
+export const competencyStandings = sqliteTable(
+  'competency_standings',
+  {
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id),
+    quiz: integer('quiz').notNull().default(0),
+    assessed: integer('assessed').notNull().default(0),
+    participation: integer('participation').notNull().default(0),
+    recognised: integer('recognised').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.userId] })],
+);
+
 /** xAPI-shaped statements: the full statement as JSON plus the columns we filter on. */
 export const learningRecords = sqliteTable(
   'learning_records',

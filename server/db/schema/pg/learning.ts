@@ -85,6 +85,20 @@ export const competencyEvidence = pgTable(
   ],
 );
 
+export const competencyStandings = pgTable(
+  'competency_standings',
+  {
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id),
+    quiz: integer('quiz').notNull().default(0),
+    assessed: integer('assessed').notNull().default(0),
+    participation: integer('participation').notNull().default(0),
+    recognised: integer('recognised').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.userId] })],
+);
+
 export const learningRecords = pgTable(
   'learning_records',
   {
