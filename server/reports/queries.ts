@@ -1,9 +1,9 @@
 import type { PlacedOrganisation } from '../organisations/queries.ts';
 import { asc, eq, ne, type SQL, sql } from 'drizzle-orm';
-import { type Db, databaseEngine, rawRows } from '../db/client.ts';
+import { type Db, rawRows, streamRows } from '../db/client.ts';
 import { inJsonIds } from '../db/dialect.ts';
-import { cohorts, courses, modules, users } from '../db/schema.ts';
-import { demonstratesSql } from '../evidence/rule.ts';
+import { cohorts, courses, EVIDENCE_KINDS, type EvidenceKind, modules, users } from '../db/schema.ts';
+import { demonstrates } from '../evidence/rule.ts';
 import { COMPETENCY_BITS, demonstratedMask, evidencedMask } from '../evidence/standings.ts';
 import { COMPETENCIES, LEVELS } from '../framework/ict-cft.ts';
 import { type EvidenceWindow, evidenceWindow, type Filters, type Grouping } from './schemas.ts';
@@ -70,12 +70,21 @@ const MASK_CASE = sql.raw(`CASE e.competency ${COMPETENCIES.map((c, i) => `WHEN 
  * shifted by CHECKED_SHIFT, any other row its plain bit. Each value is a single bit, so
  * SUM(DISTINCT) is still an OR, and one pass gives both "demonstrated" (the high 18 bits) and
  * "knowledge checked only" (low bits whose high bit is clear). Which rows demonstrate is the
- * deployment's rule (server/evidence/rule.ts).
+ * deployment's rule (server/evidence/rule.ts), written out as constants: a CASE on the kind, then
+ * on the competency, costs little more per row than the competency's bit alone.
  */
 const CHECKED_SHIFT = 2 ** COMPETENCIES.length;
-const STANDING_CASE = sql`CASE WHEN ${demonstratesSql('e')} THEN ${sql.raw(
-  `CASE e.competency ${COMPETENCIES.map((c, i) => `WHEN '${c.code}' THEN ${COMPETENCY_BITS[i]! * CHECKED_SHIFT}`).join(' ')} END`,
-)} ELSE ${MASK_CASE} END`;
+/** A CASE on the evidence row's kind, then its competency, giving a constant for each pair. */
+function byKindAndCompetency(value: (code: string, kind: EvidenceKind, i: number) => number): SQL {
+  return sql.raw(
+    `CASE e.kind ${EVIDENCE_KINDS.map(
+      (kind) => `WHEN '${kind}' THEN CASE e.competency ${COMPETENCIES.map((c, i) => `WHEN '${c.code}' THEN ${value(c.code, kind, i)}`).join(' ')} END`,
+    ).join(' ')} END`,
+  );
+}
+const STANDING_CASE = byKindAndCompetency((code, kind, i) => (demonstrates(code, kind) ? COMPETENCY_BITS[i]! * CHECKED_SHIFT : COMPETENCY_BITS[i]!));
+/** 1 when the evidence row demonstrates its competency, else 0. */
+const DEMONSTRATES_CASE = byKindAndCompetency((code, kind) => (demonstrates(code, kind) ? 1 : 0));
 /** per_user's columns from the folded value v (a BIGINT): the demonstrated mask and the checked-only mask. */
 const SPLIT_MASKS = sql.raw(`CAST(v / ${CHECKED_SHIFT} AS INTEGER) AS mask, CAST((v % ${CHECKED_SHIFT}) & ~(v / ${CHECKED_SHIFT}) AS INTEGER) AS checked`);
 
@@ -188,23 +197,22 @@ export async function complianceCounts(
           ${filters.cohort !== undefined ? sql`WHERE c.id = ${filters.cohort}` : sql``}
           GROUP BY c.id, c.name, p.mask, p.checked`
       : sql`SELECT p.g, p.g, p.mask, p.checked, COUNT(*) FROM per_user p GROUP BY p.g, p.mask, p.checked`;
-  // A teacher is in one place but may be in several cohorts: the cohort report's total is counted apart.
-  const [rows, totalRows] = await Promise.all([
-    rawRows<[string, string, number, number, number]>(db, sql`WITH ${perUser} ${grouped}`),
-    group === 'cohort'
-      ? rawRows<[number, number, number]>(db, sql`WITH ${perUser} SELECT p.mask, p.checked, COUNT(*) FROM per_user p GROUP BY p.mask, p.checked`)
-      : null,
-  ]);
+  // The pairs arrive as a stream and are added up as they come: memory holds the groups, never a
+  // row per teacher. A teacher is in one place but may be in several cohorts, so the cohort
+  // report's total is counted apart.
   const groups = new Map<string, CountsRow>();
   const total = emptyCounts('', '');
-  for (const [key, name, mask, checked, n] of rows) {
+  for await (const [key, name, mask, checked, n] of streamRows<[string, string, number, number, number]>(db, sql`WITH ${perUser} ${grouped}`)) {
     const k = String(key ?? '');
     let counts = groups.get(k);
     if (!counts) groups.set(k, (counts = emptyCounts(k, String(name ?? ''))));
     addTeachers(counts, Number(mask), Number(checked), Number(n));
-    if (!totalRows) addTeachers(total, Number(mask), Number(checked), Number(n));
+    if (group !== 'cohort') addTeachers(total, Number(mask), Number(checked), Number(n));
   }
-  for (const [mask, checked, n] of totalRows ?? []) addTeachers(total, Number(mask), Number(checked), Number(n));
+  if (group === 'cohort') {
+    const pairs = sql`WITH ${perUser} SELECT p.mask, p.checked, COUNT(*) FROM per_user p GROUP BY p.mask, p.checked`;
+    for await (const [mask, checked, n] of streamRows<[number, number, number]>(db, pairs)) addTeachers(total, Number(mask), Number(checked), Number(n));
+  }
   return { total, groups: [...groups.values()] };
 }
 
@@ -264,7 +272,7 @@ export async function evidenceOf(db: Db, filters: Filters, userIds: number[]): P
   const window = evidenceWindow(filters);
   return rawRows<EvidenceRow>(
     db,
-    sql`SELECT e.user_id, ${COMPETENCY_INDEX_CASE}, e.created_at, COALESCE(e.module_id, 0), CASE WHEN ${demonstratesSql('e')} THEN 1 ELSE 0 END FROM competency_evidence e
+    sql`SELECT e.user_id, ${COMPETENCY_INDEX_CASE}, e.created_at, COALESCE(e.module_id, 0), ${DEMONSTRATES_CASE} FROM competency_evidence e
       WHERE ${inJsonIds(sql`e.user_id`, sql`${JSON.stringify(userIds)}`)}${windowConditions('e', window)}`,
   );
 }
