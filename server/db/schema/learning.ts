@@ -86,9 +86,10 @@ export const competencyEvidence = sqliteTable(
   },
   (t) => [
     uniqueIndex('competency_evidence_source_unique').on(t.userId, t.competency, t.source),
-    index('competency_evidence_competency_idx').on(t.competency, t.userId, t.createdAt),
-    // Covers the per-teacher compliance export, which reads each teacher's evidence in order.
-    index('competency_evidence_user_idx').on(t.userId, t.competency, t.createdAt, t.moduleId),
+    // Both carry the kind, which decides what a row demonstrates: the windowed report counts read
+    // the first, the per-teacher export the second, each from the index alone.
+    index('competency_evidence_competency_idx').on(t.competency, t.userId, t.createdAt, t.kind),
+    index('competency_evidence_user_idx').on(t.userId, t.competency, t.createdAt, t.moduleId, t.kind),
   ],
 );
 

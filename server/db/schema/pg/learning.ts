@@ -80,8 +80,8 @@ export const competencyEvidence = pgTable(
   },
   (t) => [
     uniqueIndex('competency_evidence_source_unique').on(t.userId, t.competency, t.source),
-    index('competency_evidence_competency_idx').on(t.competency, t.userId, t.createdAt),
-    index('competency_evidence_user_idx').on(t.userId, t.competency, t.createdAt, t.moduleId),
+    index('competency_evidence_competency_idx').on(t.competency, t.userId, t.createdAt, t.kind),
+    index('competency_evidence_user_idx').on(t.userId, t.competency, t.createdAt, t.moduleId, t.kind),
   ],
 );
 
