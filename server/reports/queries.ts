@@ -61,14 +61,11 @@ function windowConditions(alias: string, w: EvidenceWindow): SQL {
   return parts.length ? sql` AND ${sql.join(parts, sql` AND `)}` : sql``;
 }
 
-// SUM(DISTINCT bit) is a bitwise OR here (each code has its own bit; repeats are dropped),
-// and it works in SQLite and PostgreSQL alike, unlike bit_or().
-const MASK_CASE = sql.raw(`CASE e.competency ${COMPETENCIES.map((c, i) => `WHEN '${c.code}' THEN ${COMPETENCY_BITS[i]}`).join(' ')} END`);
-
 /**
  * A teacher's evidence folds into one number: a demonstrating row sets its competency's bit
  * shifted by CHECKED_SHIFT, any other row its plain bit. Each value is a single bit, so
- * SUM(DISTINCT) is still an OR, and one pass gives both "demonstrated" (the high 18 bits) and
+ * SUM(DISTINCT) is a bitwise OR (repeats are dropped; it works in SQLite and PostgreSQL alike,
+ * unlike bit_or()), and one pass gives both "demonstrated" (the high 18 bits) and
  * "knowledge checked only" (low bits whose high bit is clear). Which rows demonstrate is the
  * deployment's rule (server/evidence/rule.ts), written out as constants: a CASE on the kind, then
  * on the competency, costs little more per row than the competency's bit alone.
@@ -204,8 +201,8 @@ export async function complianceCounts(
   const total = emptyCounts('', '');
   for await (const [key, name, mask, checked, n] of streamRows<[string, string, number, number, number]>(db, sql`WITH ${perUser} ${grouped}`)) {
     const k = String(key ?? '');
-    let counts = groups.get(k);
-    if (!counts) groups.set(k, (counts = emptyCounts(k, String(name ?? ''))));
+    const counts = groups.get(k) ?? emptyCounts(k, String(name ?? ''));
+    groups.set(k, counts);
     addTeachers(counts, Number(mask), Number(checked), Number(n));
     if (group !== 'cohort') addTeachers(total, Number(mask), Number(checked), Number(n));
   }

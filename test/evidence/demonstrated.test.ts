@@ -43,7 +43,7 @@ describe('a teacher’s competencies, from quizzes to assessed work', () => {
     expect(dash.text).toContain(`Knowledge checked for ${deeper.length} more.`);
 
     // The teacher hands in the journal module's work; the trainer scores every criterion at the top.
-    const module = course.modules.find((m) => m.assignment && m.assignment.competencies.some((c) => c.startsWith('KC.')))!;
+    const module = course.modules.find((m) => m.assignment?.competencies.some((c) => c.startsWith('KC.')))!;
     const assignment = module.assignment!;
     const handedIn = await teacher.agent
       .post(`/courses/${course.slug}/${module.slug}/submission`)

@@ -13,9 +13,11 @@ const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2}
 const isIri = (value: unknown) => typeof value === 'string' && /^[a-z][a-z0-9+.-]*:[^\s]+$/i.test(value);
 
 // biome-ignore lint/suspicious/noExplicitAny: statement JSON is read freely
-function problemsOf(s: any): string[] {
+type Json = any;
+
+function problemsOf(s: Json): string[] {
   const out: string[] = [];
-  const agent = (a: any, where: string) => {
+  const agent = (a: Json, where: string) => {
     if (a?.objectType !== undefined && a.objectType !== 'Agent') out.push(`${where}.objectType`);
     if (!isIri(a?.account?.homePage) || typeof a?.account?.name !== 'string' || !a.account.name) out.push(`${where}.account`);
     const ifis = ['mbox', 'mbox_sha1sum', 'openid', 'account'].filter((k) => a?.[k] !== undefined);
