@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { and, asc, eq, gte, lt, sql } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, lt, sql } from 'drizzle-orm';
 import { type Db, type DbOrTx, jsonValue, preparedPerConnection, streamRows } from '../db/client.ts';
 import { learningRecords } from '../db/schema.ts';
 
@@ -19,6 +19,8 @@ export const VERBS = {
   scored: 'http://adlnet.gov/expapi/verbs/scored',
   attended: 'http://adlnet.gov/expapi/verbs/attended',
   recognised: 'http://adlnet.gov/expapi/verbs/satisfied',
+  // Takes back a statement recorded by mistake (an attendance unticked, a session deleted).
+  voided: 'http://adlnet.gov/expapi/verbs/voided',
 } as const;
 export type Verb = keyof typeof VERBS;
 
@@ -160,6 +162,38 @@ export async function recordEvidenceEvent(db: DbOrTx, input: EvidenceEventInput)
     timestamp: input.now,
   });
   return id;
+}
+
+/**
+ * Voids the teacher's statements of `verb` about the activity at `path` (an attendance taken back):
+ * one xAPI voiding statement each, by `actorId` (the trainer), with a StatementRef to the original,
+ * so a learning record store that received them drops them too. Statements already voided are
+ * left alone. Call inside the transaction that takes the event back.
+ */
+export async function voidEvidenceEvents(
+  db: DbOrTx,
+  input: { baseUrl: string; userId: number; verb: Verb; path: string; actorId: number; now: number },
+): Promise<number> {
+  const rows = await db
+    .select({ id: learningRecords.id, verb: learningRecords.verb, statement: learningRecords.statement })
+    .from(learningRecords)
+    .where(and(eq(learningRecords.userId, input.userId), inArray(learningRecords.verb, [VERBS[input.verb], VERBS.voided])));
+  const target = `${input.baseUrl}${input.path}`;
+  const objectOf = (statement: unknown) => jsonValue<{ object?: { id?: string } }>(statement).object?.id ?? '';
+  const voided = new Set(rows.filter((r) => r.verb === VERBS.voided).map((r) => objectOf(r.statement)));
+  const originals = rows.filter((r) => r.verb === VERBS[input.verb] && objectOf(r.statement) === target && !voided.has(r.id));
+  for (const original of originals) {
+    const id = crypto.randomUUID();
+    const statement = {
+      id,
+      actor: { objectType: 'Agent', account: { homePage: input.baseUrl, name: String(input.actorId) } },
+      verb: { id: VERBS.voided, display: { 'en-US': 'voided' } },
+      object: { objectType: 'StatementRef', id: original.id },
+      timestamp: new Date(input.now).toISOString(),
+    };
+    await insertRecord(db).execute({ id, userId: input.userId, verb: VERBS.voided, courseId: null, moduleId: null, statement, timestamp: input.now });
+  }
+  return originals.length;
 }
 
 // Ordered by time only: ids are random UUIDs, so a tie-break on them would scramble the statements of

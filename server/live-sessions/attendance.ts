@@ -1,6 +1,6 @@
 import type { Db } from '../db/client.ts';
 import { addEvidence } from '../learning/queries.ts';
-import { recordEvidenceEvent } from '../learning/records.ts';
+import { recordEvidenceEvent, voidEvidenceEvents } from '../learning/records.ts';
 import {
   activeMemberIds,
   countAttendance,
@@ -9,6 +9,7 @@ import {
   type LiveSession,
   recordedUserIds,
   removeAttendance,
+  sessionPath,
   sessionSource,
   updateSession,
 } from './queries.ts';
@@ -59,7 +60,7 @@ export async function saveAttendance(db: Db, change: AttendanceChange): Promise<
         baseUrl,
         userId,
         verb: 'attended',
-        activity: { path: `/cohorts/${cohortId}/sessions/${session.id}`, name: session.title, type: 'meeting' },
+        activity: { path: sessionPath(cohortId, session.id), name: session.title, type: 'meeting' },
         instructorId: session.createdBy ?? by,
         now: session.startsAt,
       });
@@ -68,6 +69,7 @@ export async function saveAttendance(db: Db, change: AttendanceChange): Promise<
     for (const userId of change.listed ?? []) {
       if (!recorded.has(userId) || present.has(userId)) continue;
       await removeAttendance(tx, session.id, userId);
+      await voidEvidenceEvents(tx, { baseUrl, userId, verb: 'attended', path: sessionPath(cohortId, session.id), actorId: by, now });
       removed++;
     }
     return { ok: true, added, removed };

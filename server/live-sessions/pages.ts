@@ -35,7 +35,16 @@ export async function sessionsPage(deps: Deps, req: Request, res: Response, extr
     req,
     res,
     'live-sessions/index',
-    { cohort, sessions, members, values: extra.values ?? EMPTY, errors: extra.errors ?? {}, ...formChoices(res.locals.lang) },
+    {
+      cohort,
+      sessions,
+      members,
+      values: extra.values ?? EMPTY,
+      errors: extra.errors ?? {},
+      // After a deletion: how many teachers lost that session's evidence.
+      deleted: !status && typeof req.query.deleted === 'string' && /^\d{1,6}$/.test(req.query.deleted) ? Number(req.query.deleted) : null,
+      ...formChoices(res.locals.lang),
+    },
     { status },
   );
 }

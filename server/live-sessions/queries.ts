@@ -6,6 +6,9 @@ import type { SessionInput } from './schemas.ts';
 
 export type LiveSession = typeof liveSessions.$inferSelect;
 
+/** Where a session is: its page, and the activity id of its xAPI statements. */
+export const sessionPath = (cohortId: number, sessionId: number) => `/cohorts/${cohortId}/sessions/${sessionId}`;
+
 /** The evidence source of a session's attendance (see addEvidence). */
 export const sessionSource = (sessionId: number) => `session:${sessionId}`;
 
@@ -131,6 +134,19 @@ export async function removeAttendance(tx: DbOrTx, sessionId: number, userId: nu
   await tx.delete(sessionAttendance).where(and(eq(sessionAttendance.sessionId, sessionId), eq(sessionAttendance.userId, userId)));
   await tx.delete(competencyEvidence).where(and(eq(competencyEvidence.userId, userId), eq(competencyEvidence.source, sessionSource(sessionId))));
   await refreshStanding(tx, userId);
+}
+
+/**
+ * Deletes a session created by mistake, with its attendance and the participation evidence it gave
+ * (each attendee's roll-up follows). Returns the teachers who lost that evidence.
+ */
+export async function deleteSession(tx: DbOrTx, sessionId: number): Promise<number[]> {
+  const attendees = [...(await recordedUserIds(tx, sessionId))];
+  await tx.delete(competencyEvidence).where(eq(competencyEvidence.source, sessionSource(sessionId)));
+  await tx.delete(sessionAttendance).where(eq(sessionAttendance.sessionId, sessionId));
+  await tx.delete(liveSessions).where(eq(liveSessions.id, sessionId));
+  for (const userId of attendees) await refreshStanding(tx, userId);
+  return attendees;
 }
 
 /** A teacher's attended sessions, newest first, for the portfolio. */

@@ -10,7 +10,8 @@ import { formText } from '../http/validation.ts';
 import { saveAttendance, saveSessionEdit } from './attendance.ts';
 import { type FileProblem, type FileText, planAttendance, readAttendanceUpload } from './attendance-file.ts';
 import { sessionPage, sessionsPage } from './pages.ts';
-import { checklist, createSession, findSession, type LiveSession } from './queries.ts';
+import { checklist, createSession, deleteSession, findSession, type LiveSession, sessionPath } from './queries.ts';
+import { voidEvidenceEvents } from '../learning/records.ts';
 import { attendanceForm, formValues, sessionErrors, sessionSchema } from './schemas.ts';
 import { formatStart } from './times.ts';
 
@@ -53,6 +54,22 @@ export function liveSessionRoutes(deps: Deps): Router {
       return sessionPage(deps, req, res, session, { values: formValues(req.body), errors }, 422);
     }
     redirect(req, res, `/cohorts/${cohort.id}/sessions/${session.id}?notice=saved`);
+  });
+
+  // A session created by mistake goes with the attendance and evidence it recorded (the page says so).
+  router.post('/cohorts/:id/sessions/:sessionId/delete', liveOnly, async (req, res) => {
+    const cohort = cohortOf(res);
+    const session = await sessionParam(req, res);
+    const by = signedInUser(res).id;
+    const removed = await db.transaction(async (tx) => {
+      const attendees = await deleteSession(tx, session.id);
+      const now = Date.now();
+      for (const userId of attendees) {
+        await voidEvidenceEvents(tx, { baseUrl: config.baseUrl, userId, verb: 'attended', path: sessionPath(cohort.id, session.id), actorId: by, now });
+      }
+      return attendees.length;
+    });
+    redirect(req, res, `/cohorts/${cohort.id}/sessions?deleted=${removed}`);
   });
 
   router.post('/cohorts/:id/sessions/:sessionId/attendance', liveOnly, async (req, res) => {

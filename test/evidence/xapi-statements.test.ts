@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { getCatalogue } from '../../server/courses/catalogue.ts';
-import { recordEvidenceEvent, recordStatement, statementsOfUser, VERBS } from '../../server/learning/records.ts';
+import { recordEvidenceEvent, recordStatement, statementsOfUser, VERBS, voidEvidenceEvents } from '../../server/learning/records.ts';
 import { createTestApp, makeUser, type TestContext } from '../helpers.ts';
 
 // Every statement the platform writes, the evidence events' beside the learning ones, checked
@@ -27,7 +27,10 @@ function problemsOf(s: Json): string[] {
   agent(s.actor, 'actor');
   if (!isIri(s.verb?.id)) out.push('verb.id');
   if (typeof s.verb?.display !== 'object' || !Object.values(s.verb.display).every((v) => typeof v === 'string')) out.push('verb.display');
-  if (s.object?.objectType !== 'Activity' || !isIri(s.object?.id)) out.push('object');
+  if (s.object?.objectType === 'StatementRef') {
+    if (!UUID.test(s.object.id)) out.push('object (StatementRef id)');
+    if (s.verb?.id !== 'http://adlnet.gov/expapi/verbs/voided') out.push('a StatementRef here is only used to void');
+  } else if (s.object?.objectType !== 'Activity' || !isIri(s.object?.id)) out.push('object');
   if (s.object?.definition?.type !== undefined && !isIri(s.object.definition.type)) out.push('object.definition.type');
   if (s.object?.definition?.name && !Object.values(s.object.definition.name).every((v) => typeof v === 'string')) out.push('object.definition.name');
   const score = s.result?.score;
@@ -104,6 +107,7 @@ describe('xAPI statements', () => {
       result: { success: true },
       now,
     });
+    await voidEvidenceEvents(ctx.db, { baseUrl, userId, verb: 'attended', path: '/cohorts/1/sessions/2', actorId: trainerId, now: now + 1 });
     const statements = await statementsOfUser(ctx.db, userId);
     expect(statements.map((s) => (s as { verb: { id: string } }).verb.id)).toEqual([
       VERBS.registered,
@@ -115,7 +119,9 @@ describe('xAPI statements', () => {
       VERBS.scored,
       VERBS.attended,
       VERBS.recognised,
+      VERBS.voided,
     ]);
+    expect((statements[9] as { object: unknown }).object).toEqual({ objectType: 'StatementRef', id: (statements[7] as { id: string }).id });
     for (const s of statements) expect(problemsOf(s), JSON.stringify(s)).toEqual([]);
     const scored = statements[6] as { result: { score: { scaled: number } }; context: { instructor: { account: { name: string } } } };
     expect(scored.result.score.scaled).toBe(0.875);

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { competencyEvidence } from '../../server/db/schema.ts';
+import { eq } from 'drizzle-orm';
+import { competencyEvidence, learningRecords } from '../../server/db/schema.ts';
+import { VERBS } from '../../server/learning/records.ts';
 import { sessionsOfTeacher } from '../../server/live-sessions/queries.ts';
 import { makeUser } from '../helpers.ts';
 import { cohortWithMembers, createSessionVia, FORM_START, saveChecklist, written } from './fixtures.ts';
@@ -83,6 +85,19 @@ describe('POST /cohorts/:id/sessions/:sessionId/attendance', () => {
     // Ticked again, the evidence comes back.
     await saveChecklist(trainer.agent, cohortId, id, [anna.id, boris.id], all);
     expect((await written(ctx.db, id)).evidence.filter((e) => e.userId === anna.id)).toHaveLength(2);
+    // Each time she was taken back, her "attended" statement was voided for outside record stores,
+    // by the trainer, once: taken back again, only the newer statement is voided.
+    await saveChecklist(trainer.agent, cohortId, id, [boris.id], all);
+    const annaStatements = await ctx.db.select().from(learningRecords).where(eq(learningRecords.userId, anna.id));
+    const attendedHere = annaStatements.filter((r) => r.verb === VERBS.attended && JSON.stringify(r.statement).includes(`/sessions/${id}"`));
+    const voids = annaStatements
+      .filter((r) => r.verb === VERBS.voided)
+      .map((r) => r.statement as { actor: { account: { name: string } }; object: { objectType: string; id: string } });
+    expect(attendedHere).toHaveLength(2);
+    expect(voids.map((v) => v.object).sort((a, b) => a.id.localeCompare(b.id))).toEqual(
+      attendedHere.map((r) => ({ objectType: 'StatementRef', id: r.id })).sort((a, b) => a.id.localeCompare(b.id)),
+    );
+    expect(voids.every((v) => v.actor.account.name === String(trainer.user.id))).toBe(true);
   });
 
   it('leaves members the page did not list alone', async () => {
