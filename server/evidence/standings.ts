@@ -12,8 +12,6 @@ import { demonstrates, EVIDENCE_RULE, type EvidenceRule } from './rule.ts';
 
 /** Bit i stands for COMPETENCIES[i]. */
 export const COMPETENCY_BITS: readonly number[] = COMPETENCIES.map((_, i) => 2 ** i);
-/** All 18 bits. */
-export const ALL_COMPETENCIES = 2 ** COMPETENCIES.length - 1;
 
 /** The bit of the evidence row `alias`'s competency (NULL for an unknown code). */
 export function competencyBit(alias: string): SQL {

@@ -4,6 +4,7 @@ import { recordEvidenceEvent, voidEvidenceEvents } from '../learning/records.ts'
 import {
   activeMemberIds,
   countAttendance,
+  deleteSession,
   findSession,
   insertAttendance,
   type LiveSession,
@@ -73,6 +74,23 @@ export async function saveAttendance(db: Db, change: AttendanceChange): Promise<
       removed++;
     }
     return { ok: true, added, removed };
+  });
+}
+
+/**
+ * Deletes a session made by mistake in one transaction: its attendance, the evidence it gave (the
+ * roll-ups follow) and, for each attendee, a voiding of the "attended" statement, as unticking
+ * does. Returns how many teachers lost that evidence.
+ */
+export async function deleteSessionAndEvidence(db: Db, input: { cohortId: number; session: LiveSession; by: number; baseUrl: string }): Promise<number> {
+  const { cohortId, session, by, baseUrl } = input;
+  return db.transaction(async (tx) => {
+    const attendees = await deleteSession(tx, session.id);
+    const now = Date.now();
+    for (const userId of attendees) {
+      await voidEvidenceEvents(tx, { baseUrl, userId, verb: 'attended', path: sessionPath(cohortId, session.id), actorId: by, now });
+    }
+    return attendees.length;
   });
 }
 

@@ -7,11 +7,10 @@ import { idParam } from '../cohorts/schemas.ts';
 import { HttpError } from '../http/errors.ts';
 import { redirect, render } from '../http/render.ts';
 import { formText } from '../http/validation.ts';
-import { saveAttendance, saveSessionEdit } from './attendance.ts';
+import { deleteSessionAndEvidence, saveAttendance, saveSessionEdit } from './attendance.ts';
 import { type FileProblem, type FileText, planAttendance, readAttendanceUpload } from './attendance-file.ts';
 import { sessionPage, sessionsPage } from './pages.ts';
-import { checklist, createSession, deleteSession, findSession, type LiveSession, sessionPath } from './queries.ts';
-import { voidEvidenceEvents } from '../learning/records.ts';
+import { checklist, createSession, findSession, type LiveSession } from './queries.ts';
 import { attendanceForm, formValues, sessionErrors, sessionSchema } from './schemas.ts';
 import { formatStart } from './times.ts';
 
@@ -60,15 +59,7 @@ export function liveSessionRoutes(deps: Deps): Router {
   router.post('/cohorts/:id/sessions/:sessionId/delete', liveOnly, async (req, res) => {
     const cohort = cohortOf(res);
     const session = await sessionParam(req, res);
-    const by = signedInUser(res).id;
-    const removed = await db.transaction(async (tx) => {
-      const attendees = await deleteSession(tx, session.id);
-      const now = Date.now();
-      for (const userId of attendees) {
-        await voidEvidenceEvents(tx, { baseUrl: config.baseUrl, userId, verb: 'attended', path: sessionPath(cohort.id, session.id), actorId: by, now });
-      }
-      return attendees.length;
-    });
+    const removed = await deleteSessionAndEvidence(db, { cohortId: cohort.id, session, by: signedInUser(res).id, baseUrl: config.baseUrl });
     redirect(req, res, `/cohorts/${cohort.id}/sessions?deleted=${removed}`);
   });
 

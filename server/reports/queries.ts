@@ -1,21 +1,19 @@
 import type { PlacedOrganisation } from '../organisations/queries.ts';
 import { asc, eq, ne, type SQL, sql } from 'drizzle-orm';
 import { type Db, rawRows, streamRows } from '../db/client.ts';
-import { inJsonIds } from '../db/dialect.ts';
 import { cohorts, courses, EVIDENCE_KINDS, type EvidenceKind, modules, users } from '../db/schema.ts';
 import { demonstrates } from '../evidence/rule.ts';
 import { COMPETENCY_BITS, demonstratedMask, evidencedMask } from '../evidence/standings.ts';
 import { COMPETENCIES, LEVELS } from '../framework/ict-cft.ts';
 import { type EvidenceWindow, evidenceWindow, type Filters, type Grouping } from './schemas.ts';
 
-// The report's aggregates are raw SQL, and this is the only file of the feature that holds
-// any: drizzle's query builder cannot express "one bitmask of competencies per teacher"
-// and the per-group sums over it, and 100,000 teachers x 1,000,000 evidence rows need a
-// handful of set-based queries, never one per teacher. The SQL is plain SQL that SQLite and
-// PostgreSQL both run (CTEs, AS MATERIALIZED, correlated subqueries, SUM(DISTINCT), >> and &);
-// the masks are CAST to INTEGER so that PostgreSQL's bit arithmetic and sums stay in integer
-// and bigint (a SUM over bigint would be numeric). Rows come back as arrays (rawRows),
-// because building 1,000,000 row objects is the slow part of an export.
+// The report's aggregates are raw SQL (with teacher-queries.ts for the per-teacher reads):
+// drizzle's query builder cannot express "one bitmask of competencies per teacher" and the
+// counts of teachers per group and pair of masks, and a million teachers need a handful of
+// set-based queries, never one per teacher. The SQL is plain SQL that SQLite and PostgreSQL both
+// run (CTEs, correlated subqueries, SUM(DISTINCT), >>, & and ~); the masks are CAST to INTEGER so
+// that PostgreSQL's bit arithmetic stays in integers. Rows come back as arrays (rawRows,
+// streamRows), because building a million row objects is the slow part of an export.
 
 /** For each level (LEVELS order), the mask of its six competencies. */
 export const LEVEL_MASKS: readonly number[] = LEVELS.map((level) => COMPETENCIES.reduce((mask, c, i) => (c.level === level.code ? mask | (2 ** i) : mask), 0));
@@ -54,7 +52,8 @@ export function teacherConditions(f: Filters): SQL {
   return sql.join([TEACHER_POPULATION, ...filterConditions(f)], sql` AND `);
 }
 
-function windowConditions(alias: string, w: EvidenceWindow): SQL {
+/** The evidence window's conditions on the evidence row `alias` (empty without a window). */
+export function windowConditions(alias: string, w: EvidenceWindow): SQL {
   const parts: SQL[] = [];
   if (w.fromMs !== undefined) parts.push(sql`${sql.raw(alias)}.created_at >= ${w.fromMs}`);
   if (w.toMs !== undefined) parts.push(sql`${sql.raw(alias)}.created_at < ${w.toMs}`);
@@ -72,7 +71,7 @@ function windowConditions(alias: string, w: EvidenceWindow): SQL {
  */
 const CHECKED_SHIFT = 2 ** COMPETENCIES.length;
 /** A CASE on the evidence row's kind, then its competency, giving a constant for each pair. */
-function byKindAndCompetency(value: (code: string, kind: EvidenceKind, i: number) => number): SQL {
+export function byKindAndCompetency(value: (code: string, kind: EvidenceKind, i: number) => number): SQL {
   return sql.raw(
     `CASE e.kind ${EVIDENCE_KINDS.map(
       (kind) => `WHEN '${kind}' THEN CASE e.competency ${COMPETENCIES.map((c, i) => `WHEN '${c.code}' THEN ${value(c.code, kind, i)}`).join(' ')} END`,
@@ -80,12 +79,8 @@ function byKindAndCompetency(value: (code: string, kind: EvidenceKind, i: number
   );
 }
 const STANDING_CASE = byKindAndCompetency((code, kind, i) => (demonstrates(code, kind) ? COMPETENCY_BITS[i]! * CHECKED_SHIFT : COMPETENCY_BITS[i]!));
-/** 1 when the evidence row demonstrates its competency, else 0. */
-const DEMONSTRATES_CASE = byKindAndCompetency((code, kind) => (demonstrates(code, kind) ? 1 : 0));
 /** per_user's columns from the folded value v (a BIGINT): the demonstrated mask and the checked-only mask. */
 const SPLIT_MASKS = sql.raw(`CAST(v / ${CHECKED_SHIFT} AS INTEGER) AS mask, CAST((v % ${CHECKED_SHIFT}) & ~(v / ${CHECKED_SHIFT}) AS INTEGER) AS checked`);
-
-const COMPETENCY_INDEX_CASE = sql.raw(`CASE e.competency ${COMPETENCIES.map((c, i) => `WHEN '${c.code}' THEN ${i}`).join(' ')} END`);
 
 // A teacher's school, region and country: the registry entry at that level when they belong to
 // one (so "Russia" and "Россия" are one group), else the text they typed. Keys say which:
@@ -137,9 +132,8 @@ function addTeachers(counts: CountsRow, mask: number, checked: number, n: number
 // (competency, user_id, created_at) index once than by looking up each teacher's evidence:
 // the per-teacher lookup uses the (user_id, competency, module_id) index, which lacks
 // created_at, so each evidence row costs a random read of the table (2.3 s against 0.45 s
-// for 100,000 teachers on the bench/report.ts database). See docs/PERFORMANCE.md. On
-// PostgreSQL the pass (a hash aggregate) also beats the lookups without a window: 0.62 s
-// against 0.83-1.15 s for 100,000 teachers; on SQLite the two are even without a window.
+// for 100,000 teachers on the bench/report.ts database). See docs/PERFORMANCE.md. Reports
+// without a window read competency_standings instead.
 const SCAN_THRESHOLD = 20_000;
 
 /**
@@ -230,48 +224,6 @@ export async function excludedStaff(db: Db, filters: Filters): Promise<number> {
 export async function countTeachers(db: Db, filters: Filters): Promise<number> {
   const [row] = await rawRows<[number]>(db, sql`SELECT COUNT(*) FROM users u WHERE ${teacherConditions(filters)}`);
   return Number(row?.[0] ?? 0);
-}
-
-/** A selected teacher as the per-teacher view lists them. */
-export type TeacherRow = [id: number, name: string, email: string, school: string, region: string, country: string];
-/**
- * One piece of evidence of a listed teacher; the competency as its index in COMPETENCIES (null if
- * unknown); the module 0 for a live session or a recognition; demonstrates 1 when its kind
- * demonstrates the competency under the deployment's rule, else 0.
- */
-export type EvidenceRow = [userId: number, competency: number | null, createdAt: number, moduleId: number, demonstrates: number];
-
-type TeacherSlice = { afterId: number; limit: number } | { offset: number; limit: number };
-
-/** A slice of the selected teachers: a page by name (the web view) or the next `limit` after an id (keyset, for exports). */
-export function teacherSlice(db: Db, filters: Filters, slice: TeacherSlice): Promise<TeacherRow[]> {
-  const tail =
-    'afterId' in slice
-      ? sql` AND u.id > ${slice.afterId} ORDER BY u.id LIMIT ${slice.limit}`
-      : sql` ORDER BY u.name, u.id LIMIT ${slice.limit} OFFSET ${slice.offset}`;
-  return rawRows<TeacherRow>(db, sql`SELECT u.id, u.name, u.email, u.school, u.region, u.country FROM users u WHERE ${teacherConditions(filters)}${tail}`);
-}
-
-/**
- * The evidence (within the filters' date window) of the given teachers, in no particular
- * order. Only four numbers per row: the teacher's own columns are not repeated on each of
- * their ~10 evidence rows, and the competency comes back as its index in COMPETENCIES (a
- * million small strings fewer for the collector). The ids travel as one JSON parameter, so
- * every chunk runs the same statement text (compiled once per connection) whatever its size;
- * competency_evidence_user_idx holds every column read here, so the rows come from the index
- * alone. The rows of one chunk of teachers (~20,000) arrive at once rather than through a
- * cursor: the chunk bounds memory already, and for the 100,000-teacher export, reading row by
- * row (streamRows) took 1.9 s against 1.05 s on SQLite and 3.6-4.4 s against 2.7-3.3 s on
- * PostgreSQL (its cursor fetches in batches, with a round trip each).
- */
-export async function evidenceOf(db: Db, filters: Filters, userIds: number[]): Promise<EvidenceRow[]> {
-  if (userIds.length === 0) return [];
-  const window = evidenceWindow(filters);
-  return rawRows<EvidenceRow>(
-    db,
-    sql`SELECT e.user_id, ${COMPETENCY_INDEX_CASE}, e.created_at, COALESCE(e.module_id, 0), ${DEMONSTRATES_CASE} FROM competency_evidence e
-      WHERE ${inJsonIds(sql`e.user_id`, sql`${JSON.stringify(userIds)}`)}${windowConditions('e', window)}`,
-  );
 }
 
 /** Every module's title by id, archived ones too (old evidence may point at them). */

@@ -1,7 +1,8 @@
 import type { PersonSummary } from '../db/schema.ts';
 import type { Db } from '../db/client.ts';
 import { COMPETENCIES } from '../framework/ict-cft.ts';
-import { countTeachers, type EvidenceRow, evidenceOf, type TeacherRow, teacherSlice } from './queries.ts';
+import { countTeachers } from './queries.ts';
+import { type EvidenceRow, evidenceOf, type TeacherRow, teacherSlice } from './teacher-queries.ts';
 import type { Filters } from './schemas.ts';
 
 export const TEACHERS_PER_PAGE = 100;
