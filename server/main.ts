@@ -5,6 +5,7 @@ import { prepareSetupLink } from './auth/link-routes.ts';
 import { deleteExpiredSessions } from './auth/sessions.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { closeDatabase, openMigratedDatabase, startupExclusive, type Db } from './db/client.ts';
+import { ensurePlaceCounts } from './evidence/place-counts.ts';
 import { CoursePackageError, loadCourses } from './courses/loader.ts';
 import { startPeriodic } from './jobs/periodic.ts';
 import { smtpTransport } from './mail/transport.ts';
@@ -31,6 +32,8 @@ export async function start(env: Record<string, string | undefined> = process.en
   const db = await openMigratedDatabase(config.database, { poolSize: config.databasePoolSize });
   const report = await startupExclusive(db, () => loadCourses(db, config.coursesPath));
   logger.info({ courses: report.courses, modules: report.modules, archived: report.archived }, 'courses loaded');
+  // The report's per-place counts apply the level rule: made again when it changed (or never was).
+  if (await startupExclusive(db, () => ensurePlaceCounts(db))) logger.info('compliance counts per place rebuilt for the evidence rule');
   const stopPeriodic = startPeriodic(
     db,
     [

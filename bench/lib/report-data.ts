@@ -2,10 +2,10 @@ import { getTableColumns, max, sql } from 'drizzle-orm';
 import { getCatalogue } from '../../server/courses/catalogue.ts';
 import { type Db, databaseEngine, rawRows, type Tx } from '../../server/db/client.ts';
 import { cohortMembers, cohorts, competencyEvidence, enrolments, userRoles, users } from '../../server/db/schema.ts';
-import { rebuildStandings } from '../../server/evidence/standings.ts';
+import { rebuildRollUps } from '../../server/evidence/roll-ups.ts';
 import { COMPETENCIES } from '../../server/framework/ict-cft.ts';
 
-// A synthetic population for the compliance report benchmark: 100,000 teachers in 1,000
+// A synthetic population for the compliance report benchmark: 100,000 teachers in 5,000
 // schools, 50 regions and 3 countries, about a million evidence rows, 20 cohorts.
 // Deterministic (seeded), so runs compare, and the same on SQLite and PostgreSQL.
 //
@@ -82,7 +82,8 @@ async function insertRows(tx: Tx, table: Table, columns: string[], count: number
 export async function generateReportData(db: Db, options: { teachers?: number; schools?: number; seed?: number } = {}): Promise<BenchData> {
   const started = performance.now();
   const teachers = options.teachers ?? 100_000;
-  const schoolCount = options.schools ?? 1_000;
+  // One school for every 20 teachers: 5,000 schools at 100,000 teachers, as the targets are set.
+  const schoolCount = options.schools ?? Math.max(1, Math.round(teachers / 20));
   const rnd = random(options.seed ?? 20240601);
   const catalogue = await getCatalogue(db);
 
@@ -182,7 +183,7 @@ export async function generateReportData(db: Db, options: { teachers?: number; s
     });
   });
   // Written directly, so the roll-up the app keeps with each evidence write is built once here.
-  await db.transaction((tx) => rebuildStandings(tx));
+  await db.transaction((tx) => rebuildRollUps(tx));
 
   // Members drawn at random repeat: each cohort keeps a teacher once.
   const memberLists = Array.from({ length: 20 }, () => {

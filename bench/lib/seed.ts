@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { rebuildStandings } from '../../server/evidence/standings.ts';
+import { rebuildRollUps } from '../../server/evidence/roll-ups.ts';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -288,7 +288,7 @@ export async function seedDatabase(options: { teachers: number; seed?: number; d
       await inChunks(plan.progress, (chunk) => tx.insert(moduleProgress).values(chunk.map(withId)));
       await inChunks(plan.attempts, (chunk) => tx.insert(quizAttempts).values(chunk.map(withId)));
       await inChunks(plan.evidence, (chunk) => tx.insert(competencyEvidence).values(chunk.map(withId)));
-      await rebuildStandings(tx);
+      await rebuildRollUps(tx);
       await inChunks(
         plan.records,
         (chunk) => tx.insert(learningRecords).values(chunk.map((r) => statement(ids[r.teacher]!, r.verb, r.course, r.module, r.at))),

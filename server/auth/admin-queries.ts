@@ -3,6 +3,7 @@ import type { DbOrTx } from '../db/client.ts';
 import { asBoolean, joinedValues } from '../db/dialect.ts';
 import { users } from '../db/schema.ts';
 import { matchesPerson, splitRoles } from './queries.ts';
+import { person, recountPlaces } from '../evidence/place-counts.ts';
 
 // The administrators' user list at /admin/users and what it changes beside roles.
 
@@ -32,6 +33,8 @@ export async function listUsers(db: DbOrTx, opts: { q?: string; page: number; pe
 
 /** Marks a trainer or administrator as also teaching (counted in compliance reports) or not. False when no such account. */
 export async function setAlsoTeaches(db: DbOrTx, userId: number, alsoTeaches: boolean): Promise<boolean> {
-  const changed = await db.update(users).set({ alsoTeaches }).where(eq(users.id, userId)).returning({ id: users.id });
+  const changed = await db.transaction((tx) =>
+    recountPlaces(tx, person(userId), () => tx.update(users).set({ alsoTeaches }).where(eq(users.id, userId)).returning({ id: users.id })),
+  );
   return changed.length > 0;
 }

@@ -3,6 +3,7 @@ import type { DbOrTx } from '../db/client.ts';
 import { foldCase } from '../db/dialect.ts';
 import { enrolments, oneTimeTokens, sessions, userRoles, users, type Role, type TokenPurpose } from '../db/schema.ts';
 import { generateToken, hashToken } from './tokens.ts';
+import { person, recountPlaces } from '../evidence/place-counts.ts';
 
 export interface NewUser {
   email: string;
@@ -38,7 +39,9 @@ export async function createUser(db: DbOrTx, input: NewUser, roles: Role[] = ['t
       .returning({ id: users.id });
     if (!row) return null;
     const unique = [...new Set(roles)];
-    if (unique.length > 0) await tx.insert(userRoles).values(unique.map((role) => ({ userId: row.id, role })));
+    if (unique.length > 0) {
+      await recountPlaces(tx, person(row.id), () => tx.insert(userRoles).values(unique.map((role) => ({ userId: row.id, role }))));
+    }
     return row.id;
   });
 }
@@ -48,7 +51,7 @@ export async function updateProfile(
   userId: number,
   fields: Partial<Pick<NewUser, 'name' | 'school' | 'region' | 'country' | 'language'>>,
 ): Promise<void> {
-  await db.update(users).set(fields).where(eq(users.id, userId));
+  await db.transaction((tx) => recountPlaces(tx, person(userId), () => tx.update(users).set(fields).where(eq(users.id, userId))));
 }
 
 export async function rolesOf(db: DbOrTx, userId: number): Promise<Role[]> {
@@ -57,7 +60,7 @@ export async function rolesOf(db: DbOrTx, userId: number): Promise<Role[]> {
 }
 
 export async function grantRole(db: DbOrTx, userId: number, role: Role): Promise<void> {
-  await db.insert(userRoles).values({ userId, role }).onConflictDoNothing();
+  await db.transaction((tx) => recountPlaces(tx, person(userId), () => tx.insert(userRoles).values({ userId, role }).onConflictDoNothing()));
 }
 
 /** Removes a role, refusing to remove the last administrator's admin role. */
@@ -67,7 +70,7 @@ export async function revokeRole(db: DbOrTx, userId: number, role: Role): Promis
       const [admins] = await tx.select({ n: count() }).from(userRoles).where(eq(userRoles.role, 'admin'));
       if ((admins?.n ?? 0) <= 1) return false;
     }
-    await tx.delete(userRoles).where(and(eq(userRoles.userId, userId), eq(userRoles.role, role)));
+    await recountPlaces(tx, person(userId), () => tx.delete(userRoles).where(and(eq(userRoles.userId, userId), eq(userRoles.role, role))));
     return true;
   });
 }

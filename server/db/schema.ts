@@ -38,6 +38,7 @@ export const modules = pick(sqlite.modules, pg.modules);
 export const moduleCompetencies = pick(sqlite.moduleCompetencies, pg.moduleCompetencies);
 export const enrolments = pick(sqlite.enrolments, pg.enrolments);
 export const moduleProgress = pick(sqlite.moduleProgress, pg.moduleProgress);
+export const placeCounts = pick(sqlite.placeCounts, pg.placeCounts);
 export const quizAttempts = pick(sqlite.quizAttempts, pg.quizAttempts);
 export const competencyEvidence = pick(sqlite.competencyEvidence, pg.competencyEvidence);
 export const learningRecords = pick(sqlite.learningRecords, pg.learningRecords);

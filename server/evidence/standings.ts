@@ -1,51 +1,26 @@
 import { type SQL, sql } from 'drizzle-orm';
-import { type DbOrTx, rawRows } from '../db/client.ts';
 import { EVIDENCE_KINDS, type EvidenceKind } from '../db/schema/values.ts';
-import { COMPETENCIES } from '../framework/ict-cft.ts';
+import { COMPETENCIES, LEVELS } from '../framework/ict-cft.ts';
 import { demonstrates, EVIDENCE_RULE, type EvidenceRule } from './rule.ts';
 
 // competency_standings: per teacher, one 18-bit mask per kind of evidence (bit i: they hold evidence
 // of that kind for COMPETENCIES[i]). Kept in the transaction that writes or removes evidence, so a
 // report over a million teachers reads a million small rows, not ten million evidence rows. The
 // masks say which kinds exist, not what they demonstrate: the level rule is applied when reading
-// (demonstratedMask), so a deployment that changes EVIDENCE_RULE needs no rebuild.
+// (demonstratedMask), so a deployment that changes EVIDENCE_RULE needs no rebuild. Written by
+// roll-ups.ts.
 
 /** Bit i stands for COMPETENCIES[i]. */
 export const COMPETENCY_BITS: readonly number[] = COMPETENCIES.map((_, i) => 2 ** i);
 
+/** For each level (LEVELS order), the mask of its six competencies. */
+export const LEVEL_MASKS: readonly number[] = LEVELS.map((level) =>
+  COMPETENCIES.reduce((mask, c, i) => (c.level === level.code ? mask | COMPETENCY_BITS[i]! : mask), 0),
+);
+
 /** The bit of the evidence row `alias`'s competency (NULL for an unknown code). */
 export function competencyBit(alias: string): SQL {
   return sql.raw(`CASE ${alias}.competency ${COMPETENCIES.map((c, i) => `WHEN '${c.code}' THEN ${COMPETENCY_BITS[i]}`).join(' ')} END`);
-}
-
-/** The four masks of one teacher's evidence, or of every teacher's (grouped by user), as SQL columns. */
-function kindMasks(alias: string): SQL {
-  return sql.join(
-    EVIDENCE_KINDS.map((k) => sql`COALESCE(SUM(DISTINCT CASE WHEN ${sql.raw(alias)}.kind = ${k} THEN ${competencyBit(alias)} END), 0)`),
-    sql`, `,
-  );
-}
-
-const UPSERT_TAIL = sql.raw(`ON CONFLICT (user_id) DO UPDATE SET ${EVIDENCE_KINDS.map((k) => `${k} = excluded.${k}`).join(', ')}`);
-
-/** Recomputes one teacher's standing from their evidence rows; call inside the transaction that changed them. */
-export async function refreshStanding(db: DbOrTx, userId: number): Promise<void> {
-  await rawRows(
-    db,
-    sql`INSERT INTO competency_standings (user_id, ${sql.raw(EVIDENCE_KINDS.join(', '))})
-      SELECT CAST(${userId} AS INTEGER), ${kindMasks('e')} FROM competency_evidence e WHERE e.user_id = ${userId}
-      ${UPSERT_TAIL}`,
-  );
-}
-
-/** Recomputes every teacher's standing (after a bulk load that wrote evidence directly, such as a benchmark's). */
-export async function rebuildStandings(db: DbOrTx): Promise<void> {
-  await rawRows(db, sql`DELETE FROM competency_standings`);
-  await rawRows(
-    db,
-    sql`INSERT INTO competency_standings (user_id, ${sql.raw(EVIDENCE_KINDS.join(', '))})
-      SELECT e.user_id, ${kindMasks('e')} FROM competency_evidence e GROUP BY e.user_id`,
-  );
 }
 
 /** For each kind, the competencies whose level it demonstrates under the rule. */

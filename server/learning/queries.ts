@@ -1,6 +1,6 @@
 import { and, count, desc, eq, type SQLWrapper, sql } from 'drizzle-orm';
 import { type DbOrTx, preparedPerConnection } from '../db/client.ts';
-import { refreshStanding } from '../evidence/standings.ts';
+import { refreshStanding } from '../evidence/roll-ups.ts';
 import { greater, inJsonIds } from '../db/dialect.ts';
 import { competencyEvidence, enrolments, type EvidenceKind, moduleProgress, quizAttempts } from '../db/schema.ts';
 

@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
-import { refreshStanding } from '../evidence/standings.ts';
+import { refreshStanding } from '../evidence/roll-ups.ts';
 import type { Db, DbOrTx } from '../db/client.ts';
 import { cohortMembers, cohorts, competencyEvidence, liveSessions, sessionAttendance, users } from '../db/schema.ts';
 import type { SessionInput } from './schemas.ts';

@@ -1,6 +1,7 @@
 import { aliasedTable, and, asc, count, eq, inArray, ne, sql, type SQL } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db/client.ts';
 import { type OrganisationKind, organisationNames, organisations, USER_LANGUAGES, users } from '../db/schema.ts';
+import { recountPlaces } from '../evidence/place-counts.ts';
 import { displayName, searchTextOf } from './names.ts';
 import { type PlacedOrganisation, wordConditions } from './queries.ts';
 
@@ -133,14 +134,17 @@ export async function mergeInto(db: Db, duplicate: PlacedOrganisation, target: P
       .from(organisations)
       .where(inArray(organisations.id, [duplicate.id, target.id]));
     if (present.length !== 2) return false;
-    for (const lang of USER_LANGUAGES) {
-      await tx
-        .update(users)
-        .set({ organisationId: target.id, school: named('school', lang), region: named('region', lang), country: named('country', lang) })
-        .where(and(eq(users.organisationId, duplicate.id), eq(users.language, lang)));
-    }
-    // Anyone else still pointing at the duplicate (a language outside the list) moves too, never lost.
-    await tx.update(users).set({ organisationId: target.id }).where(eq(users.organisationId, duplicate.id));
+    // Both entries' people are taken out of the report's counts and put back where they end up.
+    await recountPlaces(tx, sql`u.organisation_id IN (${duplicate.id}, ${target.id})`, async () => {
+      for (const lang of USER_LANGUAGES) {
+        await tx
+          .update(users)
+          .set({ organisationId: target.id, school: named('school', lang), region: named('region', lang), country: named('country', lang) })
+          .where(and(eq(users.organisationId, duplicate.id), eq(users.language, lang)));
+      }
+      // Anyone else still pointing at the duplicate (a language outside the list) moves too, never lost.
+      await tx.update(users).set({ organisationId: target.id }).where(eq(users.organisationId, duplicate.id));
+    });
     await tx.update(organisations).set({ parentId: target.id, updatedAt: now }).where(eq(organisations.parentId, duplicate.id));
     const keys = await tx.select({ key: organisationNames.nameKey }).from(organisationNames).where(eq(organisationNames.organisationId, duplicate.id));
     if (keys.length)

@@ -1,9 +1,11 @@
 import { and, asc, desc, eq, gt, inArray, isNull, ne, or, type SQL, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db/client.ts';
+import { inJsonIds } from '../db/dialect.ts';
 import { ORGANISATION_KINDS, type OrganisationKind, organisationNames, organisations, USER_LANGUAGES, users } from '../db/schema.ts';
 import { chunks, codeKey, type Entry, entriesByName, entryColumns } from './import-plan.ts';
 import { displayName, nameKey } from './names.ts';
 import { addNames } from './queries.ts';
+import { recountPlaces } from '../evidence/place-counts.ts';
 
 // People whose school, region and country are free text, not yet a registry entry: grouped as
 // typed, linked automatically where the text names exactly one entry, mapped by hand otherwise.
@@ -177,12 +179,15 @@ export const typedKey = (g: Typed & { code?: string }) => JSON.stringify([g.scho
  */
 async function linkPeople(db: DbOrTx, changes: (Typed & { userId: number; id: number })[]): Promise<number> {
   const values = changes.map((c) => sql`(CAST(${c.userId} AS integer), CAST(${c.id} AS integer), ${c.school}, ${c.region}, ${c.country})`);
-  const changed = await db
-    .update(users)
-    .set({ organisationId: sql`v.column2`, school: sql`v.column3`, region: sql`v.column4`, country: sql`v.column5` })
-    .from(sql`(VALUES ${sql.join(values, sql`, `)}) AS v`)
-    .where(and(sql`${users.id} = v.column1`, isNull(users.organisationId)))
-    .returning({ id: users.id });
+  const who = inJsonIds(sql`u.id`, sql`${JSON.stringify(changes.map((c) => c.userId))}`);
+  const changed = await recountPlaces(db, who, () =>
+    db
+      .update(users)
+      .set({ organisationId: sql`v.column2`, school: sql`v.column3`, region: sql`v.column4`, country: sql`v.column5` })
+      .from(sql`(VALUES ${sql.join(values, sql`, `)}) AS v`)
+      .where(and(sql`${users.id} = v.column1`, isNull(users.organisationId)))
+      .returning({ id: users.id }),
+  );
   return changed.length;
 }
 
@@ -195,17 +200,21 @@ export async function mapTyped(db: Db, group: Typed, id: number): Promise<number
   const entry = entries.get(id);
   if (!entry) return 0;
   const chain = chainOf(entries, id);
-  return db.transaction(async (tx) => {
-    let mapped = 0;
-    for (const lang of USER_LANGUAGES) {
-      const changed = await tx
-        .update(users)
-        .set({ organisationId: id, ...typedFor(chain, lang) })
-        .where(and(isNull(users.organisationId), eq(users.language, lang), sameTyped(group)))
-        .returning({ id: users.id });
-      mapped += changed.length;
-    }
-    await addNames(tx, id, entry.kind, [group[entry.kind]]);
-    return mapped;
-  });
+  // The same people before and after: those who typed it and are unlinked, and those in the entry.
+  const who = sql`(u.organisation_id IS NULL AND u.school = ${group.school} AND u.region = ${group.region} AND u.country = ${group.country}) OR u.organisation_id = ${id}`;
+  return db.transaction((tx) =>
+    recountPlaces(tx, who, async () => {
+      let mapped = 0;
+      for (const lang of USER_LANGUAGES) {
+        const changed = await tx
+          .update(users)
+          .set({ organisationId: id, ...typedFor(chain, lang) })
+          .where(and(isNull(users.organisationId), eq(users.language, lang), sameTyped(group)))
+          .returning({ id: users.id });
+        mapped += changed.length;
+      }
+      await addNames(tx, id, entry.kind, [group[entry.kind]]);
+      return mapped;
+    }),
+  );
 }

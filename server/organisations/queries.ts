@@ -1,6 +1,7 @@
 import { aliasedTable, and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.ts';
 import { type OrganisationKind, organisationNames, organisations, users } from '../db/schema.ts';
+import { person, recountPlaces } from '../evidence/place-counts.ts';
 import { displayName, nameKey, searchTextOf, searchWords } from './names.ts';
 
 // The organisation registry's reads and writes (the import and the admin pages build on these).
@@ -188,17 +189,11 @@ export async function peopleIn(db: DbOrTx, id: number): Promise<number> {
  * and country become the entry's names in their language, so every page that shows them agrees.
  */
 export async function setPersonOrganisation(db: DbOrTx, userId: number, org: PlacedOrganisation | null, lang: string): Promise<void> {
-  if (!org) {
-    await db.update(users).set({ organisationId: null }).where(eq(users.id, userId));
-    return;
-  }
-  const chain = [org, org.parent, org.grandparent].filter((o) => o !== null);
+  const chain = org ? [org, org.parent, org.grandparent].filter((o) => o !== null) : [];
   const named = (kind: OrganisationKind) => {
     const o = chain.find((c) => c.kind === kind);
     return o ? displayName(o, lang) : '';
   };
-  await db
-    .update(users)
-    .set({ organisationId: org.id, school: named('school'), region: named('region'), country: named('country') })
-    .where(eq(users.id, userId));
+  const fields = org ? { organisationId: org.id, school: named('school'), region: named('region'), country: named('country') } : { organisationId: null };
+  await db.transaction((tx) => recountPlaces(tx, person(userId), () => tx.update(users).set(fields).where(eq(users.id, userId))));
 }

@@ -194,16 +194,19 @@ describe('GET /admin/reports/compliance', () => {
     expect(json.status).toBe(422);
   });
 
-  it('gives the same figures whichever way the masks are computed (standings roll-up, per-teacher lookup or index scan)', async () => {
+  it('gives the same figures whichever way they are computed (counts per place, standings roll-up, per-teacher lookup or index scan)', async () => {
     for (const query of [{}, { region: 'Yakutia' }, { from: '2024-01-01', to: '2024-03-31' }, { region: 'Yakutia', from: '2024-03-01' }]) {
       const filters = filterSchema.parse(query);
-      for (const group of ['school', 'cohort'] as const) {
+      for (const group of ['school', 'region', 'country', 'cohort'] as const) {
         const scan = await complianceCounts(f.ctx.db, filters, group, 'scan');
         expect(scan.total.teachers).toBeGreaterThan(0);
         const byKey = (r: typeof scan) => ({ total: r.total, groups: [...r.groups].sort((a, b) => a.key.localeCompare(b.key)) });
         expect(byKey(scan)).toEqual(byKey(await complianceCounts(f.ctx.db, filters, group, 'lookup')));
-        // Without a window the roll-up answers (competency_standings, kept with the evidence).
-        if (!('from' in query)) expect(byKey(scan)).toEqual(byKey(await complianceCounts(f.ctx.db, filters, group)));
+        // Without a window the roll-ups answer: competency_standings, and place_counts when nothing but places is filtered.
+        if (!('from' in query)) {
+          expect(byKey(scan)).toEqual(byKey(await complianceCounts(f.ctx.db, filters, group, 'standings')));
+          expect(byKey(scan)).toEqual(byKey(await complianceCounts(f.ctx.db, filters, group)));
+        }
       }
     }
   });

@@ -1,7 +1,7 @@
-import { and, eq } from 'drizzle-orm';
+import { revokeRole } from '../../server/auth/queries.ts';
 import { getCatalogue } from '../../server/courses/catalogue.ts';
 import type { Db } from '../../server/db/client.ts';
-import { cohortMembers, cohorts, enrolments, type EvidenceKind, userRoles } from '../../server/db/schema.ts';
+import { cohortMembers, cohorts, enrolments, type EvidenceKind } from '../../server/db/schema.ts';
 import { addEvidence as writeEvidence } from '../../server/learning/queries.ts';
 import { COMPETENCIES } from '../../server/framework/ict-cft.ts';
 import { createTestApp, makeUser, type TestContext, userAgent } from '../helpers.ts';
@@ -63,7 +63,7 @@ export async function addEvidence(db: Db, userId: number, code: string, when: st
 }
 
 async function dropTeacherRole(db: Db, userId: number): Promise<void> {
-  await db.delete(userRoles).where(and(eq(userRoles.userId, userId), eq(userRoles.role, 'teacher')));
+  await revokeRole(db, userId, 'teacher');
 }
 
 /** A signed-in administrator who is not also a teacher (makeUser gives everyone the teacher role). */

@@ -1,7 +1,9 @@
 import { parse } from 'csv-parse/sync';
-import { and, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../server/db/client.ts';
+import { setAlsoTeaches } from '../../server/auth/admin-queries.ts';
+import { revokeRole } from '../../server/auth/queries.ts';
 import { cohortMembers, cohorts, competencyEvidence, organisations, userRoles, users } from '../../server/db/schema.ts';
 import { COMPETENCIES, LEVELS } from '../../server/framework/ict-cft.ts';
 import { createOrganisation, findOrganisation, setPersonOrganisation } from '../../server/organisations/queries.ts';
@@ -153,8 +155,8 @@ describe('compliance figures recomputed from the database', () => {
       const language = i % 2 ? 'ru' : 'en';
       const roles = i % 6 === 0 ? (['trainer'] as const) : i % 11 === 0 ? (['admin'] as const) : ([] as const);
       const { id } = await makeUser(db, { name: `Person ${i}`, language, roles: [...roles], ...typed[i % 3] });
-      if (i === 12) await db.update(users).set({ alsoTeaches: true }).where(eq(users.id, id));
-      if (i % 13 === 5) await db.delete(userRoles).where(and(eq(userRoles.userId, id), eq(userRoles.role, 'teacher')));
+      if (i === 12) await setAlsoTeaches(db, id, true);
+      if (i % 13 === 5) await revokeRole(db, id, 'teacher');
       await db
         .update(users)
         .set({ createdAt: Date.parse('2024-01-01T00:00:00Z') + i * 9 * DAY })

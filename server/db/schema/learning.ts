@@ -1,7 +1,7 @@
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { users } from './auth.ts';
 import { courses, modules } from './courses.ts';
-import { ENROLMENT_STATUSES, EVIDENCE_KINDS, PROGRESS_STATUSES } from './values.ts';
+import { ENROLMENT_STATUSES, EVIDENCE_KINDS, PLACE_COUNTERS, PROGRESS_STATUSES } from './values.ts';
 
 export const enrolments = sqliteTable(
   'enrolments',
@@ -112,6 +112,29 @@ export const competencyStandings = sqliteTable(
     recognised: integer('recognised').notNull().default(0),
   },
   (t) => [primaryKey({ columns: [t.userId] })],
+);
+
+/**
+ * A second roll-up, one row per place a teacher can be in (their registry entry, 0 for none, and
+ * the school, region and country they typed): how many teachers of the report's population are
+ * there, and how many of them demonstrated each competency, have it only checked, or hold each
+ * level (PLACE_COUNTERS). Kept in the transaction of every change that moves a teacher between
+ * rows or changes their standing (server/evidence/place-counts.ts), so the national report with
+ * no filter but place sums a few thousand rows instead of a million teachers. Unlike
+ * competency_standings it applies the level rule when written: a changed EVIDENCE_RULE rebuilds
+ * it at start.
+ */
+export const placeCounts = sqliteTable(
+  'place_counts',
+  {
+    organisationId: integer('organisation_id').notNull().default(0),
+    country: text('country').notNull(),
+    region: text('region').notNull(),
+    school: text('school').notNull(),
+    teachers: integer('teachers').notNull().default(0),
+    ...Object.fromEntries(PLACE_COUNTERS.map((name) => [name, integer(name).notNull().default(0)])),
+  },
+  (t) => [primaryKey({ columns: [t.organisationId, t.country, t.region, t.school] })],
 );
 
 /** xAPI-shaped statements: the full statement as JSON plus the columns we filter on. */

@@ -77,6 +77,15 @@ export interface Quiz {
 export const EVIDENCE_KINDS = ['quiz', 'assessed', 'participation', 'recognised'] as const;
 export type EvidenceKind = (typeof EVIDENCE_KINDS)[number];
 
+/**
+ * place_counts' counters besides `teachers`: per competency (ICT-CFT order, "ka1" for KA.1) the
+ * teachers who demonstrated it (d_ka1) and those whose knowledge was only checked (c_ka1); per
+ * level those who demonstrated all six of its competencies (all_ka).
+ */
+export const PLACE_COUNT_LEVELS = ['ka', 'kd', 'kc'] as const;
+const competencyKeys = PLACE_COUNT_LEVELS.flatMap((level) => [1, 2, 3, 4, 5, 6].map((n) => `${level}${n}`));
+export const PLACE_COUNTERS = [...competencyKeys.map((k) => `d_${k}`), ...competencyKeys.map((k) => `c_${k}`), ...PLACE_COUNT_LEVELS.map((l) => `all_${l}`)];
+
 /** How a teacher may hand in an assignment's artefact. */
 export const ARTEFACT_KINDS = ['text', 'file', 'link'] as const;
 export type ArtefactKind = (typeof ARTEFACT_KINDS)[number];

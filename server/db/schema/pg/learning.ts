@@ -1,5 +1,5 @@
 import { bigint, boolean, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
-import { ENROLMENT_STATUSES, EVIDENCE_KINDS, PROGRESS_STATUSES } from '../values.ts';
+import { ENROLMENT_STATUSES, EVIDENCE_KINDS, PLACE_COUNTERS, PROGRESS_STATUSES } from '../values.ts';
 import { users } from './auth.ts';
 import { courses, modules } from './courses.ts';
 
@@ -97,6 +97,19 @@ export const competencyStandings = pgTable(
     recognised: integer('recognised').notNull().default(0),
   },
   (t) => [primaryKey({ columns: [t.userId] })],
+);
+
+export const placeCounts = pgTable(
+  'place_counts',
+  {
+    organisationId: integer('organisation_id').notNull().default(0),
+    country: text('country').notNull(),
+    region: text('region').notNull(),
+    school: text('school').notNull(),
+    teachers: integer('teachers').notNull().default(0),
+    ...Object.fromEntries(PLACE_COUNTERS.map((name) => [name, integer(name).notNull().default(0)])),
+  },
+  (t) => [primaryKey({ columns: [t.organisationId, t.country, t.region, t.school] })],
 );
 
 export const learningRecords = pgTable(
