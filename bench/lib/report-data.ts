@@ -16,6 +16,7 @@ import { COMPETENCIES } from '../../server/framework/ict-cft.ts';
 
 export interface BenchData {
   teachers: number;
+  schools: number;
   evidence: number;
   enrolments: number;
   cohortMembers: number;
@@ -206,6 +207,7 @@ export async function generateReportData(db: Db, options: { teachers?: number; s
   });
   return {
     teachers,
+    schools: schoolCount,
     evidence,
     enrolments: enrolmentRows.length,
     cohortMembers: cohortMembersAdded,

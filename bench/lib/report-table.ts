@@ -34,7 +34,7 @@ export function reportMarkdown(input: { data: BenchData; runs: number; asIs: Mea
     `Measured by \`npm run bench:report\` on ${new Date().toISOString().slice(0, 10)}: ${cpu}, ${os.cpus().length} cores, ` +
       `${(os.totalmem() / 1024 ** 3).toFixed(0)} GB RAM, ${os.platform()} ${os.release()}, Node ${process.version}.`,
     '',
-    `Data: a synthetic database of ${data.teachers.toLocaleString('en')} teachers in 1,000 schools, 50 regions and 3 countries, ` +
+    `Data: a synthetic database of ${data.teachers.toLocaleString('en')} teachers in ${data.schools.toLocaleString('en')} schools, 50 regions and 3 countries, ` +
       `${data.evidence.toLocaleString('en')} competency_evidence rows (inserted in time order, so one teacher's rows are scattered; ` +
       `Knowledge Acquisition far commoner than Knowledge Creation), ${data.enrolments.toLocaleString('en')} enrolments, ` +
       `20 cohorts with ${data.cohortMembers.toLocaleString('en')} members; generated in ${data.seconds.toFixed(1)} s ` +

@@ -1,12 +1,10 @@
 import type { Response } from 'express';
 import type { TFunction } from 'i18next';
-import { PassThrough } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import type { Db } from '../db/client.ts';
 import {
   type CellValue,
   downloadHeaders,
-  drained,
+  streamBody,
   eachTeacherCell,
   standingWords,
   groupHeader,
@@ -85,33 +83,6 @@ export class CsvEncoder {
   }
 }
 
-/**
- * Streams CSV text into the response, one block of lines at a time: UTF-8 with a byte-order
- * mark (so spreadsheet programs read Russian names right), and backpressure respected so a
- * slow client holds the producer back instead of filling memory. Blocks rather than single
- * lines, and this small encoder rather than a per-record stream, because 100,000 rows x 41
- * cells through per-record writes spent most of their time in stream and gzip overhead
- * (measured by bench/report.ts). The PassThrough carries the waiting: the compression
- * middleware's res cannot be listened to for 'drain' reliably.
- */
-async function streamCsv(res: Response, produce: (write: (data: string | Buffer) => Promise<void>) => Promise<void>): Promise<void> {
-  const body = new PassThrough({ highWaterMark: 256 * 1024 });
-  const done = pipeline(body, res).catch(() => {
-    // The client went away mid-download: nothing is left to tell it.
-  });
-  const write = async (data: string | Buffer) => {
-    if (body.destroyed) return;
-    if (!body.write(data)) await drained(body);
-  };
-  try {
-    body.write(CSV_BOM);
-    await produce(write);
-  } finally {
-    body.end();
-  }
-  await done;
-}
-
 /** The grouped report as CSV: metadata, the 18 competencies, the 3 levels, then one row per group. */
 export async function sendGroupedCsv(res: Response, report: ComplianceReport, labels: Labels, t: TFunction): Promise<void> {
   downloadHeaders(res, 'text/csv; charset=utf-8', 'ict-cft-compliance', 'csv', report.metadata.generatedAt);
@@ -127,7 +98,8 @@ export async function sendGroupedCsv(res: Response, report: ComplianceReport, la
     [],
     groupHeader(report.metadata, t),
   ];
-  await streamCsv(res, async (write) => {
+  await streamBody(res, async (write) => {
+    await write(CSV_BOM);
     await write(csvLines(head, sep));
     for (let i = 0; i < report.groups.length; i += 500) {
       const rows = report.groups.slice(i, i + 500).map((g) => groupRow(g, t));
@@ -143,7 +115,8 @@ export async function sendGroupedCsv(res: Response, report: ComplianceReport, la
 export async function sendTeachersCsv(res: Response, db: Db, filters: Filters, metadata: ReportMetadata, modules: Map<number, string>, t: TFunction) {
   downloadHeaders(res, 'text/csv; charset=utf-8', 'ict-cft-compliance-teachers', 'csv', metadata.generatedAt);
   const sep = csvSeparator(res);
-  await streamCsv(res, async (write) => {
+  await streamBody(res, async (write) => {
+    await write(CSV_BOM);
     await write(csvLines([...metadataRows(metadata, t), [], teacherHeader(t)], sep));
     const csv = new CsvEncoder(sep);
     const encode = (value: CellValue) => csv.cell(value);

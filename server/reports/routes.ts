@@ -7,7 +7,7 @@ import { HttpError } from '../http/errors.ts';
 import { render } from '../http/render.ts';
 import { type FieldErrors, parseInput } from '../http/validation.ts';
 import { sendGroupedCsv, sendTeachersCsv } from './export-csv.ts';
-import { complianceJson } from './export-json.ts';
+import { sendComplianceJson } from './export-json.ts';
 import { sendCompliancePdf } from './export-pdf.ts';
 import { sendXlsx } from './export-xlsx.ts';
 import { findOrganisation } from '../organisations/queries.ts';
@@ -87,7 +87,7 @@ export function reportRoutes(deps: Deps): Router {
     switch (layout.format) {
       case 'json':
         res.setHeader('Cache-Control', 'no-store');
-        return void res.json(complianceJson(report, locals.labels));
+        return sendComplianceJson(res, report, locals.labels);
       case 'csv':
         return sendGroupedCsv(res, report, locals.labels, t);
       case 'xlsx':
