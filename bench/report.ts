@@ -7,6 +7,9 @@ import { parseArgs } from 'node:util';
 // npm run bench:report                       100,000 teachers, ~1,000,000 evidence rows, 3 runs each
 // npm run bench:report -- --teachers 5000    a smaller population (checks the harness, not speed)
 // npm run bench:report -- --keep             keep the temporary database for poking at
+// npm run bench:report -- --skip XLSX,JSON   leave out the scenarios whose names start so
+// npm run bench:report -- --reuse <location>  measure a database kept by --keep again (a SQLite
+//                                            path or a postgres:// URL; its data.json beside it)
 // npm run bench:report -- --db postgres      the same on PostgreSQL: BENCH_DATABASE_URL (or
 //                                            DATABASE_URL) names a server and a database to connect
 //                                            to; the benchmark creates a database of its own there
@@ -25,12 +28,15 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '3' },
     keep: { type: 'boolean', default: false },
     db: { type: 'string', default: 'sqlite' },
+    skip: { type: 'string', default: '' },
+    reuse: { type: 'string' },
   },
 });
 const teachers = Number(values.teachers);
 const runs = Number(values.runs);
 if (values.db !== 'sqlite' && values.db !== 'postgres') throw new Error(`--db is sqlite or postgres, not ${values.db}`);
 const onPostgres = values.db === 'postgres';
+const skipped = values.skip.split(',').filter(Boolean);
 
 // The engine of a process is fixed by DATABASE_URL when server/db/engine.ts is first imported,
 // so it is set here, before the dynamic imports below; the server child inherits it.
@@ -114,33 +120,59 @@ async function postgresPlace(url: string): Promise<Place> {
   };
 }
 
-const place = onPostgres ? await postgresPlace(serverUrl!) : await sqlitePlace();
+/** A database kept by an earlier --keep run, measured again as it is (never removed). */
+function reusedPlace(location: string): Place {
+  return {
+    location,
+    describe: location,
+    bytes: async () => (location.startsWith('postgres') ? Number.NaN : fs.statSync(location).size),
+    remove: async () => {},
+  };
+}
+// What the generator reported, kept beside the database (by name, for PostgreSQL) for --reuse.
+const dataFile = (location: string) =>
+  location.startsWith('postgres') ? path.join(os.tmpdir(), `${new URL(location).pathname.slice(1)}.data.json`) : path.join(path.dirname(location), 'data.json');
+
+const place = values.reuse ? reusedPlace(values.reuse) : onPostgres ? await postgresPlace(serverUrl!) : await sqlitePlace();
 try {
-  console.error(`generating ${teachers.toLocaleString('en')} teachers in ${place.describe} ...`);
-  const db = await openMigratedDatabase(place.location);
-  await loadCourses(db, path.join(ROOT, 'courses'));
-  const data = await generateReportData(db, { teachers });
-  await createUser(db, { email: ADMIN.email, name: 'Bench admin', passwordHash: await hashPassword(ADMIN.password) }, ['admin']);
-  // Fresh statistics and visibility map, as autovacuum would leave them on a live server
-  // (index-only scans need the latter). VACUUM marks a page all-visible only once the commits
-  // of its rows are flushed, which with synchronous_commit = off (a test cluster) the WAL
-  // writer does within 3 x wal_writer_delay: hence the pause. SQLite needs nothing: closing
-  // checkpoints the WAL.
-  if (onPostgres) {
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-    await rawRows(db, sql`VACUUM ANALYZE`);
+  let data: Awaited<ReturnType<typeof generateReportData>>;
+  if (values.reuse) {
+    data = JSON.parse(fs.readFileSync(dataFile(place.location), 'utf8'));
+    console.error(`measuring the kept ${place.describe} again`);
+  } else {
+    console.error(`generating ${teachers.toLocaleString('en')} teachers in ${place.describe} ...`);
+    const db = await openMigratedDatabase(place.location);
+    await loadCourses(db, path.join(ROOT, 'courses'));
+    data = await generateReportData(db, { teachers });
+    await createUser(db, { email: ADMIN.email, name: 'Bench admin', passwordHash: await hashPassword(ADMIN.password) }, ['admin']);
+    // Fresh statistics and visibility map, as autovacuum would leave them on a live server
+    // (index-only scans need the latter). VACUUM marks a page all-visible only once the commits
+    // of its rows are flushed, which with synchronous_commit = off (a test cluster) the WAL
+    // writer does within 3 x wal_writer_delay: hence the pause. SQLite needs nothing: closing
+    // checkpoints the WAL.
+    if (onPostgres) {
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      await rawRows(db, sql`VACUUM ANALYZE`);
+    }
+    await closeDatabase(db);
+    if (values.keep) fs.writeFileSync(dataFile(place.location), JSON.stringify(data));
+    console.error(
+      `  ${data.teachers} teachers, ${data.evidence} evidence rows, ${data.enrolments} enrolments, ${data.cohortMembers} cohort members in ${data.seconds.toFixed(1)} s`,
+    );
   }
-  await closeDatabase(db);
-  console.error(
-    `  ${data.teachers} teachers, ${data.evidence} evidence rows, ${data.enrolments} enrolments, ${data.cohortMembers} cohort members in ${data.seconds.toFixed(1)} s`,
-  );
 
   console.error('measuring ...');
-  const asIs = await measure({ dbPath: place.location, ...ADMIN, runs, label: 'schema', scenarios: SCENARIOS });
+  const asIs = await measure({
+    dbPath: place.location,
+    ...ADMIN,
+    runs,
+    label: 'schema',
+    scenarios: SCENARIOS.filter((s) => !skipped.some((prefix) => s.name.startsWith(prefix))),
+  });
 
   const engine = onPostgres ? `PostgreSQL (${place.describe})` : 'SQLite';
   console.log(`${reportMarkdown({ data, runs, asIs, dbBytes: await place.bytes() })}\n\nEngine: ${engine}.`);
 } finally {
-  if (values.keep) console.error(`kept ${place.describe}`);
+  if (values.keep || values.reuse) console.error(`kept ${place.describe}`);
   else await place.remove();
 }

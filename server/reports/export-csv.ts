@@ -17,7 +17,7 @@ import {
   teacherHeader,
 } from './export-common.ts';
 import { CSV_BOM, type CsvSeparator, csvField, csvRow, csvSeparator } from '../http/spreadsheet.ts';
-import type { ComplianceReport, frameworkLabels, ReportMetadata } from './report.ts';
+import { type ComplianceReport, figures, type frameworkLabels, type ReportMetadata } from './report.ts';
 import type { Filters } from './schemas.ts';
 import { teacherChunks } from './teachers.ts';
 
@@ -102,7 +102,7 @@ export async function sendGroupedCsv(res: Response, report: ComplianceReport, la
     await write(CSV_BOM);
     await write(csvLines(head, sep));
     for (let i = 0; i < report.groups.length; i += 500) {
-      const rows = report.groups.slice(i, i + 500).map((g) => groupRow(g, t));
+      const rows = report.groups.slice(i, i + 500).map((g) => groupRow(figures(g), t));
       await write(csvLines(rows, sep));
     }
   });

@@ -1,7 +1,7 @@
 import { COMPETENCIES, LEVELS } from '../framework/ict-cft.ts';
 import type { Response } from 'express';
 import { streamBody } from './export-common.ts';
-import type { ComplianceReport, frameworkLabels, GroupFigures } from './report.ts';
+import { type ComplianceReport, figures, type frameworkLabels, type GroupFigures } from './report.ts';
 
 type Labels = ReturnType<typeof frameworkLabels>;
 
@@ -54,7 +54,7 @@ export async function sendComplianceJson(res: Response, report: ComplianceReport
   await streamBody(res, async (write) => {
     await write(`${JSON.stringify(complianceJsonHead(report, labels)).slice(0, -1)},"groups":[`);
     for (let i = 0; i < report.groups.length; i += 500) {
-      const part = report.groups.slice(i, i + 500).map((g) => JSON.stringify(jsonGroup(g)));
+      const part = report.groups.slice(i, i + 500).map((g) => JSON.stringify(jsonGroup(figures(g))));
       await write(`${i > 0 ? ',' : ''}${part.join(',')}`);
     }
     await write(']}');

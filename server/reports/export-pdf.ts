@@ -2,7 +2,7 @@ import type { Response } from 'express';
 import type { TFunction } from 'i18next';
 import { downloadHeaders, filtersText, groupName } from './export-common.ts';
 import { PAGE, type PdfCell, pdfTable, reportDocument } from './pdf-table.ts';
-import { type Cell, type ComplianceReport, formatGeneratedAt, type frameworkLabels, HEAT_STEPS, heatLevel, MATRIX } from './report.ts';
+import { type Cell, type ComplianceReport, figures, formatGeneratedAt, type frameworkLabels, HEAT_STEPS, heatLevel, MATRIX } from './report.ts';
 
 // The compliance report as an A4 landscape PDF in the certificates' fonts: what the page states
 // (filters, generation time, population, the heat map, level totals, every group, notes,
@@ -131,7 +131,8 @@ export function sendCompliancePdf(res: Response, report: ComplianceReport, label
       style: headStyle,
     },
   ]);
-  for (const g of report.groups) {
+  for (const counts of report.groups) {
+    const g = figures(counts);
     groups.row(
       [
         groupName(g, t),

@@ -19,7 +19,7 @@ import {
   teacherRow,
 } from './export-common.ts';
 import { neutraliseFormula, sheetNamer } from '../http/spreadsheet.ts';
-import { type ComplianceReport, type frameworkLabels, MATRIX } from './report.ts';
+import { type ComplianceReport, figures, type frameworkLabels, MATRIX } from './report.ts';
 import type { Filters } from './schemas.ts';
 import { teacherChunks } from './teachers.ts';
 
@@ -96,7 +96,7 @@ export async function sendXlsx(res: Response, db: Db, filters: Filters, report: 
 
   const groups = sheet(workbook, name(t('reports:xlsx.groups')), [32, 10, ...Array(78).fill(9)]);
   addRows(groups, [groupHeader(report.metadata, t)], true);
-  for (const group of report.groups) addRows(groups, [groupRow(group, t)]);
+  for (const group of report.groups) addRows(groups, [groupRow(figures(group), t)]);
   groups.commit();
 
   const teachers = sheet(workbook, name(t('reports:xlsx.teachers')), [24, 30, 24, 20, 14, ...Array(18).fill(12), ...Array(18).fill(24), ...Array(18).fill(14)]);

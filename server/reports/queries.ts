@@ -150,9 +150,7 @@ export async function complianceCounts(
 ): Promise<{ total: CountsRow; groups: CountsRow[] }> {
   const window = evidenceWindow(filters);
   const hasWindow = window.fromMs !== undefined || window.toMs !== undefined;
-  if (strategy === 'auto' && !hasWindow && group !== 'cohort' && filters.cohort === undefined && filters.course === undefined) {
-    return countsByPlace(db, filters, group);
-  }
+  if (strategy === 'auto' && group !== 'cohort' && byPlaceOnly(filters)) return countsByPlace(db, filters, group);
   const groupColumn = sql.raw(group === 'cohort' ? "''" : GROUP_KEY[group]);
   const joins = group === 'cohort' ? sql`` : sql`${PLACE_JOINS} `;
   let perUser: SQL;
@@ -206,6 +204,12 @@ export async function complianceCounts(
     for await (const [mask, checked, n] of streamRows<[number, number, number]>(db, pairs)) addTeachers(total, Number(mask), Number(checked), Number(n));
   }
   return { total, groups: [...groups.values()] };
+}
+
+/** Filters that place_counts can answer: places, or none (no cohort, course or dates). */
+function byPlaceOnly(f: Filters): boolean {
+  const window = evidenceWindow(f);
+  return window.fromMs === undefined && window.toMs === undefined && f.cohort === undefined && f.course === undefined;
 }
 
 const PLACE_COUNT_COLUMNS = ['teachers', ...DEMONSTRATED_COLUMNS, ...CHECKED_COLUMNS, ...LEVEL_COLUMNS];
@@ -264,9 +268,12 @@ export async function excludedStaff(db: Db, filters: Filters): Promise<number> {
   return Number(row?.[0] ?? 0);
 }
 
-/** How many teachers the filters select. */
+/** How many teachers the filters select (from place_counts when only places are filtered). */
 export async function countTeachers(db: Db, filters: Filters): Promise<number> {
-  const [row] = await rawRows<[number]>(db, sql`SELECT COUNT(*) FROM users u WHERE ${teacherConditions(filters)}`);
+  const conditions = placeConditions(filters);
+  const [row] = byPlaceOnly(filters)
+    ? await rawRows<[number]>(db, sql`SELECT SUM(u.teachers) FROM place_counts u${conditions.length ? sql` WHERE ${sql.join(conditions, sql` AND `)}` : sql``}`)
+    : await rawRows<[number]>(db, sql`SELECT COUNT(*) FROM users u WHERE ${teacherConditions(filters)}`);
   return Number(row?.[0] ?? 0);
 }
 

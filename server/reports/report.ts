@@ -46,10 +46,20 @@ export interface ReportMetadata {
   framework: { name: string; version: string; citation: string; licence: string; licenceUrl: string; attribution: string };
 }
 
+/**
+ * A group as the report holds it: counts only, no cells. A national report by school has tens of
+ * thousands of groups; their cells (39 objects each) are made by `figures` as each is shown or
+ * written, so memory holds numbers, not half a million small objects.
+ */
+export interface GroupCounts extends CountsRow {
+  place: number | null;
+  typed?: boolean;
+}
+
 export interface ComplianceReport {
   metadata: ReportMetadata;
   total: GroupFigures;
-  groups: GroupFigures[]; // every group, in the requested order
+  groups: GroupCounts[]; // every group, in the requested order
 }
 
 /** Percent with one decimal; 0 when nobody is counted (never NaN). Every view and export uses this. */
@@ -57,12 +67,14 @@ export function percent(count: number, of: number): number {
   return of > 0 ? Math.round((count * 1000) / of) / 10 : 0;
 }
 
-function figures(row: CountsRow): GroupFigures {
+/** A group's (or the total's) cells: each count with its percentage of the group's teachers. */
+export function figures(row: CountsRow & { place?: number | null; typed?: boolean }): GroupFigures {
   const cell = (count: number) => ({ count, percent: percent(count, row.teachers) });
   return {
     key: row.key,
     name: row.name,
-    place: null,
+    place: row.place ?? null,
+    ...(row.typed === undefined ? {} : { typed: row.typed }),
     teachers: row.teachers,
     competencies: row.competencies.map(cell),
     levels: row.levels.map(cell),
@@ -74,15 +86,17 @@ const COMPETENCY_INDEX = new Map(COMPETENCIES.map((c, i) => [c.code as string, i
 const LEVEL_INDEX = new Map(LEVELS.map((l, i) => [l.code as string, i]));
 
 /** Sorts groups by a column; ties fall back to the name so the order never depends on SQL. */
-export function sortGroups(groups: GroupFigures[], sort: SortKey, dir: 'asc' | 'desc', lang: string): GroupFigures[] {
+export function sortGroups<G extends CountsRow>(groups: G[], sort: SortKey, dir: 'asc' | 'desc', lang: string): G[] {
   const collator = new Intl.Collator(lang, { sensitivity: 'base', numeric: true });
-  const byName = (a: GroupFigures, b: GroupFigures) => collator.compare(a.name, b.name) || collator.compare(a.key, b.key);
-  const value = (g: GroupFigures): number => {
+  const byName = (a: G, b: G) => collator.compare(a.name, b.name) || collator.compare(a.key, b.key);
+  // By the percentage as shown (one decimal), then the count.
+  const ranked = (count: number, g: G) => percent(count, g.teachers) * 1e9 + count;
+  const value = (g: G): number => {
     if (sort === 'teachers') return g.teachers;
     const c = COMPETENCY_INDEX.get(sort);
-    if (c !== undefined) return g.competencies[c]!.percent * 1e9 + g.competencies[c]!.count;
+    if (c !== undefined) return ranked(g.competencies[c]!, g);
     const l = LEVEL_INDEX.get(sort);
-    return l !== undefined ? g.levels[l]!.percent * 1e9 + g.levels[l]!.count : 0;
+    return l !== undefined ? ranked(g.levels[l]!, g) : 0;
   };
   const sign = dir === 'desc' ? -1 : 1;
   return [...groups].sort((a, b) => (sort === 'name' ? sign * byName(a, b) : sign * (value(a) - value(b)) || byName(a, b)));
@@ -151,13 +165,13 @@ export function reportMetadata(
 }
 
 /** Place groups get their names: a registry entry's in the reader's language, a typed value as typed. */
-async function namePlaces(db: Db, groups: GroupFigures[], lang: string): Promise<GroupFigures[]> {
+async function namePlaces(db: Db, groups: CountsRow[], lang: string): Promise<GroupCounts[]> {
   const ids = groups.map((g) => placeOfKey(g.key)).filter((id) => id !== null);
   const names = await organisationNamesById(db, ids);
   return groups.map((g) => {
     const place = placeOfKey(g.key);
     const org = place === null ? undefined : names.get(place);
-    return { ...g, place, typed: place === null && ids.length > 0, name: org ? displayName(org, lang) : g.key.replace(/^text:/, '') };
+    return Object.assign(g, { place, typed: place === null && ids.length > 0, name: org ? displayName(org, lang) : g.key.replace(/^text:/, '') });
   });
 }
 
@@ -172,7 +186,7 @@ export async function buildComplianceReport(
 ) {
   const [counts, staffExcluded] = await Promise.all([complianceCounts(db, filters, layout.group), excludedStaff(db, filters)]);
   const total = figures(counts.total);
-  const named = layout.group === 'cohort' ? counts.groups.map(figures) : await namePlaces(db, counts.groups.map(figures), lang);
+  const named = layout.group === 'cohort' ? counts.groups.map((g) => Object.assign(g, { place: null })) : await namePlaces(db, counts.groups, lang);
   const groups = sortGroups(named, layout.sort, layout.dir, lang);
   const metadata = reportMetadata(filters, layout.group, { teachers: total.teachers, staffExcluded }, options, t, lang);
   return { metadata, total, groups } satisfies ComplianceReport;

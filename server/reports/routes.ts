@@ -14,7 +14,18 @@ import { findOrganisation } from '../organisations/queries.ts';
 import { overTimeRoutes } from './over-time-routes.ts';
 import { programmeRoutes } from './programme-routes.ts';
 import { countTeachers, excludedStaff, filterOptions, moduleTitles } from './queries.ts';
-import { buildComplianceReport, formatGeneratedAt, frameworkLabels, GROUPS_PER_PAGE, HEAT_STEPS, heatLevel, MATRIX, pageOf, reportMetadata } from './report.ts';
+import {
+  buildComplianceReport,
+  figures,
+  formatGeneratedAt,
+  frameworkLabels,
+  GROUPS_PER_PAGE,
+  HEAT_STEPS,
+  heatLevel,
+  MATRIX,
+  pageOf,
+  reportMetadata,
+} from './report.ts';
 import { type Filters, filterSchema, type Layout, layoutSchema, reportQuery } from './schemas.ts';
 import { isoDay, teacherPage } from './teachers.ts';
 
@@ -95,7 +106,8 @@ export function reportRoutes(deps: Deps): Router {
       case 'pdf':
         return sendCompliancePdf(res, report, locals.labels, t, lang);
       default: {
-        const page = pageOf(report.groups, layout.page, GROUPS_PER_PAGE);
+        const counted = pageOf(report.groups, layout.page, GROUPS_PER_PAGE);
+        const page = { ...counted, items: counted.items.map(figures) };
         return render(req, res, 'reports/compliance', { ...locals, report, page }, { fragment: 'reports/_results' });
       }
     }
