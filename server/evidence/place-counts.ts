@@ -19,8 +19,15 @@ import { COMPETENCY_BITS, demonstratedMask, evidencedMask, LEVEL_MASKS } from '.
  * inflate or dilute the figures a ministry signs. Written as one NOT EXISTS (not "also teaches OR NOT
  * EXISTS"), which PostgreSQL plans as an anti-join; the OR form cost 0.3 s more at 100,000 teachers.
  */
-export const TEACHER_POPULATION = sql`EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.role = 'teacher')
+const population = (bound: SQL) => sql`EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.role = 'teacher'${bound})
   AND NOT EXISTS (SELECT 1 FROM user_roles s WHERE s.user_id = u.id AND s.role IN ('trainer', 'admin') AND NOT u.also_teaches)`;
+export const TEACHER_POPULATION = population(sql``);
+/**
+ * The population among accounts after `id` (a keyset page). The bound repeated on the role rows
+ * lets PostgreSQL start its merge join there rather than at the first teacher: a page at the
+ * 400,000th of a million teachers read every role row before it (73 ms against 0.9 ms).
+ */
+export const populationAfter = (id: number): SQL => sql`${population(sql` AND r.user_id > ${id}`)} AND u.id > ${id}`;
 
 const key = (code: string) => code.toLowerCase().replace('.', '');
 /** The counter columns in the order CountsRow reads them: demonstrated per competency, checked only per competency, each level. */

@@ -3,7 +3,7 @@ import { asc, eq, ne, type SQL, sql } from 'drizzle-orm';
 import { type Db, rawRows, streamRows } from '../db/client.ts';
 import { cohorts, courses, EVIDENCE_KINDS, type EvidenceKind, modules, users } from '../db/schema.ts';
 import { demonstrates } from '../evidence/rule.ts';
-import { CHECKED_COLUMNS, DEMONSTRATED_COLUMNS, LEVEL_COLUMNS, TEACHER_POPULATION } from '../evidence/place-counts.ts';
+import { CHECKED_COLUMNS, DEMONSTRATED_COLUMNS, LEVEL_COLUMNS, populationAfter, TEACHER_POPULATION } from '../evidence/place-counts.ts';
 import { COMPETENCY_BITS, demonstratedMask, evidencedMask, LEVEL_MASKS } from '../evidence/standings.ts';
 import { COMPETENCIES, LEVELS } from '../framework/ict-cft.ts';
 import { type EvidenceWindow, evidenceWindow, type Filters, type Grouping } from './schemas.ts';
@@ -45,9 +45,9 @@ function filterConditions(f: Filters): SQL[] {
   return conditions;
 }
 
-/** The selected teachers: the teacher population, narrowed by every filter set. */
-export function teacherConditions(f: Filters): SQL {
-  return sql.join([TEACHER_POPULATION, ...filterConditions(f)], sql` AND `);
+/** The selected teachers (after the account `afterId`, for a keyset page): the teacher population, narrowed by every filter set. */
+export function teacherConditions(f: Filters, afterId?: number): SQL {
+  return sql.join([afterId === undefined ? TEACHER_POPULATION : populationAfter(afterId), ...filterConditions(f)], sql` AND `);
 }
 
 /** The evidence window's conditions on the evidence row `alias` (empty without a window). */
@@ -135,7 +135,8 @@ function addTeachers(counts: CountsRow, mask: number, checked: number, n: number
 const SCAN_THRESHOLD = 20_000;
 
 /**
- * The report's counts in two steps: SQL gives, per group, how many selected teachers share each
+ * The report's counts. Filtered by place only (or not at all), grouped by place: straight from
+ * place_counts (countsByPlace), a row per place. Otherwise in two steps: SQL gives, per group, how many selected teachers share each
  * (demonstrated, checked-only) pair of masks; the per-competency and per-level sums are added up
  * here over those pairs, far fewer than the teachers. Without a date window the masks come from
  * competency_standings (one row per teacher, kept with the evidence), so a million teachers cost a

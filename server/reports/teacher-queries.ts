@@ -25,11 +25,11 @@ type TeacherSlice = { afterId: number; limit: number } | { offset: number; limit
 
 /** A slice of the selected teachers: a page by name (the web view) or the next `limit` after an id (keyset, for exports). */
 export function teacherSlice(db: Db, filters: Filters, slice: TeacherSlice): Promise<TeacherRow[]> {
-  const tail =
+  const [where, tail] =
     'afterId' in slice
-      ? sql` AND u.id > ${slice.afterId} ORDER BY u.id LIMIT ${slice.limit}`
-      : sql` ORDER BY u.name, u.id LIMIT ${slice.limit} OFFSET ${slice.offset}`;
-  return rawRows<TeacherRow>(db, sql`SELECT u.id, u.name, u.email, u.school, u.region, u.country FROM users u WHERE ${teacherConditions(filters)}${tail}`);
+      ? [teacherConditions(filters, slice.afterId), sql` ORDER BY u.id LIMIT ${slice.limit}`]
+      : [teacherConditions(filters), sql` ORDER BY u.name, u.id LIMIT ${slice.limit} OFFSET ${slice.offset}`];
+  return rawRows<TeacherRow>(db, sql`SELECT u.id, u.name, u.email, u.school, u.region, u.country FROM users u WHERE ${where}${tail}`);
 }
 
 /**
