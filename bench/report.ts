@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 // npm run bench:report                       100,000 teachers, ~1,000,000 evidence rows, 3 runs each
 // npm run bench:report -- --teachers 5000    a smaller population (checks the harness, not speed)
 // npm run bench:report -- --keep             keep the temporary database for poking at
-// npm run bench:report -- --skip XLSX,JSON   leave out the scenarios whose names start so
+// npm run bench:report -- --skip 'XLSX;JSON' leave out the scenarios whose names start so
 // npm run bench:report -- --reuse <location>  measure a database kept by --keep again (a SQLite
 //                                            path or a postgres:// URL; its data.json beside it)
 // npm run bench:report -- --db postgres      the same on PostgreSQL: BENCH_DATABASE_URL (or
@@ -36,7 +36,7 @@ const teachers = Number(values.teachers);
 const runs = Number(values.runs);
 if (values.db !== 'sqlite' && values.db !== 'postgres') throw new Error(`--db is sqlite or postgres, not ${values.db}`);
 const onPostgres = values.db === 'postgres';
-const skipped = values.skip.split(',').filter(Boolean);
+const skipped = values.skip.split(';').filter(Boolean);
 
 // The engine of a process is fixed by DATABASE_URL when server/db/engine.ts is first imported,
 // so it is set here, before the dynamic imports below; the server child inherits it.

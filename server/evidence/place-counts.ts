@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { eq, type SQL, sql } from 'drizzle-orm';
 import { type Db, type DbOrTx, rawRows } from '../db/client.ts';
-import { PLACE_COUNTERS, versions } from '../db/schema.ts';
+import { EVIDENCE_KINDS, PLACE_COUNTERS, versions } from '../db/schema.ts';
 import { COMPETENCIES, LEVELS } from '../framework/ict-cft.ts';
 import { EVIDENCE_RULE, type EvidenceRule } from './rule.ts';
-import { COMPETENCY_BITS, demonstratedMask, evidencedMask, LEVEL_MASKS } from './standings.ts';
+import { COMPETENCY_BITS, demonstratedMask, evidencedMask, kindMasksOf, LEVEL_MASKS } from './standings.ts';
 
 // place_counts: per place (registry entry, typed school, region, country), how many teachers of
 // the report's population are there and what they hold. Every change that can move a teacher into,
@@ -74,6 +74,38 @@ export async function recountPlaces<T>(db: DbOrTx, who: SQL, change: () => Promi
   const result = await change();
   await rawRows(db, shareOf(who, 1, EVIDENCE_RULE));
   return result;
+}
+
+/** A place_counts row's key: registry entry (0 for none), country, region, school. */
+export type PlaceKey = [organisationId: number, country: string, region: string, school: string];
+
+const KINDS_MASKS = kindMasksOf(EVIDENCE_RULE);
+/** The counters (COUNTERS order) one teacher with these kind masks (EVIDENCE_KINDS order) adds to their place. */
+export function countersOf(kindMasks: readonly number[]): number[] {
+  let demonstrated = 0;
+  let evidenced = 0;
+  EVIDENCE_KINDS.forEach((kind, k) => {
+    demonstrated |= (kindMasks[k] ?? 0) & KINDS_MASKS[kind];
+    evidenced |= kindMasks[k] ?? 0;
+  });
+  const checked = evidenced & ~demonstrated;
+  return [
+    ...COMPETENCY_BITS.map((bit) => (demonstrated & bit ? 1 : 0)),
+    ...COMPETENCY_BITS.map((bit) => (checked & bit ? 1 : 0)),
+    ...LEVEL_MASKS.map((m) => ((demonstrated & m) === m ? 1 : 0)),
+  ];
+}
+
+const ADD_TO_PLACE = sql.raw(
+  `ON CONFLICT (${PLACE}) DO UPDATE SET ${['teachers', ...COUNTERS].map((c) => `${c} = place_counts.${c} + excluded.${c}`).join(', ')}`,
+);
+/** Adds these numbers (teachers, then COUNTERS order) to a place's row: the cheap path for one teacher whose place stays. */
+export async function addToPlace(db: DbOrTx, place: PlaceKey, delta: number[]): Promise<void> {
+  const values = sql.join(
+    [...place, ...delta].map((v) => sql`${v}`),
+    sql`, `,
+  );
+  await rawRows(db, sql`INSERT INTO place_counts (${sql.raw(PLACE)}, teachers, ${sql.raw(COUNTERS.join(', '))}) VALUES (${values}) ${ADD_TO_PLACE}`);
 }
 
 /** The `who` of one person. */
