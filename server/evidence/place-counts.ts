@@ -11,7 +11,9 @@ import { COMPETENCY_BITS, demonstratedMask, evidencedMask, kindMasksOf, LEVEL_MA
 // out of or between rows, or change what they hold, runs through recountPlaces in its own
 // transaction: their share is taken out before and put back after, so the counts never need a
 // nightly job and a failed change rolls them back with it. The people are named by a condition
-// on `u` (the users row) that selects the same people before and after the change.
+// on `u` (the users row) that selects the same people before and after the change. Evidence,
+// written on every completion, takes a cheaper path: refreshStanding (roll-ups.ts) adds the
+// difference of one teacher's counters with addToPlace.
 
 /**
  * The teacher population: accounts with the teacher role, leaving out trainers and administrators
@@ -46,6 +48,11 @@ const COUNTER_SUMS = [
   ...LEVEL_MASKS.map((m) => `SUM(CASE WHEN (p.mask & ${m}) = ${m} THEN 1 ELSE 0 END)`),
 ];
 
+/** An upsert's tail that adds the inserted numbers to a place's row (making it when new). */
+const ADD_TO_PLACE = sql.raw(
+  `ON CONFLICT (${PLACE}) DO UPDATE SET ${['teachers', ...COUNTERS].map((c) => `${c} = place_counts.${c} + excluded.${c}`).join(', ')}`,
+);
+
 /** Adds (sign 1) or takes out (sign -1) the share of the population among the people `who` selects. */
 function shareOf(who: SQL, sign: 1 | -1, rule: EvidenceRule): SQL {
   const demonstrated = demonstratedMask('s', rule);
@@ -60,8 +67,7 @@ function shareOf(who: SQL, sign: 1 | -1, rule: EvidenceRule): SQL {
     ) p
     WHERE 1 = 1
     GROUP BY p.organisation_id, p.country, p.region, p.school
-    ON CONFLICT (${sql.raw(PLACE)}) DO UPDATE SET
-      ${sql.raw(['teachers', ...COUNTERS].map((c) => `${c} = place_counts.${c} + excluded.${c}`).join(', '))}`;
+    ${ADD_TO_PLACE}`;
 }
 
 /**
@@ -96,9 +102,6 @@ export function countersOf(kindMasks: readonly number[]): number[] {
   ];
 }
 
-const ADD_TO_PLACE = sql.raw(
-  `ON CONFLICT (${PLACE}) DO UPDATE SET ${['teachers', ...COUNTERS].map((c) => `${c} = place_counts.${c} + excluded.${c}`).join(', ')}`,
-);
 /** Adds these numbers (teachers, then COUNTERS order) to a place's row: the cheap path for one teacher whose place stays. */
 export async function addToPlace(db: DbOrTx, place: PlaceKey, delta: number[]): Promise<void> {
   const values = sql.join(
