@@ -7,6 +7,7 @@ import { competencyEvidence } from '../../server/db/schema.ts';
 import { ensurePlaceCounts, rebuildPlaceCounts } from '../../server/evidence/place-counts.ts';
 import { refreshStanding } from '../../server/evidence/roll-ups.ts';
 import { DEFAULT_RULE } from '../../server/evidence/rule.ts';
+import { COMPETENCIES } from '../../server/framework/ict-cft.ts';
 import { addEvidence } from '../../server/learning/queries.ts';
 import { mergeInto } from '../../server/organisations/admin-queries.ts';
 import { linkExactMatches, mapTyped } from '../../server/organisations/free-text.ts';
@@ -95,6 +96,23 @@ describe('place_counts', () => {
     await revokeRole(db, anna, 'teacher');
     counted = await expectKept(db, 'teacher role removed');
     expect(Object.values(counted).reduce((n, row) => n + row[0]!, 0)).toBe(2); // Boris (also teaches) and Clara
+  });
+
+  it('stays right when one teacher gains evidence in two transactions at once', async () => {
+    const { db } = await createTestApp();
+    const anna = (await makeUser(db, { school: 'North School' })).id;
+    const codes = COMPETENCIES.map((c) => c.code);
+    for (let round = 0; round < 6; round++) {
+      await Promise.all(
+        [0, 1].map((k) => db.transaction((tx) => addEvidence(tx, evidence(anna, [codes[2 * round + k]!], 'assessed', `assignment:${2 * round + k}`)))),
+      );
+    }
+    // Twelve competencies, one bit each in the order of COMPETENCIES: none lost to the other transaction
+    // (PostgreSQL runs them SERIALIZABLE and retries the one that collided; SQLite one at a time).
+    const [standing] = await rawRows<[number]>(db, sql`SELECT assessed FROM competency_standings WHERE user_id = ${anna}`);
+    expect(Number(standing![0])).toBe(2 ** 12 - 1);
+    const kept = await expectKept(db, 'evidence written side by side');
+    expect(kept[JSON.stringify([0, '', '', 'North School'])]?.slice(1, 19).reduce((a, b) => a + b, 0)).toBe(12);
   });
 
   it('is made again at start when the evidence rule changed, and only then', async () => {
