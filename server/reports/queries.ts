@@ -3,12 +3,14 @@ import { asc, eq, ne, type SQL, sql } from 'drizzle-orm';
 import { type Db, rawRows, streamRows } from '../db/client.ts';
 import { cohorts, courses, EVIDENCE_KINDS, type EvidenceKind, modules, users } from '../db/schema.ts';
 import { demonstrates } from '../evidence/rule.ts';
-import { CHECKED_COLUMNS, DEMONSTRATED_COLUMNS, LEVEL_COLUMNS, populationAfter, TEACHER_POPULATION } from '../evidence/place-counts.ts';
+import { populationAfter, TEACHER_POPULATION } from '../evidence/place-counts.ts';
 import { COMPETENCY_BITS, demonstratedMask, evidencedMask, LEVEL_MASKS } from '../evidence/standings.ts';
 import { COMPETENCIES, LEVELS } from '../framework/ict-cft.ts';
+import { byPlaceOnly, countsByPlace } from './place-queries.ts';
 import { type EvidenceWindow, evidenceWindow, type Filters, type Grouping } from './schemas.ts';
 
-// The report's aggregates are raw SQL (with teacher-queries.ts for the per-teacher reads):
+// The report's aggregates are raw SQL (with teacher-queries.ts for the per-teacher reads and
+// place-queries.ts for the counts kept per place):
 // drizzle's query builder cannot express "one bitmask of competencies per teacher" and the
 // counts of teachers per group and pair of masks, and a million teachers need a handful of
 // set-based queries, never one per teacher. The SQL is plain SQL that SQLite and PostgreSQL both
@@ -20,7 +22,7 @@ import { type EvidenceWindow, evidenceWindow, type Filters, type Grouping } from
  * The place filters' conditions on `u`: the columns an account and a place_counts row share
  * (organisation_id is 0 in place_counts where an account has NULL: neither is in any entry).
  */
-function placeConditions(f: Filters): SQL[] {
+export function placeConditions(f: Filters): SQL[] {
   const conditions: SQL[] = [];
   if (f.country) conditions.push(sql`u.country = ${f.country}`);
   if (f.region) conditions.push(sql`u.region = ${f.region}`);
@@ -83,14 +85,14 @@ const SPLIT_MASKS = sql.raw(`CAST(v / ${CHECKED_SHIFT} AS INTEGER) AS mask, CAST
 // A teacher's school, region and country: the registry entry at that level when they belong to
 // one (so "Russia" and "Россия" are one group), else the text they typed. Keys say which:
 // "org:<id>" or "text:<typed>". The joins walk up from the person's entry (at most three levels).
-const PLACE_JOINS = sql.raw(
+export const PLACE_JOINS = sql.raw(
   'LEFT JOIN organisations o1 ON o1.id = u.organisation_id LEFT JOIN organisations o2 ON o2.id = o1.parent_id LEFT JOIN organisations o3 ON o3.id = o2.parent_id',
 );
 function placeKey(kind: 'school' | 'region' | 'country', typed: string): string {
   const at = (o: string) => `WHEN ${o}.kind = '${kind}' THEN 'org:' || ${o}.id`;
   return `COALESCE(CASE ${at('o1')} ${at('o2')} ${at('o3')} END, 'text:' || ${typed})`;
 }
-const GROUP_KEY: Record<Exclude<Grouping, 'cohort'>, string> = {
+export const GROUP_KEY: Record<Exclude<Grouping, 'cohort'>, string> = {
   school: placeKey('school', 'u.school'),
   region: placeKey('region', 'u.region'),
   country: placeKey('country', 'u.country'),
@@ -110,7 +112,7 @@ export interface CountsRow {
   checked: number[]; // COMPETENCIES order: teachers with knowledge checked but not demonstrated
 }
 
-function emptyCounts(key: string, name: string): CountsRow {
+export function emptyCounts(key: string, name: string): CountsRow {
   return { key, name, teachers: 0, competencies: COMPETENCIES.map(() => 0), levels: LEVELS.map(() => 0), checked: COMPETENCIES.map(() => 0) };
 }
 
@@ -205,55 +207,6 @@ export async function complianceCounts(
     for await (const [mask, checked, n] of streamRows<[number, number, number]>(db, pairs)) addTeachers(total, Number(mask), Number(checked), Number(n));
   }
   return { total, groups: [...groups.values()] };
-}
-
-/** Filters that place_counts can answer: places, or none (no cohort, course or dates). */
-function byPlaceOnly(f: Filters): boolean {
-  const window = evidenceWindow(f);
-  return window.fromMs === undefined && window.toMs === undefined && f.cohort === undefined && f.course === undefined;
-}
-
-const PLACE_COUNT_COLUMNS = ['teachers', ...DEMONSTRATED_COLUMNS, ...CHECKED_COLUMNS, ...LEVEL_COLUMNS];
-
-/**
- * The counts of a report filtered by place only, or not at all, from place_counts (kept with every
- * change, see server/evidence/place-counts.ts): a row per place, a few thousand even nationally,
- * grouped with the same keys as the teachers would be. Rows may hold 0 teachers (everyone left).
- */
-async function countsByPlace(db: Db, filters: Filters, group: Exclude<Grouping, 'cohort'>): Promise<{ total: CountsRow; groups: CountsRow[] }> {
-  const conditions = placeConditions(filters);
-  const where = conditions.length ? sql`WHERE ${sql.join(conditions, sql` AND `)}` : sql``;
-  const rows = await rawRows<[string, ...number[]]>(
-    db,
-    sql`SELECT p.g, ${sql.raw(PLACE_COUNT_COLUMNS.map((c) => `SUM(p.${c})`).join(', '))}
-      FROM (SELECT ${sql.raw(GROUP_KEY[group])} AS g, ${sql.raw(PLACE_COUNT_COLUMNS.map((c) => `u.${c}`).join(', '))} FROM place_counts u ${PLACE_JOINS} ${where}) p
-      GROUP BY p.g`,
-  );
-  const total = emptyCounts('', '');
-  const groups: CountsRow[] = [];
-  const n = COMPETENCIES.length;
-  for (const [key, ...values] of rows) {
-    const figures = values.map(Number);
-    if (figures[0] === 0) continue;
-    const counts: CountsRow = {
-      key: String(key),
-      name: String(key),
-      teachers: figures[0]!,
-      competencies: figures.slice(1, 1 + n),
-      checked: figures.slice(1 + n, 1 + 2 * n),
-      levels: figures.slice(1 + 2 * n),
-    };
-    groups.push(counts);
-    total.teachers += counts.teachers;
-    for (const [part, values] of [
-      [total.competencies, counts.competencies],
-      [total.checked, counts.checked],
-      [total.levels, counts.levels],
-    ] as const) {
-      for (let i = 0; i < values.length; i++) part[i]! += values[i]!;
-    }
-  }
-  return { total, groups };
 }
 
 /** Staff (trainers, administrators) with the teacher role whom the filters would select but the population leaves out. */
